@@ -1,0 +1,24 @@
+//! The built-in check definitions from `checks/`, embedded at build time.
+
+use super::CheckSpec;
+use crate::config::Source;
+use crate::error::Error;
+
+const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/checks.rs"));
+
+/// Every built-in check as (id, spec, source), in id order.
+pub fn builtin_specs() -> Result<Vec<(String, CheckSpec, Source)>, Error> {
+    FILES
+        .iter()
+        .map(|(id, text)| {
+            let source = Source::new(format!("<built-in>/checks/{id}.toml"), *text);
+            let spec: CheckSpec = toml::from_str(text).map_err(|e| source.toml_error(&e))?;
+            Ok((id.to_string(), spec, source))
+        })
+        .collect()
+}
+
+/// Whether `id` names a built-in check.
+pub fn is_builtin(id: &str) -> bool {
+    FILES.iter().any(|(name, _)| *name == id)
+}

@@ -1,0 +1,195 @@
+//! From a [`CheckSpec`] (what was written) to a [`Check`] (what runs).
+
+use super::{CheckId, CheckSpec, Kind, Stage};
+use crate::config::Source;
+use crate::error::Error;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use toml::Spanned;
+
+/// Whether a check takes a list of files or runs once for the whole project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Files,
+    Project,
+}
+
+/// How a tool's output becomes findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParserKind {
+    /// `ruff check --output-format json`.
+    RuffJson,
+    /// `pylint --output-format json2`.
+    PylintJson,
+    /// One finding per line, matched by the check's `pattern`.
+    Regex,
+    /// A unified diff (black, ruff format, isort `--diff`): one finding per file.
+    UnifiedDiff,
+    /// `cargo fmt --check`'s "Diff in FILE:LINE:" blocks.
+    Rustfmt,
+    /// cargo's `--message-format json` compiler messages (clippy).
+    CargoJson,
+    /// libtest's "test NAME ... FAILED" lines (`cargo test`).
+    CargoTest,
+    /// `eslint --format json`.
+    EslintJson,
+    /// One file name per line (`prettier --list-different`).
+    FileList,
+    /// pytest's JUnit XML written to `{out}/junit.xml`.
+    PytestJunit,
+    /// pytest's JUnit plus coverage.py JSON written to `{out}/coverage.json`.
+    Coverage,
+    /// The exit code alone.
+    ExitCode,
+}
+
+/// Pinned packages rungs may install when the tool is missing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Install {
+    #[serde(default)]
+    pub pypi: Vec<String>,
+    #[serde(default)]
+    pub npm: Vec<String>,
+}
+
+/// A resolved check definition.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub id: CheckId,
+    pub kind: Kind,
+    pub description: String,
+    pub file_set: GlobSet,
+    pub exclude_set: GlobSet,
+    pub scope: Scope,
+    pub command: Vec<String>,
+    pub fix: Option<Vec<String>>,
+    pub diff_command: Option<Vec<String>>,
+    pub version: Option<Vec<String>>,
+    pub config: Vec<String>,
+    pub detect: Vec<String>,
+    pub env: Vec<String>,
+    pub parser: ParserKind,
+    pub pattern: Option<regex::Regex>,
+    pub timeout: Duration,
+    pub install: Install,
+    pub ok_codes: Vec<i32>,
+    pub fail_codes: Vec<i32>,
+    pub replaces: Vec<CheckId>,
+    pub slots: u32,
+    pub serial: bool,
+    pub stages: Vec<Stage>,
+    pub tier_args: BTreeMap<String, Vec<String>>,
+    pub tier: Option<String>,
+    pub enabled: bool,
+}
+
+const DEFAULT_TIMEOUT_SECS: u64 = 600;
+
+impl Check {
+    /// Validate a spec (already merged with whatever it extends) into a check.
+    /// `source` is the file the spec's spans point into.
+    pub fn resolve(id: &str, spec: &CheckSpec, source: &Source) -> Result<Check, Error> {
+        let missing = |field: &str| Error::ConfigFile {
+            path: source.path.clone(),
+            message: format!("check `{id}` has no `{field}` (expected e.g. {field} = ...)"),
+        };
+        let kind = spec.kind.ok_or_else(|| missing("kind"))?;
+        let command = spec.command.clone().ok_or_else(|| missing("command"))?;
+        if command.is_empty() {
+            return Err(Error::ConfigFile {
+                path: source.path.clone(),
+                message: format!(
+                    "check `{id}`: `command` is empty (expected a program and its arguments)"
+                ),
+            });
+        }
+        let scope = spec.scope.unwrap_or(Scope::Files);
+        let file_set = glob_set(spec.files.as_deref().unwrap_or_default(), source)?;
+        let exclude_set = glob_set(spec.exclude.as_deref().unwrap_or_default(), source)?;
+        let parser = spec.parser.unwrap_or(ParserKind::ExitCode);
+        let pattern =
+            match (&spec.pattern, parser) {
+                (Some(p), _) => Some(regex::Regex::new(p.get_ref()).map_err(|e| {
+                    source.error(p.span(), format!("invalid regular expression: {e}"))
+                })?),
+                (None, ParserKind::Regex) => return Err(missing("pattern")),
+                (None, _) => None,
+            };
+        let default_stages = match (kind, scope) {
+            (Kind::Imports | Kind::Format | Kind::Lint, Scope::Files) => {
+                vec![Stage::Commit, Stage::Ci, Stage::Bump]
+            }
+            _ => vec![Stage::Ci, Stage::Bump],
+        };
+        Ok(Check {
+            id: CheckId(id.to_string()),
+            kind,
+            description: spec.description.clone().unwrap_or_default(),
+            file_set,
+            exclude_set,
+            scope,
+            command,
+            fix: spec.fix.clone(),
+            diff_command: spec.diff_command.clone(),
+            version: spec.version.clone(),
+            config: spec.config.clone().unwrap_or_default(),
+            detect: spec.detect.clone().unwrap_or_default(),
+            env: spec.env.clone().unwrap_or_default(),
+            parser,
+            pattern,
+            timeout: Duration::from_secs(spec.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+            install: spec.install.clone().unwrap_or_default(),
+            ok_codes: spec.ok_codes.clone().unwrap_or_else(|| vec![0]),
+            fail_codes: spec.fail_codes.clone().unwrap_or_else(|| vec![1]),
+            replaces: spec
+                .replaces
+                .iter()
+                .flatten()
+                .map(|r| CheckId(r.get_ref().clone()))
+                .collect(),
+            slots: spec.slots.unwrap_or(1),
+            serial: spec.serial.unwrap_or(false),
+            stages: spec.stages.clone().unwrap_or(default_stages),
+            tier_args: spec.tier_args.clone().unwrap_or_default(),
+            tier: spec.tier.as_ref().map(|t| t.get_ref().clone()),
+            enabled: spec.enabled.unwrap_or(true),
+        })
+    }
+
+    /// The program the check runs (first word of its command).
+    pub fn program(&self) -> &str {
+        &self.command[0]
+    }
+
+    /// Whether a project-relative path is one of this check's inputs.
+    pub fn matches(&self, rel_path: &str) -> bool {
+        self.file_set.is_match(rel_path) && !self.exclude_set.is_match(rel_path)
+    }
+}
+
+/// Compile globs; a bad one is an error at its place in the file.
+pub fn glob_set(globs: &[Spanned<String>], source: &Source) -> Result<GlobSet, Error> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let compiled = globset::GlobBuilder::new(glob.get_ref())
+            .literal_separator(false)
+            .build()
+            .map_err(|e| source.error(glob.span(), format!("invalid glob: {}", e.kind())))?;
+        builder.add(compiled);
+        // `dir/**` should also match the directory's files when given as `dir`.
+        if !glob.get_ref().contains(['*', '?', '[', '{'])
+            && let Ok(g) = Glob::new(&format!("{}/**", glob.get_ref().trim_end_matches('/')))
+        {
+            builder.add(g);
+        }
+    }
+    builder.build().map_err(|e| Error::ConfigFile {
+        path: source.path.clone(),
+        message: format!("invalid glob set: {e}"),
+    })
+}

@@ -1,0 +1,72 @@
+//! What one TOML table said about a check, before defaults and validation.
+
+use super::{Kind, Stage};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A check as written: a built-in file, or a `[checks.ID]` table of a project's
+/// config. Every field is optional so a project can patch one field of a built-in.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckSpec {
+    /// Another check this one starts from (a project's variant of a built-in).
+    pub extends: Option<Spanned<String>>,
+    pub kind: Option<Kind>,
+    pub description: Option<String>,
+    /// Globs of the files the check reads, relative to the project root.
+    pub files: Option<Vec<Spanned<String>>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
+    pub scope: Option<super::Scope>,
+    /// argv of the check; `{args}`, `{files}` and `{out}` are expanded.
+    pub command: Option<Vec<String>>,
+    pub fix: Option<Vec<String>>,
+    /// argv that prints the formatted content of one file on stdout, so the
+    /// report can show a diff for formatters that cannot print one.
+    pub diff_command: Option<Vec<String>>,
+    pub version: Option<Vec<String>>,
+    /// Files whose content changes the tool's verdict (its config files).
+    pub config: Option<Vec<String>>,
+    /// Config markers (`file` or `file:section`) that show the project uses this tool.
+    pub detect: Option<Vec<String>>,
+    /// Environment variables that change the tool's verdict.
+    pub env: Option<Vec<String>>,
+    pub parser: Option<super::ParserKind>,
+    /// For the `regex` parser: named groups path, line, col, rule, severity, message.
+    pub pattern: Option<Spanned<String>>,
+    /// Seconds before the job is killed.
+    pub timeout: Option<u64>,
+    pub install: Option<super::Install>,
+    /// Exit codes that mean "ran and found nothing" / "ran and found problems".
+    pub ok_codes: Option<Vec<i32>>,
+    pub fail_codes: Option<Vec<i32>>,
+    /// Checks that are dropped from a plan that includes this one.
+    pub replaces: Option<Vec<Spanned<String>>>,
+    /// CPU slots one job takes (0 = all), so test runners with workers don't oversubscribe.
+    pub slots: Option<u32>,
+    /// Run all files in one process (tools that share a cache or follow imports).
+    pub serial: Option<bool>,
+    pub stages: Option<Vec<Stage>>,
+    /// Per-tier extra arguments, used when the project has no config of its own for the tool.
+    pub tier_args: Option<BTreeMap<String, Vec<String>>>,
+    /// Tier the check enters at, when a project adds it through its config.
+    pub tier: Option<Spanned<String>>,
+    pub enabled: Option<bool>,
+}
+
+macro_rules! patch_fields {
+    ($base:ident, $over:ident; $($field:ident),* $(,)?) => {
+        $( if $over.$field.is_some() { $base.$field = $over.$field.clone(); } )*
+    };
+}
+
+impl CheckSpec {
+    /// This spec with every field `over` sets replaced.
+    pub fn patched(&self, over: &CheckSpec) -> CheckSpec {
+        let mut base = self.clone();
+        patch_fields!(base, over; extends, kind, description, files, exclude, scope, command,
+            fix, diff_command, version, config, detect, env, parser, pattern, timeout, install,
+            ok_codes, fail_codes, replaces, slots, serial, stages, tier_args, tier, enabled);
+        base
+    }
+}

@@ -1,0 +1,137 @@
+//! `rungs init`: a commented `rungs.toml` that spells out the defaults this
+//! project gets today, so a team sees where to change them.
+
+use crate::error::Error;
+use crate::preset::builtin_presets;
+use crate::project::Project;
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub fn run(cwd: &Path, force: bool) -> Result<i32, Error> {
+    let presets = builtin_presets()?;
+    let project = Project::open(cwd, &presets)?;
+    let path = project.root.join("rungs.toml");
+    if path.exists() && !force {
+        return Err(Error::Usage {
+            message: format!("{} already exists", path.display()),
+            hint: Some("pass --force to overwrite it".into()),
+        });
+    }
+    let text = render(&project);
+    // Check what we write parses as a config before it replaces anything.
+    toml::from_str::<crate::config::RawConfig>(&text).map_err(|e| Error::ConfigFile {
+        path: path.clone(),
+        message: format!("rungs wrote an invalid config (a bug): {e}"),
+    })?;
+    crate::cache::write_atomic(&path, text.as_bytes())?;
+    println!("wrote {}", path.display());
+    Ok(0)
+}
+
+fn render(project: &Project) -> String {
+    let mut out = String::new();
+    let stacks: Vec<&str> = project
+        .stacks
+        .iter()
+        .map(|s| s.preset.name.as_str())
+        .collect();
+    let _ = writeln!(
+        out,
+        "# rungs config. Every value below is the default; change what you need."
+    );
+    let _ = writeln!(
+        out,
+        "# Detected stack(s): {}.",
+        if stacks.is_empty() {
+            "none".into()
+        } else {
+            stacks.join(", ")
+        }
+    );
+    let _ = writeln!(
+        out,
+        "# Measured size: {} code lines.\n",
+        project.size.code_lines
+    );
+    let _ = writeln!(out, "# Stacks to use instead of detecting them.");
+    let _ = writeln!(
+        out,
+        "# stacks = [{}]\n",
+        stacks
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "# Pin a tier instead of letting the project's size choose it."
+    );
+    let _ = writeln!(out, "# tier = \"standard\"\n");
+    let _ = writeln!(
+        out,
+        "# Tier names, lowest first; each tier includes the ones below it."
+    );
+    let _ = writeln!(out, "tiers = [\"basic\", \"standard\", \"strict\"]\n");
+    let _ = writeln!(out, "# Files no check sees, on top of .gitignore.");
+    let _ = writeln!(out, "exclude = []\n");
+    let _ = writeln!(out, "# Parallel jobs (default: the number of cores).");
+    let _ = writeln!(out, "# jobs = 4\n");
+    if let Some(stack) = project.stacks.first() {
+        let _ = writeln!(
+            out,
+            "# Code lines below `below` get `tier`; the last class has no bound."
+        );
+        let _ = writeln!(out, "size-classes = [");
+        for c in &stack.preset.size_classes {
+            match c.below {
+                Some(b) => {
+                    let _ = writeln!(
+                        out,
+                        "  {{ name = {:?}, below = {b}, tier = {:?} }},",
+                        c.name, c.tier
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "  {{ name = {:?}, tier = {:?} }},", c.name, c.tier);
+                }
+            }
+        }
+        let _ = writeln!(out, "]\n");
+        let mut thresholds: Vec<_> = project
+            .stacks
+            .iter()
+            .flat_map(|s| s.preset.thresholds.iter())
+            .collect();
+        thresholds.dedup_by_key(|(k, _)| k.as_str());
+        if !thresholds.is_empty() {
+            let _ = writeln!(
+                out,
+                "# Per-tier thresholds: total line coverage floor in percent."
+            );
+            for (tier, t) in thresholds {
+                if let Some(c) = t.coverage {
+                    let _ = writeln!(out, "[thresholds.{tier}]\ncoverage = {c:.1}\n");
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# Which checks the pre-commit hook runs (default: fast file-level ones)."
+    );
+    let _ = writeln!(out, "# [hook]\n# checks = [\"ruff-format\", \"ruff\"]\n");
+    let _ = writeln!(
+        out,
+        "# Change any field of a built-in check, or add your own:"
+    );
+    let _ = writeln!(
+        out,
+        "# [checks.ruff]\n# timeout = 60                 # seconds\n# tier = \"basic\"               # the tier it enters at\n# enabled = false"
+    );
+    let _ = writeln!(
+        out,
+        "#\n# [checks.sql-lint]\n# kind = \"lint\"\n# command = [\"sqlfluff\", \"lint\"]\n# files = [\"**/*.sql\"]\n# tier = \"standard\""
+    );
+    out
+}

@@ -1,0 +1,156 @@
+//! `rungs plan`: what would run, and why.
+
+use super::prepare::prepare;
+use super::{Format, Selection};
+use crate::check::{Scope, Stage};
+use crate::error::Error;
+use crate::plan::thousands;
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub fn run(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
+    let p = prepare(cwd, selection, Stage::Ci)?;
+    let (project, plan) = (&p.project, &p.plan);
+    let checks: Vec<serde_json::Value> = plan
+        .checks
+        .iter()
+        .map(|c| {
+            let tool = crate::tool::find(&project.root, c.check.program());
+            let jobs = plan.jobs.iter().filter(|j| plan.checks[j.check].check.id == c.check.id).count();
+            serde_json::json!({
+                "id": c.check.id.0,
+                "kind": c.check.kind.as_str(),
+                "description": c.check.description,
+                "version_command": c.check.version,
+                "env": c.check.env,
+                "role": c.role,
+                "reason": c.reason,
+                "command": command_line(c),
+                "files": c.files.len(),
+                "jobs": jobs,
+                "tool": tool.as_ref().map(|t| t.program.display().to_string()),
+                "tool_origin": tool.as_ref().map(|t| t.origin.clone()),
+                "install": c.check.install.pypi.iter().chain(&c.check.install.npm).collect::<Vec<_>>(),
+                "coverage_floor": c.coverage_floor,
+            })
+        })
+        .collect();
+    if selection.format == Format::Json {
+        let value = serde_json::json!({
+            "root": project.root.display().to_string(),
+            "config": project.config.source.as_ref().map(|s| s.path.display().to_string()),
+            "stacks": project.stacks.iter().map(|s| serde_json::json!({"name": s.preset.name, "description": s.preset.description, "reason": s.reason})).collect::<Vec<_>>(),
+            "size": project.size,
+            "tier": plan.tier,
+            "checks": checks,
+            "left_out": plan.left_out.iter().map(|(id, why)| serde_json::json!({"id": id, "reason": why})).collect::<Vec<_>>(),
+            "workers": p.workers,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(0);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "project  {}", project.root.display());
+    let _ = writeln!(out, "config   {}", project.config.describe());
+    let stacks: Vec<String> = project
+        .stacks
+        .iter()
+        .map(|s| format!("{} ({})", s.preset.name, s.reason))
+        .collect();
+    let _ = writeln!(
+        out,
+        "stack    {}",
+        if stacks.is_empty() {
+            "none detected".to_string()
+        } else {
+            stacks.join(", ")
+        }
+    );
+    let _ = writeln!(
+        out,
+        "size     {} code lines in {} files ({}){}",
+        thousands(project.size.code_lines),
+        project.size.files,
+        project.size.languages.join(", "),
+        if project.size.left_out > 0 {
+            format!(
+                ", {} vendored/generated/migration files left out",
+                project.size.left_out
+            )
+        } else {
+            String::new()
+        }
+    );
+    let class = plan
+        .tier
+        .size_class
+        .as_ref()
+        .map(|c| c.name.as_str())
+        .unwrap_or("-");
+    let _ = writeln!(out, "class    {class}");
+    let _ = writeln!(out, "tier     {} — {}", plan.tier.name, plan.tier.reason);
+    let _ = writeln!(
+        out,
+        "jobs     {} in parallel, {} jobs planned\n",
+        p.workers,
+        plan.jobs.len()
+    );
+    let _ = writeln!(out, "checks");
+    for (c, info) in plan.checks.iter().zip(&checks) {
+        let tool = match (info["tool"].as_str(), info["tool_origin"].as_str()) {
+            (Some(_), Some(origin)) => format!("from {origin}"),
+            _ if !info["install"].as_array().is_none_or(|a| a.is_empty()) => {
+                "will be installed".to_string()
+            }
+            _ => "NOT FOUND".to_string(),
+        };
+        let files = match c.check.scope {
+            Scope::Files => format!("{} files", c.files.len()),
+            Scope::Project => "project".to_string(),
+        };
+        let floor = c
+            .coverage_floor
+            .map(|f| format!(", floor {f}%"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<10} {:<14} {:<10} {}{floor} — {}; {tool}",
+            c.role.as_deref().unwrap_or(c.check.kind.as_str()),
+            c.check.id,
+            files,
+            shell_words::join(command_line(c)),
+            c.reason,
+        );
+    }
+    if !plan.left_out.is_empty() {
+        let _ = writeln!(out, "\nleft out");
+        for (id, why) in &plan.left_out {
+            let _ = writeln!(out, "  {id:<14} {why}");
+        }
+    }
+    print!("{out}");
+    Ok(0)
+}
+
+fn command_line(c: &crate::plan::PlannedCheck) -> Vec<String> {
+    let mut argv = Vec::new();
+    let mut args_placed = false;
+    for item in &c.check.command {
+        if item == "{args}" {
+            argv.extend(c.args.iter().cloned());
+            args_placed = true;
+        } else {
+            argv.push(item.clone());
+        }
+    }
+    if !args_placed {
+        argv.extend(c.args.iter().cloned());
+    }
+    if c.check.scope == Scope::Files {
+        argv.push("FILES…".into());
+    }
+    argv
+}

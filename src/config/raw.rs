@@ -1,0 +1,46 @@
+//! The config file as written, deserialized with spans.
+
+use crate::check::CheckSpec;
+use crate::preset::{SizeClass, Thresholds};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawConfig {
+    /// Pin the tier instead of deriving it from the project's size.
+    pub tier: Option<Spanned<String>>,
+    /// Tier names, lowest first.
+    pub tiers: Option<Spanned<Vec<String>>>,
+    /// Stacks to use instead of detecting them.
+    pub stacks: Option<Vec<Spanned<String>>>,
+    /// Globs of files no check sees (on top of `.gitignore`).
+    pub exclude: Option<Vec<Spanned<String>>>,
+    /// Parallel jobs (default: the number of cores).
+    pub jobs: Option<usize>,
+    pub size_classes: Option<Vec<SizeClass>>,
+    pub thresholds: Option<BTreeMap<String, Thresholds>>,
+    #[serde(default)]
+    pub checks: BTreeMap<String, Spanned<CheckSpec>>,
+    #[serde(default)]
+    pub hook: HookConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HookConfig {
+    /// Checks the pre-commit hook runs (default: the fast file-level ones).
+    pub checks: Option<Vec<Spanned<String>>>,
+}
+
+/// Just enough of `pyproject.toml` to find `[tool.rungs]`.
+#[derive(Debug, Deserialize)]
+pub struct PyProject {
+    pub tool: Option<Tool>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Tool {
+    pub rungs: Option<RawConfig>,
+}

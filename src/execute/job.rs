@@ -1,0 +1,247 @@
+//! One job: build its command, run it, read its output, decide its outcome.
+
+use super::process::{self, Exit, Invocation};
+use super::{Mode, argv};
+use crate::check::{Check, ParserKind, Scope};
+use crate::finding::{Finding, Outcome};
+use crate::parse::{self, Coverage, TestCounts};
+use crate::tool::Tool;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+/// What one job did.
+#[derive(Clone, Debug, Serialize)]
+pub struct JobReport {
+    /// Index into the plan's jobs and checks.
+    pub job: usize,
+    pub check: usize,
+    pub files: usize,
+    pub outcome: Outcome,
+    pub findings: Vec<Finding>,
+    pub diff: Option<String>,
+    /// The tool's stdout and stderr, as printed.
+    pub output: String,
+    /// Why the outcome is `error` (or why findings could not be read).
+    pub problem: Option<String>,
+    pub exit_code: Option<i32>,
+    #[serde(serialize_with = "crate::report::secs")]
+    pub duration: Duration,
+    pub coverage: Option<Coverage>,
+    pub tests: Option<TestCounts>,
+}
+
+pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
+    let (root, plan, cancel) = (ctx.root, ctx.plan, ctx.cancel);
+    let job = &plan.jobs[index];
+    let planned = &plan.checks[job.check];
+    let check = &planned.check;
+    let tool = &ctx.tools[job.check];
+    let out_dir = tempfile::Builder::new().prefix("rungs-job-").tempdir().ok();
+    let out = out_dir
+        .as_ref()
+        .map(|d| d.path().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let template = match mode {
+        Mode::Fix => check.fix.as_ref().unwrap_or(&check.command),
+        Mode::Check => &check.command,
+    };
+    let mut args = argv::expand(
+        template,
+        &planned.args,
+        &out,
+        &job.files,
+        check.scope == Scope::Files,
+    );
+    args.remove(0);
+    let invocation = Invocation {
+        program: tool.program.clone(),
+        args,
+        cwd: root.to_path_buf(),
+        env: child_env(tool),
+        timeout: check.timeout,
+    };
+    let done = process::run(&invocation, cancel);
+    let stdout = String::from_utf8_lossy(&done.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&done.stderr).into_owned();
+    let mut report = JobReport {
+        job: index,
+        check: job.check,
+        files: job.files.len(),
+        outcome: Outcome::Passed,
+        findings: Vec::new(),
+        diff: None,
+        output: join_output(&stdout, &stderr),
+        problem: None,
+        exit_code: match done.exit {
+            Exit::Code(c) => Some(c),
+            _ => None,
+        },
+        duration: done.duration,
+        coverage: None,
+        tests: None,
+    };
+    let code = match done.exit {
+        Exit::Code(c) => c,
+        Exit::TimedOut => {
+            report.outcome = Outcome::TimedOut;
+            report.problem = Some(format!(
+                "killed after the timeout of {}s",
+                check.timeout.as_secs()
+            ));
+            return report;
+        }
+        Exit::Interrupted => {
+            report.outcome = Outcome::Interrupted;
+            return report;
+        }
+        Exit::Signal(sig) => {
+            report.outcome = Outcome::Error;
+            report.problem = Some(format!("`{}` was killed by signal {sig}", check.program()));
+            return report;
+        }
+        Exit::SpawnFailed(message) => {
+            report.outcome = Outcome::Error;
+            report.problem = Some(message);
+            return report;
+        }
+    };
+    let known = check.ok_codes.contains(&code) || check.fail_codes.contains(&code);
+    if mode == Mode::Fix {
+        if !known {
+            report.outcome = Outcome::Error;
+            report.problem = Some(format!("the fix command exited with code {code}"));
+        }
+        return report;
+    }
+    if !known {
+        report.outcome = Outcome::Error;
+        report.problem = Some(format!(
+            "`{}` exited with code {code}, which it does not use for findings (expected {})",
+            check.program(),
+            expected_codes(check)
+        ));
+        return report;
+    }
+    if done.dropped > 0 {
+        report.outcome = Outcome::Error;
+        report.problem = Some(format!(
+            "the output was too large to read ({} bytes dropped)",
+            done.dropped
+        ));
+        return report;
+    }
+    let input = parse::Input {
+        check,
+        stdout: &stdout,
+        stderr: &stderr,
+        out_dir: Path::new(&out),
+        root,
+        coverage_floor: planned.coverage_floor,
+    };
+    match parse::parse(&input) {
+        Ok(parsed) => {
+            let failing = parsed
+                .findings
+                .iter()
+                .any(|f| f.severity != crate::finding::Severity::Info);
+            report.outcome = if check.fail_codes.contains(&code) || failing {
+                Outcome::Failed
+            } else {
+                Outcome::Passed
+            };
+            report.findings = parsed.findings;
+            report.diff = parsed.diff;
+            report.coverage = parsed.coverage;
+            report.tests = parsed.tests;
+            if report.diff.is_none()
+                && check.parser == ParserKind::FileList
+                && !report.findings.is_empty()
+            {
+                report.diff = formatter_diff(root, check, tool, &report.findings, cancel);
+            }
+        }
+        Err(problem) => {
+            // Unreadable output never passes: with a findings exit code the
+            // check failed and its raw output is shown; otherwise the tool misbehaved.
+            report.outcome = if check.fail_codes.contains(&code) {
+                Outcome::Failed
+            } else {
+                Outcome::Error
+            };
+            report.problem = Some(problem);
+        }
+    }
+    report
+}
+
+fn expected_codes(check: &Check) -> String {
+    let codes: Vec<String> = check
+        .ok_codes
+        .iter()
+        .chain(&check.fail_codes)
+        .map(i32::to_string)
+        .collect();
+    if codes.len() > 6 {
+        format!("{} … {}", codes[0], codes[codes.len() - 1])
+    } else {
+        codes.join(", ")
+    }
+}
+
+fn join_output(stdout: &str, stderr: &str) -> String {
+    match (stdout.trim_end().is_empty(), stderr.trim_end().is_empty()) {
+        (true, _) => stderr.trim_end().to_string(),
+        (_, true) => stdout.trim_end().to_string(),
+        _ => format!("{}\n{}", stdout.trim_end(), stderr.trim_end()),
+    }
+}
+
+/// The child's environment: the tool's own environment first on PATH.
+fn child_env(tool: &Tool) -> Vec<(String, String)> {
+    let mut env = Vec::new();
+    if let Some(bin) = &tool.bin_dir {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let joined =
+            std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&path)))
+                .unwrap_or(path);
+        env.push(("PATH".to_string(), joined.to_string_lossy().into_owned()));
+    }
+    env
+}
+
+/// For formatters that only list files: run the check's `diff-command` on each
+/// and diff its output against the file.
+fn formatter_diff(
+    root: &Path,
+    check: &Check,
+    tool: &Tool,
+    findings: &[Finding],
+    cancel: &AtomicBool,
+) -> Option<String> {
+    let template = check.diff_command.as_ref()?;
+    let mut out = String::new();
+    for path in findings.iter().filter_map(|f| f.path.as_ref()) {
+        let original = std::fs::read_to_string(root.join(path)).ok()?;
+        let mut args = argv::expand(template, &[], "", std::slice::from_ref(path), true);
+        args.remove(0);
+        let done = process::run(
+            &Invocation {
+                program: tool.program.clone(),
+                args,
+                cwd: root.to_path_buf(),
+                env: child_env(tool),
+                timeout: Duration::from_secs(60),
+            },
+            cancel,
+        );
+        if done.exit != Exit::Code(0) {
+            continue;
+        }
+        let formatted = String::from_utf8_lossy(&done.stdout);
+        let diff = similar::TextDiff::from_lines(original.as_str(), formatted.as_ref());
+        out.push_str(&diff.unified_diff().header(path, path).to_string());
+    }
+    (!out.is_empty()).then_some(out)
+}

@@ -1,0 +1,76 @@
+//! Findings and outcomes: what a job found and how it ended.
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// One problem a tool reported.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub check: String,
+    pub rule: Option<String>,
+    /// Project-relative path, `/`-separated.
+    pub path: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Finding {
+    /// `path:line:col rule message`, as the terminal shows it.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        if let Some(path) = &self.path {
+            out.push_str(path);
+            if let Some(line) = self.line {
+                out.push_str(&format!(":{line}"));
+                if let Some(col) = self.column {
+                    out.push_str(&format!(":{col}"));
+                }
+            }
+            out.push_str(": ");
+        }
+        if let Some(rule) = &self.rule {
+            out.push_str(rule);
+            out.push(' ');
+        }
+        out.push_str(&self.message);
+        out
+    }
+}
+
+/// How a job, or a whole check, ended. Ordered from best to worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Passed,
+    /// The tool ran and reported problems.
+    Failed,
+    /// The tool did not run properly: unknown exit code, signal, unreadable output.
+    Error,
+    TimedOut,
+    Interrupted,
+}
+
+impl Outcome {
+    pub fn is_success(self) -> bool {
+        self == Outcome::Passed
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Error => "error",
+            Outcome::TimedOut => "timed out",
+            Outcome::Interrupted => "interrupted",
+        }
+    }
+}

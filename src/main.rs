@@ -1,0 +1,33 @@
+//! rungs: a fast, parallel quality gate. The binary is thin: parse the command
+//! line, run, print an error once, exit with a documented code.
+
+mod cache;
+mod check;
+mod cli;
+mod config;
+mod error;
+mod execute;
+mod finding;
+mod parse;
+mod plan;
+mod preset;
+mod project;
+mod report;
+mod tool;
+
+use clap::Parser;
+
+fn main() {
+    let cli = cli::Cli::parse();
+    let code = match cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("rungs: error: {err}");
+            if let Some(hint) = err.hint() {
+                eprintln!("  hint: {hint}");
+            }
+            err.exit_code()
+        }
+    };
+    std::process::exit(code);
+}

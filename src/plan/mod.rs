@@ -1,0 +1,30 @@
+//! The plan: which checks run, on which files, in which jobs, and why.
+
+mod jobs;
+mod select;
+mod tier;
+
+pub use jobs::{Job, build_jobs};
+pub use select::{PlannedCheck, select_checks};
+pub use tier::{Ladder, TierChoice, choose_tier, thousands};
+
+use crate::check::Stage;
+
+/// What a run is asked to do, resolved from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub stage: Option<Stage>,
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+    /// Restrict to these project-relative files (from `--files` or `--changed`).
+    pub files: Option<Vec<String>>,
+}
+
+/// The checks of a run and the jobs that carry them out.
+pub struct Plan {
+    pub tier: TierChoice,
+    pub checks: Vec<PlannedCheck>,
+    /// Checks left out, with why (no files, replaced, skipped ...).
+    pub left_out: Vec<(String, String)>,
+    pub jobs: Vec<Job>,
+}

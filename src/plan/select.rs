@@ -1,0 +1,263 @@
+//! Picking checks: roles of the stacks' presets up to the tier, the project's
+//! own checks, then the flags.
+
+use super::{Ladder, Request, TierChoice};
+use crate::check::{Check, CheckId, Kind, Scope, Stage};
+use crate::error::Error;
+use crate::project::{Markers, Project, describe_marker};
+use std::collections::BTreeMap;
+
+/// A check chosen for the run.
+#[derive(Clone, Debug)]
+pub struct PlannedCheck {
+    pub check: Check,
+    pub role: Option<String>,
+    /// Why this check: the config marker found, or that it is the default.
+    pub reason: String,
+    /// Extra arguments from the tier (only when the project has no config of its own).
+    pub args: Vec<String>,
+    /// The files it checks (for project-level checks: its inputs).
+    pub files: Vec<String>,
+    /// Coverage floor in percent, for coverage checks.
+    pub coverage_floor: Option<f64>,
+}
+
+pub struct Selection {
+    pub checks: Vec<PlannedCheck>,
+    pub left_out: Vec<(String, String)>,
+}
+
+pub fn select_checks(
+    project: &Project,
+    registry: &BTreeMap<CheckId, Check>,
+    ladder: &Ladder,
+    tier: &TierChoice,
+    request: &Request,
+) -> Result<Selection, Error> {
+    let markers = Markers::new(&project.root);
+    let source = project.config.source();
+    for id in request.only.iter().chain(&request.skip) {
+        if !registry.contains_key(&CheckId(id.clone())) {
+            return Err(Error::Usage {
+                message: format!("unknown check `{id}`"),
+                hint: Some(format!(
+                    "known checks: {}",
+                    registry
+                        .keys()
+                        .map(|k| k.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            });
+        }
+    }
+    let user = &project.config.raw.checks;
+    let tier_of = |check: &Check, default: &str| -> Result<usize, Error> {
+        let (name, span) = match user
+            .get(check.id.as_str())
+            .and_then(|s| s.get_ref().tier.as_ref())
+        {
+            Some(t) => (t.get_ref().as_str(), Some(t.span())),
+            None => (check.tier.as_deref().unwrap_or(default), None),
+        };
+        ladder.rank(name).ok_or_else(|| match span {
+            Some(span) => source.error(
+                span,
+                format!(
+                    "unknown tier `{name}` (expected one of: {})",
+                    ladder.0.join(", ")
+                ),
+            ),
+            None => Error::usage(format!("check `{}` names unknown tier `{name}`", check.id)),
+        })
+    };
+
+    let mut chosen: Vec<PlannedCheck> = Vec::new();
+    let mut left_out = Vec::new();
+    let mut consider =
+        |check: &Check, role: Option<&str>, reason: String, own_config: bool, rank: usize| {
+            if chosen.iter().any(|c| c.check.id == check.id) {
+                return;
+            }
+            if !check.enabled {
+                left_out.push((check.id.0.clone(), "disabled in config".into()));
+                return;
+            }
+            if rank > tier.rank {
+                return;
+            }
+            let args = if own_config {
+                Vec::new()
+            } else {
+                tier_args(check, ladder, tier.rank)
+            };
+            chosen.push(PlannedCheck {
+                check: check.clone(),
+                role: role.map(str::to_string),
+                reason,
+                args,
+                files: Vec::new(),
+                coverage_floor: None,
+            });
+        };
+
+    for stack in &project.stacks {
+        for role in &stack.preset.roles {
+            let found = role.choose.iter().find_map(|id| {
+                let check = registry.get(&CheckId(id.clone()))?;
+                markers
+                    .first(&check.detect)
+                    .map(|m| (check, describe_marker(m)))
+            });
+            let (check, reason, own_config) = match found {
+                Some((check, marker)) => (check, marker, true),
+                None if role.optional => continue,
+                None => {
+                    let Some(check) = role
+                        .choose
+                        .last()
+                        .and_then(|id| registry.get(&CheckId(id.clone())))
+                    else {
+                        continue;
+                    };
+                    let reason = if role.choose.len() > 1 {
+                        let others: Vec<&str> = role.choose[..role.choose.len() - 1]
+                            .iter()
+                            .map(String::as_str)
+                            .collect();
+                        format!("default ({} not configured)", others.join(", "))
+                    } else {
+                        "default".to_string()
+                    };
+                    (check, reason, false)
+                }
+            };
+            let rank = tier_of(check, &role.tier)?;
+            consider(check, Some(&role.name), reason, own_config, rank);
+        }
+    }
+    // Checks a project adds, or built-ins it gives a tier to.
+    for (id, spec) in user {
+        let Some(check) = registry.get(&CheckId(id.clone())) else {
+            continue;
+        };
+        if spec.get_ref().tier.is_some() || !crate::check::is_builtin(id) {
+            let rank = tier_of(check, ladder.name(0))?;
+            let own = markers.first(&check.detect).is_some();
+            consider(
+                check,
+                None,
+                format!("added in {}", source.path.display()),
+                own,
+                rank,
+            );
+        }
+    }
+
+    // Replacements: coverage runs the tests, so pytest alone is dropped.
+    let replaced: Vec<CheckId> = chosen
+        .iter()
+        .flat_map(|c| c.check.replaces.clone())
+        .collect();
+    chosen.retain(|c| {
+        let gone = replaced.contains(&c.check.id);
+        if gone {
+            left_out.push((
+                c.check.id.0.clone(),
+                "replaced by a check that also does its job".into(),
+            ));
+        }
+        !gone
+    });
+
+    let stage = request.stage.unwrap_or(Stage::Ci);
+    let hook_checks = project.config.raw.hook.checks.as_ref();
+    if let Some(list) = hook_checks {
+        for id in list {
+            if !registry.contains_key(&CheckId(id.get_ref().clone())) {
+                return Err(source.error(
+                    id.span(),
+                    format!("unknown check `{}` in [hook] checks", id.get_ref()),
+                ));
+            }
+        }
+    }
+    chosen.retain(|c| {
+        let in_stage = match (stage, hook_checks) {
+            (Stage::Commit, Some(list)) => list.iter().any(|i| i.get_ref() == c.check.id.as_str()),
+            _ => c.check.stages.contains(&stage),
+        };
+        let wanted = (request.only.is_empty() || request.only.contains(&c.check.id.0))
+            && !request.skip.contains(&c.check.id.0);
+        if !wanted {
+            left_out.push((c.check.id.0.clone(), "not selected".into()));
+        } else if !in_stage {
+            left_out.push((
+                c.check.id.0.clone(),
+                format!("not in the {stage:?} stage").to_lowercase(),
+            ));
+        }
+        in_stage && wanted
+    });
+
+    // Files, floors.
+    let thresholds = floors(project, ladder, tier.rank);
+    chosen.retain_mut(|c| {
+        let inputs: Vec<String> = project
+            .files
+            .iter()
+            .filter(|f| c.check.matches(f))
+            .cloned()
+            .collect();
+        let touched = match &request.files {
+            None => true,
+            Some(sel) => sel
+                .iter()
+                .any(|f| c.check.matches(f) || c.check.config.contains(f)),
+        };
+        c.files = match (&request.files, c.check.scope) {
+            (Some(sel), Scope::Files) => inputs.into_iter().filter(|f| sel.contains(f)).collect(),
+            _ => inputs,
+        };
+        if c.check.kind == Kind::Coverage {
+            c.coverage_floor = thresholds;
+        }
+        let keep = !c.files.is_empty() && touched;
+        if !keep {
+            left_out.push((c.check.id.0.clone(), "no files to check".into()));
+        }
+        keep
+    });
+    chosen.sort_by(|a, b| (a.check.kind, &a.check.id).cmp(&(b.check.kind, &b.check.id)));
+    Ok(Selection {
+        checks: chosen,
+        left_out,
+    })
+}
+
+/// The tier arguments of the highest tier at or below `rank` that defines some.
+fn tier_args(check: &Check, ladder: &Ladder, rank: usize) -> Vec<String> {
+    (0..=rank)
+        .rev()
+        .find_map(|r| check.tier_args.get(ladder.name(r)))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The coverage floor: the config's thresholds over the presets', highest tier at or below `rank`.
+fn floors(project: &Project, ladder: &Ladder, rank: usize) -> Option<f64> {
+    let mut table = BTreeMap::new();
+    for stack in &project.stacks {
+        for (tier, t) in &stack.preset.thresholds {
+            table.insert(tier.clone(), t.clone());
+        }
+    }
+    if let Some(user) = &project.config.raw.thresholds {
+        for (tier, t) in user {
+            table.insert(tier.clone(), t.clone());
+        }
+    }
+    (0..=rank)
+        .rev()
+        .find_map(|r| table.get(ladder.name(r)).and_then(|t| t.coverage))
+}

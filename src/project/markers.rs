@@ -1,0 +1,130 @@
+//! Config markers: the evidence that a project uses a tool or a stack.
+//!
+//! A marker is `FILE` (a glob over the root's entries), `FILE:SECTION` (a table
+//! in a TOML or JSON file, a `[section]` in an INI file), or `dependency:NAME`
+//! (a Python requirement in any of the usual manifests).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub struct Markers {
+    root: PathBuf,
+    texts: RefCell<HashMap<String, Option<String>>>,
+}
+
+impl Markers {
+    pub fn new(root: &Path) -> Markers {
+        Markers {
+            root: root.to_path_buf(),
+            texts: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn text(&self, file: &str) -> Option<String> {
+        self.texts
+            .borrow_mut()
+            .entry(file.to_string())
+            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok())
+            .clone()
+    }
+
+    /// The first marker of `markers` that holds, if any.
+    pub fn first<'a>(&self, markers: &'a [String]) -> Option<&'a str> {
+        markers.iter().map(String::as_str).find(|m| self.holds(m))
+    }
+
+    pub fn holds(&self, marker: &str) -> bool {
+        if let Some(name) = marker.strip_prefix("dependency:") {
+            return self.has_python_dependency(name);
+        }
+        match marker.split_once(':') {
+            Some((file, section)) => self.has_section(file, section),
+            None => self.root_has(marker),
+        }
+    }
+
+    fn root_has(&self, pattern: &str) -> bool {
+        if !pattern.contains(['*', '?', '[']) {
+            return self.root.join(pattern).exists();
+        }
+        let Ok(glob) = globset::Glob::new(pattern) else {
+            return false;
+        };
+        let matcher = glob.compile_matcher();
+        std::fs::read_dir(&self.root)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .any(|e| matcher.is_match(e.file_name()))
+            })
+            .unwrap_or(false)
+    }
+
+    fn has_section(&self, file: &str, section: &str) -> bool {
+        let Some(text) = self.text(file) else {
+            return false;
+        };
+        if file.ends_with(".toml") {
+            let Ok(value) = text.parse::<toml::Table>() else {
+                return false;
+            };
+            let mut node = toml::Value::Table(value);
+            for key in section.split('.') {
+                match node.get(key) {
+                    Some(next) => node = next.clone(),
+                    None => return false,
+                }
+            }
+            true
+        } else if file.ends_with(".json") {
+            let Ok(mut node) = serde_json::from_str::<serde_json::Value>(&text) else {
+                return false;
+            };
+            for key in section.split('.') {
+                match node.get(key) {
+                    Some(next) => node = next.clone(),
+                    None => return false,
+                }
+            }
+            true
+        } else {
+            let header = format!("[{section}]");
+            text.lines().any(|l| l.trim() == header)
+        }
+    }
+
+    /// A requirement named `name` (case and `-`/`_` folded) in pyproject.toml,
+    /// requirements*.txt, setup.cfg, setup.py or Pipfile.
+    fn has_python_dependency(&self, name: &str) -> bool {
+        let wanted = normalize(name);
+        let mut files = vec![
+            "pyproject.toml".to_string(),
+            "setup.cfg".to_string(),
+            "setup.py".to_string(),
+            "Pipfile".to_string(),
+        ];
+        if let Ok(entries) = std::fs::read_dir(&self.root) {
+            files.extend(
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("requirements") && n.ends_with(".txt")),
+            );
+        }
+        let requirement = regex::Regex::new(
+            r#"(?m)(?:^|["'\s])([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;"',]|$)"#,
+        )
+        .expect("static regex");
+        files.iter().filter_map(|f| self.text(f)).any(|text| {
+            requirement
+                .captures_iter(&text)
+                .any(|c| normalize(&c[1]) == wanted)
+        })
+    }
+}
+
+/// PEP 503 name normalization.
+fn normalize(name: &str) -> String {
+    name.to_ascii_lowercase().replace(['_', '.'], "-")
+}

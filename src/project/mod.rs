@@ -1,0 +1,79 @@
+//! The project rungs runs on: where its root is, which stacks it uses, which
+//! files git would see, and how big it is.
+
+mod detect;
+mod files;
+pub mod git;
+mod markers;
+mod size;
+
+pub use detect::{Stack, describe_marker, detect_stacks};
+pub use files::list_files;
+pub use markers::Markers;
+pub use size::{Size, measure};
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::preset::Preset;
+use std::path::{Path, PathBuf};
+
+/// Files whose presence marks a project root when no config says otherwise.
+const ROOT_MARKERS: &[&str] = &[
+    "rungs.toml",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "manage.py",
+    "Cargo.toml",
+    "package.json",
+];
+
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub stacks: Vec<Stack>,
+    /// Every file git would see, relative to the root, `/`-separated, sorted.
+    pub files: Vec<String>,
+    pub size: Size,
+}
+
+impl Project {
+    pub fn open(start: &Path, presets: &[Preset]) -> Result<Project, Error> {
+        let root = find_root(start);
+        let config = Config::load(&root)?;
+        let markers = Markers::new(&root);
+        let stacks = detect_stacks(&config, presets, &markers)?;
+        let files = list_files(&root, &config)?;
+        let size = measure(&root, &files, &stacks);
+        Ok(Project {
+            root,
+            config,
+            stacks,
+            files,
+            size,
+        })
+    }
+}
+
+/// The nearest folder at or above `start` with rungs config, else with a project
+/// manifest, else the git work tree's top, else `start` itself.
+pub fn find_root(start: &Path) -> PathBuf {
+    let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+    for dir in start.ancestors() {
+        if dir.join("rungs.toml").is_file() || has_tool_rungs(&dir.join("pyproject.toml")) {
+            return dir.to_path_buf();
+        }
+    }
+    for dir in start.ancestors() {
+        if ROOT_MARKERS.iter().any(|m| dir.join(m).is_file()) || dir.join(".git").exists() {
+            return dir.to_path_buf();
+        }
+    }
+    start
+}
+
+fn has_tool_rungs(pyproject: &Path) -> bool {
+    std::fs::read_to_string(pyproject)
+        .map(|t| t.contains("[tool.rungs"))
+        .unwrap_or(false)
+}

@@ -1,0 +1,31 @@
+//! Reporters: they receive the runner's events and write what a person or a
+//! machine reads. A new report format is a new reporter, nothing else.
+
+mod json;
+mod summary;
+mod terminal;
+
+pub use json::JsonReporter;
+pub use summary::{CheckResult, Summary, secs};
+pub use terminal::TerminalReporter;
+
+use crate::execute::JobReport;
+use crate::plan::Plan;
+
+pub enum Event<'a> {
+    Started {
+        plan: &'a Plan,
+    },
+    JobFinished {
+        plan: &'a Plan,
+        report: &'a JobReport,
+    },
+    Finished {
+        plan: &'a Plan,
+        summary: &'a Summary,
+    },
+}
+
+pub trait Reporter {
+    fn event(&mut self, event: &Event);
+}

@@ -1,0 +1,214 @@
+//! The report a person reads: a line per check as it finishes, its findings or
+//! diff when it failed, then totals against the budget and the slowest checks.
+
+use super::{CheckResult, Event, Reporter};
+use crate::execute::JobReport;
+use crate::finding::Outcome;
+use console::Style;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+pub struct TerminalReporter {
+    colour: bool,
+    progress: Option<ProgressBar>,
+    finished: BTreeMap<usize, Vec<JobReport>>,
+    printed: Vec<CheckResult>,
+}
+
+impl TerminalReporter {
+    pub fn new() -> TerminalReporter {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        TerminalReporter {
+            colour: std::io::stdout().is_terminal() && !no_color,
+            progress: None,
+            finished: BTreeMap::new(),
+            printed: Vec::new(),
+        }
+    }
+
+    fn style(&self, s: Style) -> Style {
+        s.force_styling(self.colour)
+    }
+
+    fn print(&self, text: &str) {
+        let write = || {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        };
+        match &self.progress {
+            Some(p) => p.suspend(write),
+            None => write(),
+        }
+    }
+
+    fn block(&self, r: &CheckResult) -> String {
+        let (mark, style) = match r.outcome {
+            Outcome::Passed => ("✔", Style::new().green()),
+            Outcome::Failed => ("✘", Style::new().red()),
+            _ => ("!", Style::new().red().bold()),
+        };
+        let style = self.style(style);
+        let mut out = format!(
+            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}\n",
+            style.apply_to(mark),
+            r.check,
+            style.apply_to(r.outcome.label()),
+            format_duration(r.duration),
+            r.findings.len(),
+            if r.findings.len() == 1 { " " } else { "s" },
+            r.files,
+            if r.files == 1 { "" } else { "s" },
+        );
+        if r.outcome.is_success() {
+            return out;
+        }
+        for problem in &r.problems {
+            let _ = writeln!(
+                out,
+                "    {}",
+                self.style(Style::new().yellow()).apply_to(problem)
+            );
+        }
+        for f in &r.findings {
+            let _ = writeln!(out, "    {}", f.display());
+        }
+        if let Some(diff) = &r.diff {
+            for line in diff.lines() {
+                let style = match line.chars().next() {
+                    Some('+') if !line.starts_with("+++") => Style::new().green(),
+                    Some('-') if !line.starts_with("---") => Style::new().red(),
+                    Some('@') => Style::new().cyan(),
+                    _ => Style::new(),
+                };
+                let _ = writeln!(out, "    {}", self.style(style).apply_to(line));
+            }
+        }
+        // Findings and a diff say it all; otherwise the tool's own words do.
+        if (r.findings.is_empty() && r.diff.is_none()) || !r.problems.is_empty() {
+            for line in r.output.lines() {
+                let _ = writeln!(out, "    | {line}");
+            }
+        }
+        out
+    }
+}
+
+impl Default for TerminalReporter {
+    fn default() -> Self {
+        TerminalReporter::new()
+    }
+}
+
+impl Reporter for TerminalReporter {
+    fn event(&mut self, event: &Event) {
+        match event {
+            Event::Started { plan } => {
+                if std::io::stderr().is_terminal() && !plan.jobs.is_empty() {
+                    let bar = ProgressBar::with_draw_target(
+                        Some(plan.jobs.len() as u64),
+                        ProgressDrawTarget::stderr(),
+                    );
+                    bar.set_style(
+                        ProgressStyle::with_template("{spinner} {pos}/{len} jobs {elapsed}")
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    );
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                    self.progress = Some(bar);
+                }
+            }
+            Event::JobFinished { plan, report } => {
+                if let Some(p) = &self.progress {
+                    p.inc(1);
+                }
+                let check = report.check;
+                self.finished
+                    .entry(check)
+                    .or_default()
+                    .push((*report).clone());
+                let total = plan.jobs.iter().filter(|j| j.check == check).count();
+                if self.finished[&check].len() == total {
+                    let reports: Vec<&JobReport> = self.finished[&check].iter().collect();
+                    let result = CheckResult::fold(plan, check, &reports);
+                    let text = self.block(&result);
+                    self.print(&text);
+                    self.printed.push(result);
+                }
+            }
+            Event::Finished { summary, .. } => {
+                if let Some(p) = self.progress.take() {
+                    p.finish_and_clear();
+                }
+                self.print(&totals(self, summary));
+            }
+        }
+    }
+}
+
+fn totals(reporter: &TerminalReporter, summary: &super::Summary) -> String {
+    let mut out = String::from("\n");
+    let passed = summary
+        .checks
+        .iter()
+        .filter(|c| c.outcome.is_success())
+        .count();
+    let findings: usize = summary.checks.iter().map(|c| c.findings.len()).sum();
+    for c in &summary.checks {
+        if let Some(cov) = &c.coverage {
+            let missed = cov.statements.saturating_sub(cov.covered_lines);
+            let floor = cov
+                .floor
+                .map(|f| format!(" (floor {f}%)"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "TOTAL {:>8} {:>8} {:>9.2}%{floor}",
+                cov.statements, missed, cov.percent
+            );
+        }
+    }
+    let mut slowest: Vec<&CheckResult> = summary.checks.iter().collect();
+    slowest.sort_by_key(|c| std::cmp::Reverse(c.duration));
+    if slowest.len() > 1 {
+        let list: Vec<String> = slowest
+            .iter()
+            .take(3)
+            .map(|c| format!("{} {}", c.check, format_duration(c.duration)))
+            .collect();
+        let _ = writeln!(out, "slowest: {}", list.join(", "));
+    }
+    let verdict = if summary.exit_code == 0 {
+        reporter
+            .style(Style::new().green().bold())
+            .apply_to("passed")
+    } else {
+        reporter.style(Style::new().red().bold()).apply_to("failed")
+    };
+    let over = if summary.wall > summary.budget {
+        " — over budget"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "{verdict}: {passed} of {} checks passed, {findings} finding{} · tier {} · {} wall (budget {}){over}",
+        summary.checks.len(),
+        if findings == 1 { "" } else { "s" },
+        summary.tier,
+        format_duration(summary.wall),
+        format_duration(summary.budget),
+    );
+    out
+}
+
+pub fn format_duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 60.0 {
+        format!("{s:.2}s")
+    } else {
+        format!("{}m{:02}s", (s / 60.0) as u64, (s % 60.0) as u64)
+    }
+}

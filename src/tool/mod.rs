@@ -1,0 +1,113 @@
+//! Finding each check's program: the project's environment first (`.venv`,
+//! `venv`, `$VIRTUAL_ENV`, `node_modules/.bin`), then `PATH`, then tools rungs
+//! installed itself from the check's pinned requirements.
+
+mod install;
+
+use crate::check::Check;
+use crate::error::Error;
+use std::path::{Path, PathBuf};
+
+/// A check's program, found.
+#[derive(Clone, Debug)]
+pub struct Tool {
+    pub program: PathBuf,
+    /// Where it was found, for `rungs plan`.
+    pub origin: String,
+    /// Folder to put first on the child's PATH (the tool's environment).
+    pub bin_dir: Option<PathBuf>,
+}
+
+/// Project folders that hold executables, in lookup order.
+fn project_bin_dirs(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut dirs = vec![
+        (root.join(".venv/bin"), ".venv".to_string()),
+        (root.join("venv/bin"), "venv".to_string()),
+    ];
+    if let Some(v) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
+        dirs.push((PathBuf::from(v).join("bin"), "$VIRTUAL_ENV".to_string()));
+    }
+    dirs.push((root.join("node_modules/.bin"), "node_modules".to_string()));
+    dirs
+}
+
+fn executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Look a program up without installing anything.
+pub fn find(root: &Path, name: &str) -> Option<Tool> {
+    if name.contains('/') {
+        let path = root.join(name);
+        return executable(&path).then(|| Tool {
+            program: path,
+            origin: "project".into(),
+            bin_dir: None,
+        });
+    }
+    for (dir, origin) in project_bin_dirs(root) {
+        let path = dir.join(name);
+        if executable(&path) {
+            return Some(Tool {
+                program: path,
+                origin,
+                bin_dir: Some(dir),
+            });
+        }
+    }
+    let path_var = std::env::var_os("PATH")?;
+    std::env::split_paths(&path_var)
+        .map(|d| d.join(name))
+        .find(|p| executable(p))
+        .map(|program| Tool {
+            program,
+            origin: "PATH".into(),
+            bin_dir: None,
+        })
+}
+
+/// Find the check's program, installing its pinned requirements when it is missing.
+pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, Error> {
+    let name = check.program();
+    if let Some(tool) = find(root, name) {
+        return Ok(tool);
+    }
+    if let Some(tool) = install::installed(check)? {
+        return Ok(tool);
+    }
+    let can_install = !check.install.pypi.is_empty() || !check.install.npm.is_empty();
+    if can_install && allow_install {
+        return install::install(check);
+    }
+    Err(Error::ToolMissing {
+        check: check.id.0.clone(),
+        tool: name.to_string(),
+        detail: " in .venv, venv, $VIRTUAL_ENV, node_modules/.bin or PATH".into(),
+        hint: Some(missing_hint(check)),
+    })
+}
+
+fn missing_hint(check: &Check) -> String {
+    if !check.install.pypi.is_empty() {
+        format!(
+            "install it in the project's environment: pip install {}",
+            check.install.pypi.join(" ")
+        )
+    } else if !check.install.npm.is_empty() {
+        format!(
+            "install it in the project: npm install --save-dev {}",
+            check.install.npm.join(" ")
+        )
+    } else if check.program() == "cargo" || check.program() == "rustfmt" {
+        "install Rust with rustup (https://rustup.rs), then: rustup component add rustfmt clippy"
+            .into()
+    } else {
+        format!(
+            "install `{}`, or disable the check with [checks.{}] enabled = false",
+            check.program(),
+            check.id
+        )
+    }
+}
