@@ -1,0 +1,131 @@
+//! Shared by the integration tests: copy a fixture to a temp dir, run the real
+//! `rungs` binary on it, read what it printed.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+
+    /// The result of one check in `--format json` output.
+    pub fn check(&self, id: &str) -> serde_json::Value {
+        let json = self.json();
+        json["checks"]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["check"] == id).cloned())
+            .unwrap_or_else(|| panic!("no check `{id}` in {}", self.stdout))
+    }
+}
+
+/// `path:line:col rule` of every finding of a check, in report order.
+pub fn findings(check: &serde_json::Value) -> Vec<String> {
+    check["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let mut s = f["path"].as_str().unwrap_or("-").to_string();
+            for key in ["line", "column"] {
+                if let Some(n) = f[key].as_u64() {
+                    s.push_str(&format!(":{n}"));
+                }
+            }
+            if let Some(rule) = f["rule"].as_str() {
+                s.push_str(&format!(" {rule}"));
+            }
+            s
+        })
+        .collect()
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture copied into a fresh temp dir (the tests never touch `fixtures/`).
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new().prefix("rungs-test-").tempdir().expect("temp dir");
+    copy_dir(&repo().join("fixtures").join(name), dir.path());
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().expect("file type");
+        let name = entry.file_name();
+        if name == "target" || name == "__pycache__" || name == ".pytest_cache" || name == ".mypy_cache" {
+            continue;
+        }
+        if kind.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The tools a test needs must be there: under `scripts/test` (which sets
+/// RUNGS_TEST_REQUIRE_TOOLS) a missing one fails the test instead of skipping it.
+pub fn require(tools: &[&str]) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let missing: Vec<&&str> = tools
+        .iter()
+        .filter(|t| !std::env::split_paths(&path).any(|d| d.join(t).is_file()))
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var_os("RUNGS_TEST_REQUIRE_TOOLS").is_some() {
+        panic!("tools missing from PATH: {missing:?} (run scripts/setup-tools)");
+    }
+    eprintln!("skipping: {missing:?} not on PATH; run the suite with scripts/test");
+    false
+}
+
+pub fn rungs(dir: &Path, args: &[&str]) -> Run {
+    rungs_env(dir, args, &[])
+}
+
+pub fn rungs_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let cache = dir.join(".rungs-test-cache");
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_rungs"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUNGS_CACHE_DIR", &cache)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run rungs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+pub fn executable(dir: &Path, rel: &str, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    write(dir, rel, text);
+    std::fs::set_permissions(dir.join(rel), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}

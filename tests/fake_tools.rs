@@ -1,0 +1,118 @@
+//! What real tools can't do on demand: hang, crash, print garbage or too much.
+//! Tiny scripts stand in for them, as checks defined in the project's config.
+
+mod common;
+use common::*;
+use std::time::{Duration, Instant};
+
+fn project(check_toml: &str, script: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.py", "x = 1\n");
+    executable(dir.path(), "tool.sh", script);
+    write(dir.path(), "rungs.toml", &format!("stacks = []\n[checks.fake]\nkind = \"lint\"\ncommand = [\"./tool.sh\"]\nfiles = [\"**/*.py\"]\n{check_toml}"));
+    dir
+}
+
+#[test]
+fn a_hanging_tool_is_killed_with_its_children_and_the_run_goes_on() {
+    let dir = project("timeout = 1\n", "#!/bin/sh\nsleep 300 &\necho $! > child.pid\nsleep 300\n");
+    let start = Instant::now();
+    let run = rungs(dir.path(), &["check", "--format", "json"]);
+    assert!(start.elapsed() < Duration::from_secs(30));
+    assert_eq!(run.code, 1);
+    let fake = run.check("fake");
+    assert_eq!(fake["outcome"], "timed-out");
+    assert_eq!(fake["problems"][0], "killed after the timeout of 1s");
+    let pid = std::fs::read_to_string(dir.path().join("child.pid")).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let alive = std::path::Path::new(&format!("/proc/{}", pid.trim())).exists()
+        && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default().contains(") Z ");
+    assert!(!alive, "the tool's child survived the timeout");
+}
+
+#[test]
+fn a_crashing_tool_is_an_error_not_a_pass() {
+    let dir = project("", "#!/bin/sh\necho about to crash\nkill -SEGV $$\n");
+    let run = rungs(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let fake = run.check("fake");
+    assert_eq!(fake["outcome"], "error");
+    assert_eq!(fake["problems"][0], "`./tool.sh` was killed by signal 11");
+}
+
+#[test]
+fn garbage_instead_of_json_never_passes() {
+    let dir = project("parser = \"ruff-json\"\n", "#!/bin/sh\necho 'Traceback: not json at all'\nexit 0\n");
+    let run = rungs(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("! fake"), "{}", run.stdout);
+    assert!(run.stdout.contains("ruff's output is not the JSON expected"), "{}", run.stdout);
+    assert!(run.stdout.contains("| Traceback: not json at all"), "{}", run.stdout);
+}
+
+#[test]
+fn an_unknown_exit_code_is_an_error_with_the_output_shown() {
+    let dir = project("", "#!/bin/sh\necho 'config error: bad option' >&2\nexit 2\n");
+    let run = rungs(dir.path(), &["check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("exited with code 2, which it does not use for findings (expected 0, 1)"), "{}", run.stdout);
+    assert!(run.stdout.contains("| config error: bad option"), "{}", run.stdout);
+}
+
+#[test]
+fn huge_output_is_drained_and_reported_not_deadlocked() {
+    let dir = project(
+        "parser = \"ruff-json\"\n",
+        "#!/bin/sh\nhead -c 40000000 /dev/zero | tr '\\0' 'x'\nexit 0\n",
+    );
+    let run = rungs(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let fake = run.check("fake");
+    assert_eq!(fake["outcome"], "error");
+    assert!(fake["problems"][0].as_str().unwrap().starts_with("the output was too large to read"));
+}
+
+#[test]
+fn file_names_with_spaces_newlines_unicode_and_leading_dashes_are_passed_safely() {
+    if !require(&["ruff"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pyproject.toml", "[project]\nname = \"odd\"\nversion = \"0\"\n");
+    for name in ["a b.py", "-rf.py", "new\nline.py", "ünï.py"] {
+        write(dir.path(), name, "import os\n");
+    }
+    let run = rungs(dir.path(), &["check", "--only", "ruff", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut got = findings(&run.check("ruff"));
+    got.sort();
+    assert_eq!(got, ["-rf.py:1:8 F401", "a b.py:1:8 F401", "new\nline.py:1:8 F401", "ünï.py:1:8 F401"]);
+    // Nothing happened to the files.
+    assert_eq!(std::fs::read_to_string(dir.path().join("-rf.py")).unwrap(), "import os\n");
+}
+
+#[test]
+fn ctrl_c_stops_the_children_and_exits_130() {
+    let dir = project("", "#!/bin/sh\necho $$ > tool.pid\nsleep 300\n");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rungs"))
+        .arg("check")
+        .current_dir(dir.path())
+        .env("RUNGS_CACHE_DIR", dir.path().join(".cache"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid_file = dir.path().join("tool.pid");
+    let start = Instant::now();
+    while !pid_file.exists() && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    assert!(stat.is_empty() || stat.contains(") Z "), "the tool survived Ctrl-C: {stat}");
+}

@@ -1,0 +1,138 @@
+//! Python and Django projects, checked with the real pinned tools.
+
+mod common;
+use common::*;
+
+#[test]
+fn django_project_configured_for_black_isort_flake8_gets_those_tools_and_their_findings() {
+    if !require(&["black", "isort", "flake8", "pytest"]) {
+        return;
+    }
+    let dir = fixture("django-dirty");
+    let run = rungs(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.json()["tier"], "basic");
+
+    let isort = run.check("isort");
+    assert_eq!(isort["outcome"], "failed");
+    assert_eq!(findings(&isort), ["shop/urls.py:1"]);
+    assert!(isort["diff"].as_str().unwrap().contains("--- a/shop/urls.py\n+++ b/shop/urls.py\n"));
+
+    let black = run.check("black");
+    assert_eq!(black["outcome"], "failed");
+    assert_eq!(findings(&black), ["catalog/views.py:7"]);
+    assert!(black["diff"].as_str().unwrap().contains("+        \"name\": product.name,"));
+
+    let flake8 = run.check("flake8");
+    assert_eq!(
+        findings(&flake8),
+        ["catalog/pricing.py:1:1 F401", "catalog/pricing.py:15:15 E711", "catalog/pricing.py:16:9 F841"]
+    );
+
+    let pytest = run.check("pytest");
+    assert_eq!(pytest["outcome"], "failed");
+    assert_eq!(
+        findings(&pytest),
+        ["catalog/tests/test_pricing.py:21 catalog/tests/test_pricing.py::test_bulk_price_large_order"]
+    );
+    assert_eq!(pytest["tests"]["total"], 10);
+    assert_eq!(pytest["tests"]["failed"], 1);
+    // Ruff is not run where the project chose black/isort/flake8.
+    assert!(run.json()["checks"].as_array().unwrap().iter().all(|c| !c["check"].as_str().unwrap().starts_with("ruff")));
+}
+
+#[test]
+fn standard_tier_adds_mypy_and_a_coverage_floor() {
+    if !require(&["mypy", "pytest"]) {
+        return;
+    }
+    let dir = fixture("django-dirty");
+    let run = rungs(dir.path(), &["check", "--tier", "standard", "--only", "mypy,coverage", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mypy = run.check("mypy");
+    assert_eq!(
+        findings(&mypy),
+        [
+            "catalog/reports.py:15:12 return-value",
+            "catalog/reports.py:29:62 arg-type",
+            "catalog/reports.py:42:12 union-attr"
+        ]
+    );
+    let coverage = run.check("coverage");
+    assert_eq!(coverage["outcome"], "failed");
+    let percent = coverage["coverage"]["percent"].as_f64().unwrap();
+    assert!((60.0..70.0).contains(&percent), "coverage {percent}");
+    assert_eq!(coverage["coverage"]["floor"], 80.0);
+    let rules: Vec<String> = findings(&coverage);
+    assert!(rules.contains(&"- coverage-floor".to_string()), "{rules:?}");
+    assert!(rules.iter().any(|r| r.contains("test_bulk_price_large_order")), "{rules:?}");
+}
+
+#[test]
+fn clean_django_project_passes() {
+    if !require(&["black", "isort", "flake8", "pytest"]) {
+        return;
+    }
+    let dir = fixture("django-clean");
+    let run = rungs(dir.path(), &["check"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("passed: 4 of 4 checks passed, 0 findings · tier basic"), "{}", run.stdout);
+}
+
+#[test]
+fn unconfigured_python_project_gets_ruff() {
+    if !require(&["ruff", "pytest"]) {
+        return;
+    }
+    let dir = fixture("python-ruff");
+    let run = rungs(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(findings(&run.check("ruff-format")), ["inventory/core.py:12"]);
+    assert_eq!(findings(&run.check("ruff-imports")), ["inventory/util.py:3:1 I001"]);
+    assert_eq!(
+        findings(&run.check("ruff")),
+        ["inventory/util.py:3:1 I001", "inventory/util.py:3:8 F401", "inventory/util.py:16:5 F841"]
+    );
+    assert_eq!(run.check("pytest")["outcome"], "passed");
+}
+
+#[test]
+fn fix_sorts_imports_and_formats_then_reports_what_is_left() {
+    if !require(&["black", "isort", "flake8"]) {
+        return;
+    }
+    let dir = fixture("django-dirty");
+    let run = rungs(dir.path(), &["check", "--fix", "--only", "isort,black,flake8", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.check("isort")["outcome"], "passed");
+    assert_eq!(run.check("black")["outcome"], "passed");
+    assert_eq!(run.check("flake8")["findings"].as_array().unwrap().len(), 3);
+    let urls = std::fs::read_to_string(dir.path().join("shop/urls.py")).unwrap();
+    assert!(urls.starts_with("from django.urls import path\n\nfrom catalog import views\n"), "{urls}");
+}
+
+#[test]
+fn plan_says_stack_size_tier_and_why_each_check() {
+    let dir = fixture("django-dirty");
+    let run = rungs(&dir.path().join("catalog"), &["plan"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = run.stdout.replace(&dir.path().canonicalize().unwrap().display().to_string(), "[ROOT]");
+    assert!(out.contains("project  [ROOT]\n"), "{out}");
+    assert!(out.contains("stack    django (manage.py found)"), "{out}");
+    assert!(out.contains("size     176 code lines in 15 files (py, pyi), 2 vendored/generated/migration files left out"), "{out}");
+    assert!(out.contains("tier     basic — size class small (< 2,000 code lines)"), "{out}");
+    assert!(out.contains("black") && out.contains("pyproject.toml [tool.black]"), "{out}");
+    assert!(out.contains("flake8") && out.contains("setup.cfg [flake8]"), "{out}");
+}
+
+#[test]
+fn terminal_report_reads_well() {
+    if !require(&["black", "isort", "flake8", "pytest"]) {
+        return;
+    }
+    let dir = fixture("django-dirty");
+    let run = rungs(dir.path(), &["check", "-j", "1", "--only", "isort,flake8"]);
+    assert_eq!(run.code, 1);
+    let times = regex::Regex::new(r"\d+\.\d\ds").unwrap();
+    insta::assert_snapshot!(times.replace_all(&run.stdout, "[TIME]"));
+}
