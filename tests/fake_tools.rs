@@ -9,13 +9,22 @@ fn project(check_toml: &str, script: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.py", "x = 1\n");
     executable(dir.path(), "tool.sh", script);
-    write(dir.path(), "rungs.toml", &format!("stacks = []\n[checks.fake]\nkind = \"lint\"\ncommand = [\"./tool.sh\"]\nfiles = [\"**/*.py\"]\n{check_toml}"));
+    write(
+        dir.path(),
+        "rungs.toml",
+        &format!(
+            "stacks = []\n[checks.fake]\nkind = \"lint\"\ncommand = [\"./tool.sh\"]\nfiles = [\"**/*.py\"]\n{check_toml}"
+        ),
+    );
     dir
 }
 
 #[test]
 fn a_hanging_tool_is_killed_with_its_children_and_the_run_goes_on() {
-    let dir = project("timeout = 1\n", "#!/bin/sh\nsleep 300 &\necho $! > child.pid\nsleep 300\n");
+    let dir = project(
+        "timeout = 1\n",
+        "#!/bin/sh\nsleep 300 &\necho $! > child.pid\nsleep 300\n",
+    );
     let start = Instant::now();
     let run = rungs(dir.path(), &["check", "--format", "json"]);
     assert!(start.elapsed() < Duration::from_secs(30));
@@ -26,7 +35,9 @@ fn a_hanging_tool_is_killed_with_its_children_and_the_run_goes_on() {
     let pid = std::fs::read_to_string(dir.path().join("child.pid")).unwrap();
     std::thread::sleep(Duration::from_millis(200));
     let alive = std::path::Path::new(&format!("/proc/{}", pid.trim())).exists()
-        && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default().contains(") Z ");
+        && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+            .unwrap_or_default()
+            .contains(") Z ");
     assert!(!alive, "the tool's child survived the timeout");
 }
 
@@ -42,21 +53,45 @@ fn a_crashing_tool_is_an_error_not_a_pass() {
 
 #[test]
 fn garbage_instead_of_json_never_passes() {
-    let dir = project("parser = \"ruff-json\"\n", "#!/bin/sh\necho 'Traceback: not json at all'\nexit 0\n");
+    let dir = project(
+        "parser = \"ruff-json\"\n",
+        "#!/bin/sh\necho 'Traceback: not json at all'\nexit 0\n",
+    );
     let run = rungs(dir.path(), &["check"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.contains("! fake"), "{}", run.stdout);
-    assert!(run.stdout.contains("ruff's output is not the JSON expected"), "{}", run.stdout);
-    assert!(run.stdout.contains("| Traceback: not json at all"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("ruff's output is not the JSON expected"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("| Traceback: not json at all"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn an_unknown_exit_code_is_an_error_with_the_output_shown() {
-    let dir = project("", "#!/bin/sh\necho 'config error: bad option' >&2\nexit 2\n");
+    let dir = project(
+        "",
+        "#!/bin/sh\necho 'config error: bad option' >&2\nexit 2\n",
+    );
     let run = rungs(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("exited with code 2, which it does not use for findings (expected 0, 1)"), "{}", run.stdout);
-    assert!(run.stdout.contains("| config error: bad option"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("exited with code 2, which it does not use for findings (expected 0, 1)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("| config error: bad option"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -69,7 +104,12 @@ fn huge_output_is_drained_and_reported_not_deadlocked() {
     assert_eq!(run.code, 1);
     let fake = run.check("fake");
     assert_eq!(fake["outcome"], "error");
-    assert!(fake["problems"][0].as_str().unwrap().starts_with("the output was too large to read"));
+    assert!(
+        fake["problems"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("the output was too large to read")
+    );
 }
 
 #[test]
@@ -78,7 +118,11 @@ fn file_names_with_spaces_newlines_unicode_and_leading_dashes_are_passed_safely(
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "pyproject.toml", "[project]\nname = \"odd\"\nversion = \"0\"\n");
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"odd\"\nversion = \"0\"\n",
+    );
     for name in ["a b.py", "-rf.py", "new\nline.py", "ünï.py"] {
         write(dir.path(), name, "import os\n");
     }
@@ -86,9 +130,20 @@ fn file_names_with_spaces_newlines_unicode_and_leading_dashes_are_passed_safely(
     assert_eq!(run.code, 1, "{}", run.stderr);
     let mut got = findings(&run.check("ruff"));
     got.sort();
-    assert_eq!(got, ["-rf.py:1:8 F401", "a b.py:1:8 F401", "new\nline.py:1:8 F401", "ünï.py:1:8 F401"]);
+    assert_eq!(
+        got,
+        [
+            "-rf.py:1:8 F401",
+            "a b.py:1:8 F401",
+            "new\nline.py:1:8 F401",
+            "ünï.py:1:8 F401"
+        ]
+    );
     // Nothing happened to the files.
-    assert_eq!(std::fs::read_to_string(dir.path().join("-rf.py")).unwrap(), "import os\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("-rf.py")).unwrap(),
+        "import os\n"
+    );
 }
 
 #[test]
@@ -114,5 +169,8 @@ fn ctrl_c_stops_the_children_and_exits_130() {
     let pid = std::fs::read_to_string(&pid_file).unwrap();
     std::thread::sleep(Duration::from_millis(100));
     let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
-    assert!(stat.is_empty() || stat.contains(") Z "), "the tool survived Ctrl-C: {stat}");
+    assert!(
+        stat.is_empty() || stat.contains(") Z "),
+        "the tool survived Ctrl-C: {stat}"
+    );
 }

@@ -12,7 +12,10 @@ fn rust_crate_gets_rustfmt_clippy_and_tests() {
     let run = rungs(dir.path(), &["check", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(findings(&run.check("cargo-fmt")), ["src/shapes.rs:1"]);
-    assert_eq!(findings(&run.check("clippy")), ["src/lib.rs:9:5 clippy::len_zero"]);
+    assert_eq!(
+        findings(&run.check("clippy")),
+        ["src/lib.rs:9:5 clippy::len_zero"]
+    );
     assert_eq!(run.check("cargo-test")["outcome"], "passed");
 }
 
@@ -26,9 +29,18 @@ fn node_project_gets_prettier_with_a_diff_and_eslint() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     let prettier = run.check("prettier");
     assert_eq!(findings(&prettier), ["src/format.js"]);
-    assert!(prettier["diff"].as_str().unwrap().contains("+  const fixed = amount.toFixed(2);"));
+    assert!(
+        prettier["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+  const fixed = amount.toFixed(2);")
+    );
     assert_eq!(
         findings(&run.check("eslint")),
-        ["src/cart.js:1:10 no-unused-vars", "src/cart.js:12:3 no-var", "src/cart.js:13:16 eqeqeq"]
+        [
+            "src/cart.js:1:10 no-unused-vars",
+            "src/cart.js:12:3 no-var",
+            "src/cart.js:13:16 eqeqeq"
+        ]
     );
 }

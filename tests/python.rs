@@ -16,29 +16,51 @@ fn django_project_configured_for_black_isort_flake8_gets_those_tools_and_their_f
     let isort = run.check("isort");
     assert_eq!(isort["outcome"], "failed");
     assert_eq!(findings(&isort), ["shop/urls.py:1"]);
-    assert!(isort["diff"].as_str().unwrap().contains("--- a/shop/urls.py\n+++ b/shop/urls.py\n"));
+    assert!(
+        isort["diff"]
+            .as_str()
+            .unwrap()
+            .contains("--- a/shop/urls.py\n+++ b/shop/urls.py\n")
+    );
 
     let black = run.check("black");
     assert_eq!(black["outcome"], "failed");
     assert_eq!(findings(&black), ["catalog/views.py:7"]);
-    assert!(black["diff"].as_str().unwrap().contains("+        \"name\": product.name,"));
+    assert!(
+        black["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+        \"name\": product.name,")
+    );
 
     let flake8 = run.check("flake8");
     assert_eq!(
         findings(&flake8),
-        ["catalog/pricing.py:1:1 F401", "catalog/pricing.py:15:15 E711", "catalog/pricing.py:16:9 F841"]
+        [
+            "catalog/pricing.py:1:1 F401",
+            "catalog/pricing.py:15:15 E711",
+            "catalog/pricing.py:16:9 F841"
+        ]
     );
 
     let pytest = run.check("pytest");
     assert_eq!(pytest["outcome"], "failed");
     assert_eq!(
         findings(&pytest),
-        ["catalog/tests/test_pricing.py:21 catalog/tests/test_pricing.py::test_bulk_price_large_order"]
+        [
+            "catalog/tests/test_pricing.py:21 catalog/tests/test_pricing.py::test_bulk_price_large_order"
+        ]
     );
     assert_eq!(pytest["tests"]["total"], 10);
     assert_eq!(pytest["tests"]["failed"], 1);
     // Ruff is not run where the project chose black/isort/flake8.
-    assert!(run.json()["checks"].as_array().unwrap().iter().all(|c| !c["check"].as_str().unwrap().starts_with("ruff")));
+    assert!(
+        run.json()["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| !c["check"].as_str().unwrap().starts_with("ruff"))
+    );
 }
 
 #[test]
@@ -47,7 +69,18 @@ fn standard_tier_adds_mypy_and_a_coverage_floor() {
         return;
     }
     let dir = fixture("django-dirty");
-    let run = rungs(dir.path(), &["check", "--tier", "standard", "--only", "mypy,coverage", "--format", "json"]);
+    let run = rungs(
+        dir.path(),
+        &[
+            "check",
+            "--tier",
+            "standard",
+            "--only",
+            "mypy,coverage",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
     let mypy = run.check("mypy");
     assert_eq!(
@@ -65,7 +98,12 @@ fn standard_tier_adds_mypy_and_a_coverage_floor() {
     assert_eq!(coverage["coverage"]["floor"], 80.0);
     let rules: Vec<String> = findings(&coverage);
     assert!(rules.contains(&"- coverage-floor".to_string()), "{rules:?}");
-    assert!(rules.iter().any(|r| r.contains("test_bulk_price_large_order")), "{rules:?}");
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.contains("test_bulk_price_large_order")),
+        "{rules:?}"
+    );
 }
 
 #[test]
@@ -76,7 +114,12 @@ fn clean_django_project_passes() {
     let dir = fixture("django-clean");
     let run = rungs(dir.path(), &["check"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("passed: 4 of 4 checks passed, 0 findings · tier basic"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("passed: 4 of 4 checks passed, 0 findings · tier basic"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -87,11 +130,21 @@ fn unconfigured_python_project_gets_ruff() {
     let dir = fixture("python-ruff");
     let run = rungs(dir.path(), &["check", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(findings(&run.check("ruff-format")), ["inventory/core.py:12"]);
-    assert_eq!(findings(&run.check("ruff-imports")), ["inventory/util.py:3:1 I001"]);
+    assert_eq!(
+        findings(&run.check("ruff-format")),
+        ["inventory/core.py:12"]
+    );
+    assert_eq!(
+        findings(&run.check("ruff-imports")),
+        ["inventory/util.py:3:1 I001"]
+    );
     assert_eq!(
         findings(&run.check("ruff")),
-        ["inventory/util.py:3:1 I001", "inventory/util.py:3:8 F401", "inventory/util.py:16:5 F841"]
+        [
+            "inventory/util.py:3:1 I001",
+            "inventory/util.py:3:8 F401",
+            "inventory/util.py:16:5 F841"
+        ]
     );
     assert_eq!(run.check("pytest")["outcome"], "passed");
 }
@@ -102,13 +155,26 @@ fn fix_sorts_imports_and_formats_then_reports_what_is_left() {
         return;
     }
     let dir = fixture("django-dirty");
-    let run = rungs(dir.path(), &["check", "--fix", "--only", "isort,black,flake8", "--format", "json"]);
+    let run = rungs(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--only",
+            "isort,black,flake8",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.check("isort")["outcome"], "passed");
     assert_eq!(run.check("black")["outcome"], "passed");
     assert_eq!(run.check("flake8")["findings"].as_array().unwrap().len(), 3);
     let urls = std::fs::read_to_string(dir.path().join("shop/urls.py")).unwrap();
-    assert!(urls.starts_with("from django.urls import path\n\nfrom catalog import views\n"), "{urls}");
+    assert!(
+        urls.starts_with("from django.urls import path\n\nfrom catalog import views\n"),
+        "{urls}"
+    );
 }
 
 #[test]
@@ -116,13 +182,25 @@ fn plan_says_stack_size_tier_and_why_each_check() {
     let dir = fixture("django-dirty");
     let run = rungs(&dir.path().join("catalog"), &["plan"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let out = run.stdout.replace(&dir.path().canonicalize().unwrap().display().to_string(), "[ROOT]");
+    let out = run.stdout.replace(
+        &dir.path().canonicalize().unwrap().display().to_string(),
+        "[ROOT]",
+    );
     assert!(out.contains("project  [ROOT]\n"), "{out}");
     assert!(out.contains("stack    django (manage.py found)"), "{out}");
     assert!(out.contains("size     176 code lines in 15 files (py, pyi), 2 vendored/generated/migration files left out"), "{out}");
-    assert!(out.contains("tier     basic — size class small (< 2,000 code lines)"), "{out}");
-    assert!(out.contains("black") && out.contains("pyproject.toml [tool.black]"), "{out}");
-    assert!(out.contains("flake8") && out.contains("setup.cfg [flake8]"), "{out}");
+    assert!(
+        out.contains("tier     basic — size class small (< 2,000 code lines)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("black") && out.contains("pyproject.toml [tool.black]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("flake8") && out.contains("setup.cfg [flake8]"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -135,4 +213,51 @@ fn terminal_report_reads_well() {
     assert_eq!(run.code, 1);
     let times = regex::Regex::new(r"\d+\.\d\ds").unwrap();
     insta::assert_snapshot!(times.replace_all(&run.stdout, "[TIME]"));
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn changed_checks_only_files_changed_against_the_ref() {
+    if !require(&["ruff", "git"]) {
+        return;
+    }
+    let dir = fixture("python-ruff");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    write(dir.path(), "inventory/new.py", "import json\n");
+    let run = rungs(
+        dir.path(),
+        &[
+            "check",
+            "--changed",
+            "HEAD",
+            "--only",
+            "ruff",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let ruff = run.check("ruff");
+    assert_eq!(ruff["files"], 1);
+    assert_eq!(findings(&ruff), ["inventory/new.py:1:8 F401"]);
 }

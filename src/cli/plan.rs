@@ -117,7 +117,7 @@ pub fn run(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {:<10} {:<14} {:<10} {}{floor} — {}; {tool}",
+            "  {:<12} {:<14} {:<10} {}{floor} — {}; {tool}",
             c.role.as_deref().unwrap_or(c.check.kind.as_str()),
             c.check.id,
             files,

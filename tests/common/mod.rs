@@ -13,8 +13,12 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     /// The result of one check in `--format json` output.
@@ -54,7 +58,10 @@ pub fn repo() -> PathBuf {
 
 /// A fixture copied into a fresh temp dir (the tests never touch `fixtures/`).
 pub fn fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::Builder::new().prefix("rungs-test-").tempdir().expect("temp dir");
+    let dir = tempfile::Builder::new()
+        .prefix("rungs-test-")
+        .tempdir()
+        .expect("temp dir");
     copy_dir(&repo().join("fixtures").join(name), dir.path());
     dir
 }
@@ -66,7 +73,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let target = to.join(entry.file_name());
         let kind = entry.file_type().expect("file type");
         let name = entry.file_name();
-        if name == "target" || name == "__pycache__" || name == ".pytest_cache" || name == ".mypy_cache" {
+        if name == "target"
+            || name == "__pycache__"
+            || name == ".pytest_cache"
+            || name == ".mypy_cache"
+        {
             continue;
         }
         if kind.is_dir() {
@@ -100,7 +111,8 @@ pub fn rungs(dir: &Path, args: &[&str]) -> Run {
 }
 
 pub fn rungs_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let cache = dir.join(".rungs-test-cache");
+    // Shared by all tests and outside the project, so it is never one of its files.
+    let cache = std::env::temp_dir().join("rungs-tests-cache");
     let out: Output = Command::new(env!("CARGO_BIN_EXE_rungs"))
         .args(args)
         .current_dir(dir)
