@@ -174,3 +174,84 @@ fn ctrl_c_stops_the_children_and_exits_130() {
         "the tool survived Ctrl-C: {stat}"
     );
 }
+
+#[test]
+fn a_missing_python_tool_is_installed_from_its_pin_into_the_cache_once() {
+    // Offline: pip reads its index settings from the environment, and the
+    // wheel comes from the folder scripts/setup-tools filled.
+    let wheels = repo().join(".tools/wheels");
+    if !wheels.is_dir() {
+        assert!(
+            std::env::var_os("RUNGS_TEST_REQUIRE_TOOLS").is_none(),
+            "run scripts/setup-tools"
+        );
+        return;
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let without_ruff = std::env::join_paths(
+        std::env::split_paths(&path).filter(|d| !d.join("ruff").exists() && !d.join("uv").exists()),
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0\"\n",
+    );
+    write(dir.path(), "app.py", "import os\n");
+    let env = [
+        ("PATH", without_ruff.to_str().unwrap()),
+        ("RUNGS_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("PIP_NO_INDEX", "1"),
+        ("PIP_FIND_LINKS", wheels.to_str().unwrap()),
+    ];
+    let run = rungs_env(
+        dir.path(),
+        &["check", "--only", "ruff", "--format", "json"],
+        &env,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("rungs: installing ruff==0.17.6 for check `ruff`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(findings(&run.check("ruff")), ["app.py:1:8 F401"]);
+    assert!(cache.path().join("CACHEDIR.TAG").is_file());
+
+    let again = rungs_env(
+        dir.path(),
+        &["check", "--only", "ruff", "--format", "json"],
+        &env,
+    );
+    assert_eq!(again.code, 1);
+    assert!(
+        !again.stderr.contains("installing"),
+        "installed twice: {}",
+        again.stderr
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let offline = rungs_env(
+        dir.path(),
+        &["check", "--only", "ruff", "--no-install"],
+        &[env[0], ("RUNGS_CACHE_DIR", empty.path().to_str().unwrap())],
+    );
+    assert_eq!(offline.code, 2);
+    assert!(
+        offline
+            .stderr
+            .contains("check `ruff` needs `ruff`, which was not found"),
+        "{}",
+        offline.stderr
+    );
+    assert!(
+        offline
+            .stderr
+            .contains("hint: install it in the project's environment: pip install ruff==0.17.6"),
+        "{}",
+        offline.stderr
+    );
+}
