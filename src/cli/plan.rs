@@ -15,7 +15,7 @@ pub fn run(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
         .checks
         .iter()
         .map(|c| {
-            let tool = crate::tool::find(&project.root, c.check.program());
+            let tool = crate::tool::locate(&project.root, &c.check).ok().flatten();
             let jobs = plan.jobs.iter().filter(|j| plan.checks[j.check].check.id == c.check.id).count();
             serde_json::json!({
                 "id": c.check.id.0,

@@ -68,13 +68,18 @@ pub fn find(root: &Path, name: &str) -> Option<Tool> {
         })
 }
 
+/// Find the check's program where it is, or where rungs installed it before.
+pub fn locate(root: &Path, check: &Check) -> Result<Option<Tool>, Error> {
+    match find(root, check.program()) {
+        Some(tool) => Ok(Some(tool)),
+        None => install::installed(check),
+    }
+}
+
 /// Find the check's program, installing its pinned requirements when it is missing.
 pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, Error> {
     let name = check.program();
-    if let Some(tool) = find(root, name) {
-        return Ok(tool);
-    }
-    if let Some(tool) = install::installed(check)? {
+    if let Some(tool) = locate(root, check)? {
         return Ok(tool);
     }
     let can_install = !check.install.pypi.is_empty() || !check.install.npm.is_empty();
