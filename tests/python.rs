@@ -212,7 +212,10 @@ fn terminal_report_reads_well() {
     let run = rungs(dir.path(), &["check", "-j", "1", "--only", "isort,flake8"]);
     assert_eq!(run.code, 1);
     let times = regex::Regex::new(r"\d+\.\d\ds").unwrap();
-    insta::assert_snapshot!(times.replace_all(&run.stdout, "[TIME]"));
+    // Which check was slowest depends on the machine's mood.
+    let slowest = regex::Regex::new(r"slowest: .*").unwrap();
+    let text = times.replace_all(&run.stdout, "[TIME]");
+    insta::assert_snapshot!(slowest.replace_all(&text, "slowest: [CHECKS]"));
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) {
