@@ -68,10 +68,7 @@ pub fn messages(input: &Input) -> Result<Parsed, String> {
     if json_lines == 0 && !input.stdout.trim().is_empty() {
         return Err("cargo printed no JSON messages".into());
     }
-    Ok(Parsed {
-        findings,
-        ..Parsed::default()
-    })
+    Ok(Parsed::of(findings))
 }
 
 /// Failed tests from libtest's output, placed where they panicked.
@@ -120,8 +117,5 @@ pub fn tests(input: &Input) -> Result<Parsed, String> {
         };
         findings.push(f);
     }
-    Ok(Parsed {
-        findings,
-        ..Parsed::default()
-    })
+    Ok(Parsed::of(findings))
 }

@@ -38,10 +38,7 @@ pub fn ruff(input: &Input) -> Result<Parsed, String> {
             f
         })
         .collect();
-    Ok(Parsed {
-        findings,
-        ..Parsed::default()
-    })
+    Ok(Parsed::of(findings))
 }
 
 #[derive(Deserialize)]
@@ -83,10 +80,7 @@ pub fn pylint(input: &Input) -> Result<Parsed, String> {
             f
         })
         .collect();
-    Ok(Parsed {
-        findings,
-        ..Parsed::default()
-    })
+    Ok(Parsed::of(findings))
 }
 
 #[derive(Deserialize)]
@@ -126,8 +120,5 @@ pub fn eslint(input: &Input) -> Result<Parsed, String> {
             f
         })
         .collect();
-    Ok(Parsed {
-        findings,
-        ..Parsed::default()
-    })
+    Ok(Parsed::of(findings))
 }

@@ -22,6 +22,16 @@ pub struct Parsed {
     pub tests: Option<TestCounts>,
 }
 
+impl Parsed {
+    /// Findings and nothing else.
+    pub fn of(findings: Vec<Finding>) -> Parsed {
+        Parsed {
+            findings,
+            ..Parsed::default()
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Coverage {
     pub percent: f64,

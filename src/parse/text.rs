@@ -29,10 +29,7 @@ pub fn regex(input: &Input) -> Result<Parsed, String> {
         };
         findings.push(f);
     }
-    Ok(Parsed {
-        findings,
-        ..Parsed::default()
-    })
+    Ok(Parsed::of(findings))
 }
 
 /// One file per line (`prettier --list-different`): each would be reformatted.
@@ -48,8 +45,5 @@ pub fn file_list(input: &Input) -> Result<Parsed, String> {
             f
         })
         .collect();
-    Ok(Parsed {
-        findings,
-        ..Parsed::default()
-    })
+    Ok(Parsed::of(findings))
 }
