@@ -46,6 +46,9 @@ pub struct CheckSpec {
     pub slots: Option<u32>,
     /// Run all files in one process (tools that share a cache or follow imports).
     pub serial: Option<bool>,
+    /// Whether the tool's version may be remembered while its program file is
+    /// unchanged (false for rustup's proxies, which stay put across toolchains).
+    pub cache_version: Option<bool>,
     pub stages: Option<Vec<Stage>>,
     /// Per-tier extra arguments, used when the project has no config of its own for the tool.
     pub tier_args: Option<BTreeMap<String, Vec<String>>>,
@@ -66,7 +69,7 @@ impl CheckSpec {
         let mut base = self.clone();
         patch_fields!(base, over; extends, kind, description, files, exclude, scope, command,
             fix, diff_command, version, config, detect, env, parser, pattern, timeout, install,
-            ok_codes, fail_codes, replaces, slots, serial, stages, tier_args, tier, enabled);
+            ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled);
         base
     }
 }

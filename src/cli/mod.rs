@@ -1,8 +1,10 @@
 //! The command line: one module per subcommand. Arguments are parsed here once
 //! and turned into a [`plan::Request`](crate::plan::Request); nothing later re-parses.
 
+mod cache;
 mod check;
 mod init;
+mod merge;
 mod plan;
 mod prepare;
 
@@ -30,6 +32,17 @@ pub enum Command {
     Plan(Selection),
     /// Run the checks and report.
     Check(CheckArgs),
+    /// Combine the results of shards (`check --shard I/N --format json`) into one report.
+    Merge {
+        /// Result files written by the shards.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Inspect or trim the result cache.
+    #[command(subcommand)]
+    Cache(cache::CacheCommand),
     /// Write a commented rungs.toml for this project.
     Init {
         /// Overwrite an existing rungs.toml.
@@ -74,6 +87,12 @@ pub struct CheckArgs {
     /// Never install missing tools; report them instead.
     #[arg(long)]
     pub no_install: bool,
+    /// Neither read nor write the result cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Run shard I of N (`I/N`), or `auto` from GitLab's CI_NODE_INDEX / CI_NODE_TOTAL.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,5 +114,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Plan(selection) => plan::run(&cwd, &selection),
         Command::Check(args) => check::run(&cwd, &args),
         Command::Init { force } => init::run(&cwd, force),
+        Command::Cache(command) => cache::run(&command),
+        Command::Merge { files, format } => merge::run(&cwd, &files, format),
     }
 }

@@ -9,8 +9,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 pub fn run(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
-    let p = prepare(cwd, selection, Stage::Ci)?;
+    let mut p = prepare(cwd, selection, Stage::Ci)?;
+    // Cold: every job as if nothing were cached, timed by recorded durations.
+    let work = crate::plan::all_work(&p.plan.checks);
+    p.plan.jobs = crate::plan::build_jobs(&p.plan.checks, &work, p.workers, &p.durations);
+    p.plan.predicted = crate::plan::predict_wall(&p.plan.jobs, &p.plan.checks, p.workers);
     let (project, plan) = (&p.project, &p.plan);
+    let over_budget = plan.predicted > plan.budget;
     let checks: Vec<serde_json::Value> = plan
         .checks
         .iter()
@@ -45,6 +50,8 @@ pub fn run(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
             "checks": checks,
             "left_out": plan.left_out.iter().map(|(id, why)| serde_json::json!({"id": id, "reason": why})).collect::<Vec<_>>(),
             "workers": p.workers,
+            "predicted_seconds": plan.predicted.as_secs_f64(),
+            "budget_seconds": plan.budget.as_secs_f64(),
         });
         println!(
             "{}",
@@ -94,9 +101,20 @@ pub fn run(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
     let _ = writeln!(out, "tier     {} — {}", plan.tier.name, plan.tier.reason);
     let _ = writeln!(
         out,
-        "jobs     {} in parallel, {} jobs planned\n",
+        "jobs     {} in parallel, {} jobs planned",
         p.workers,
         plan.jobs.len()
+    );
+    let _ = writeln!(
+        out,
+        "time     {} predicted without cache hits, budget {}{}\n",
+        crate::report::format_duration(plan.predicted),
+        crate::report::format_duration(plan.budget),
+        if over_budget {
+            " — warning: over budget; `--shard` splits the run across CI jobs"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(out, "checks");
     for (c, info) in plan.checks.iter().zip(&checks) {

@@ -1,11 +1,13 @@
 //! The part every subcommand shares: config -> project -> plan.
 
 use super::Selection;
+use crate::cache::{self, Cache, Durations, Lookup};
 use crate::check::{Check, CheckId, Stage};
 use crate::error::Error;
-use crate::plan::{self, Ladder, Plan, Request};
+use crate::plan::{self, Job, Ladder, Plan, Request, Shard, Work};
 use crate::preset::builtin_presets;
 use crate::project::{Project, git};
+use crate::tool::{self, Tool};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -13,6 +15,13 @@ pub struct Prepared {
     pub project: Project,
     pub plan: Plan,
     pub workers: usize,
+    pub durations: Durations,
+}
+
+/// What scheduling found out on the way: each check's program and cache look-up.
+pub struct Scheduled {
+    pub tools: Vec<Tool>,
+    pub lookups: Vec<Lookup>,
 }
 
 pub fn workers(selection: &Selection, project: &Project) -> usize {
@@ -38,17 +47,98 @@ pub fn prepare(cwd: &Path, selection: &Selection, stage: Stage) -> Result<Prepar
     };
     let chosen = plan::select_checks(&project, &registry, &ladder, &tier, &request)?;
     let workers = workers(selection, &project);
-    let jobs = plan::build_jobs(&chosen.checks, workers);
+    let budget = project.config.budget()?;
+    if let Some(dir) = &project.config.raw.cache_dir {
+        cache::configure(project.root.join(dir));
+    }
+    let durations = cache::durations(&project.root);
     Ok(Prepared {
         plan: Plan {
             tier,
             checks: chosen.checks,
             left_out: chosen.left_out,
-            jobs,
+            jobs: Vec::new(),
+            predicted: std::time::Duration::ZERO,
+            budget,
         },
         project,
         workers,
+        durations,
     })
+}
+
+/// Shard, find tools, look up the cache, and make the jobs that are left.
+pub fn schedule(
+    prepared: &mut Prepared,
+    cache: Option<&mut Cache>,
+    shard: Shard,
+    install: bool,
+) -> Result<Scheduled, Error> {
+    let plan = &mut prepared.plan;
+    let mut work = plan::split(&plan.checks, &prepared.durations, shard);
+    if shard.total > 1 {
+        let mut kept = Vec::new();
+        let mut kept_work = Vec::new();
+        for (mut c, w) in std::mem::take(&mut plan.checks).into_iter().zip(work) {
+            if let Work::Files(mine) = &w {
+                c.files = mine.clone();
+            }
+            if matches!(w, Work::None) {
+                plan.left_out.push((
+                    c.check.id.0.clone(),
+                    format!("runs on another shard than {}/{}", shard.index, shard.total),
+                ));
+            } else {
+                kept.push(c);
+                kept_work.push(w);
+            }
+        }
+        plan.checks = kept;
+        work = kept_work;
+    }
+    let root = &prepared.project.root;
+    let tools: Vec<Tool> = plan
+        .checks
+        .iter()
+        .map(|c| tool::resolve(root, &c.check, install))
+        .collect::<Result<_, _>>()?;
+    let mut lookups = Vec::new();
+    let mut left = Vec::new();
+    match cache {
+        Some(cache) => {
+            for (i, (c, w)) in plan.checks.iter().zip(work).enumerate() {
+                let version = cache.versions.of(root, &c.check, &tools[i])?;
+                let (found, rest) = cache::lookup(cache, i, c, &version, w);
+                lookups.push(found);
+                left.push(rest);
+            }
+        }
+        None => {
+            lookups.resize_with(plan.checks.len(), Lookup::default);
+            left = work;
+        }
+    }
+    let mut jobs: Vec<Job> = lookups
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            l.hit.take().map(|hit| Job {
+                check: i,
+                files: Vec::new(),
+                predicted: std::time::Duration::ZERO,
+                cached: Some(Box::new(hit)),
+            })
+        })
+        .collect();
+    jobs.extend(plan::build_jobs(
+        &plan.checks,
+        &left,
+        prepared.workers,
+        &prepared.durations,
+    ));
+    plan.predicted = plan::predict_wall(&jobs, &plan.checks, prepared.workers);
+    plan.jobs = jobs;
+    Ok(Scheduled { tools, lookups })
 }
 
 /// `--files` and `--changed` as project-relative paths.

@@ -47,6 +47,22 @@ impl Config {
         Ok(Config::default())
     }
 
+    /// The wall-time budget: `budget` parsed, 3 minutes by default.
+    pub fn budget(&self) -> Result<std::time::Duration, Error> {
+        let Some(text) = &self.raw.budget else {
+            return Ok(std::time::Duration::from_secs(180));
+        };
+        parse_duration(text.get_ref()).ok_or_else(|| {
+            self.source().error(
+                text.span(),
+                format!(
+                    "`{}` is not a duration (expected e.g. \"3m\", \"90s\", \"1m30s\")",
+                    text.get_ref()
+                ),
+            )
+        })
+    }
+
     /// The file errors about the config point into.
     pub fn source(&self) -> Source {
         self.source
@@ -60,5 +76,46 @@ impl Config {
             Some(s) => s.path.display().to_string(),
             None => "none (defaults)".to_string(),
         }
+    }
+}
+
+/// "90s", "3m", "1m30s", "2h", "30d" or a plain number of seconds.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(secs));
+    }
+    let mut total = 0u64;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return None,
+        };
+        total += number.parse::<u64>().ok()? * unit;
+        number.clear();
+    }
+    (number.is_empty() && total > 0).then(|| std::time::Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("3m"), Some(Duration::from_secs(180)));
+        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30d"), Some(Duration::from_secs(30 * 86400)));
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("3x"), None);
     }
 }

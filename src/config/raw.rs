@@ -19,6 +19,12 @@ pub struct RawConfig {
     pub exclude: Option<Vec<Spanned<String>>>,
     /// Parallel jobs (default: the number of cores).
     pub jobs: Option<usize>,
+    /// Wall time a run should stay within: "3m", "90s", "1m30s" (default 3m).
+    pub budget: Option<Spanned<String>>,
+    /// Fail the run (exit 1) when it takes longer than the budget.
+    pub budget_fail: Option<bool>,
+    /// Result cache folder (default: RUNGS_CACHE_DIR, else the user cache dir).
+    pub cache_dir: Option<String>,
     pub size_classes: Option<Vec<SizeClass>>,
     pub thresholds: Option<BTreeMap<String, Thresholds>>,
     #[serde(default)]

@@ -30,6 +30,8 @@ pub struct JobReport {
     pub duration: Duration,
     pub coverage: Option<Coverage>,
     pub tests: Option<TestCounts>,
+    /// Replayed from the result cache rather than run.
+    pub cached: bool,
 }
 
 pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
@@ -52,7 +54,8 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         &planned.args,
         &out,
         &job.files,
-        check.scope == Scope::Files,
+        // A project-level job passes files only when it has some (a shard's test files).
+        check.scope == Scope::Files || !job.files.is_empty(),
     );
     args.remove(0);
     let invocation = Invocation {
@@ -81,6 +84,7 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         duration: done.duration,
         coverage: None,
         tests: None,
+        cached: false,
     };
     let code = match done.exit {
         Exit::Code(c) => c,
@@ -241,7 +245,12 @@ fn formatter_diff(
         }
         let formatted = String::from_utf8_lossy(&done.stdout);
         let diff = similar::TextDiff::from_lines(original.as_str(), formatted.as_ref());
-        out.push_str(&diff.unified_diff().header(path, path).to_string());
+        out.push_str(
+            &diff
+                .unified_diff()
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+                .to_string(),
+        );
     }
     (!out.is_empty()).then_some(out)
 }

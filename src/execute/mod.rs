@@ -42,10 +42,20 @@ pub fn run_jobs(
     on_report: &mut dyn FnMut(&JobReport),
 ) -> Vec<JobReport> {
     let (plan, workers) = (ctx.plan, ctx.workers.max(1));
+    let mut reports = Vec::new();
+    // Results from the cache are replayed first, in job order.
+    let (cached, jobs): (Vec<usize>, Vec<usize>) =
+        jobs.iter().partition(|&&j| plan.jobs[j].cached.is_some());
+    for j in cached {
+        let mut report = (**plan.jobs[j].cached.as_ref().expect("partitioned on it")).clone();
+        report.job = j;
+        on_report(&report);
+        reports.push(report);
+    }
+    let jobs = &jobs[..];
     let queue = Mutex::new((jobs.iter().copied().collect::<VecDeque<_>>(), workers));
     let freed = Condvar::new();
     let (tx, rx) = mpsc::channel::<JobReport>();
-    let mut reports = Vec::new();
     std::thread::scope(|scope| {
         for _ in 0..workers.min(jobs.len()) {
             let tx = tx.clone();

@@ -32,7 +32,7 @@ impl Parsed {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Coverage {
     pub percent: f64,
     pub floor: Option<f64>,
@@ -40,7 +40,7 @@ pub struct Coverage {
     pub statements: u64,
 }
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct TestCounts {
     pub total: u64,
     pub failed: u64,

@@ -1,18 +1,56 @@
 //! Splitting checks into jobs: file lists in batches that fit the OS argument
-//! limit and spread over the workers; project-level checks as one job each.
+//! limit and spread over the workers; project-level checks as one job each;
+//! results the cache already holds as jobs that only replay.
 
 use super::PlannedCheck;
-use crate::check::Scope;
+use crate::cache::Durations;
+use crate::check::{Kind, Scope};
+use crate::execute::JobReport;
 use std::time::Duration;
+
+/// What is left to do for one check after sharding and the cache.
+#[derive(Clone, Debug)]
+pub enum Work {
+    /// Nothing: every result is in the cache (or belongs to another shard).
+    None,
+    /// These files, in batches (file-level checks).
+    Files(Vec<String>),
+    /// One run over the project, with these files passed (a shard's test files), or none.
+    Project(Vec<String>),
+}
 
 /// One process to run: a check over a batch of files, or over the whole project.
 #[derive(Clone, Debug)]
 pub struct Job {
     /// Index into the plan's checks.
     pub check: usize,
+    /// Files passed to the tool.
     pub files: Vec<String>,
     /// Expected duration, for longest-first scheduling.
     pub predicted: Duration,
+    /// A result replayed from the cache instead of run.
+    pub cached: Option<Box<JobReport>>,
+}
+
+/// Fixed cost of starting a tool, when nothing was recorded.
+const START_SECS: f64 = 0.05;
+const FILE_SECS: f64 = 0.002;
+
+/// Expected seconds of one file of a file-level check.
+pub fn per_file(durations: &Durations, planned: &PlannedCheck) -> f64 {
+    durations
+        .get(planned.check.id.as_str())
+        .unwrap_or(FILE_SECS)
+}
+
+/// Expected seconds of a project-level check's run.
+pub fn per_run(durations: &Durations, planned: &PlannedCheck) -> f64 {
+    durations
+        .get(planned.check.id.as_str())
+        .unwrap_or(match planned.check.kind {
+            Kind::Test | Kind::Coverage => 30.0,
+            _ => 10.0,
+        })
 }
 
 /// Bytes of arguments one command line may take, leaving room for the environment.
@@ -30,22 +68,31 @@ fn argument_budget() -> usize {
     (arg_max.saturating_sub(env) / 2).clamp(16 * 1024, 1024 * 1024)
 }
 
-pub fn build_jobs(checks: &[PlannedCheck], workers: usize) -> Vec<Job> {
+pub fn build_jobs(
+    checks: &[PlannedCheck],
+    work: &[Work],
+    workers: usize,
+    durations: &Durations,
+) -> Vec<Job> {
     let budget = argument_budget();
     let mut jobs = Vec::new();
-    for (index, planned) in checks.iter().enumerate() {
+    for (index, (planned, work)) in checks.iter().zip(work).enumerate() {
         let check = &planned.check;
-        if check.scope == Scope::Project {
-            jobs.push(Job {
-                check: index,
-                files: Vec::new(),
-                predicted: Duration::from_secs(match check.kind {
-                    crate::check::Kind::Test | crate::check::Kind::Coverage => 30,
-                    _ => 10,
-                }),
-            });
-            continue;
-        }
+        let files = match work {
+            Work::None => continue,
+            Work::Project(files) => {
+                jobs.push(Job {
+                    check: index,
+                    files: files.clone(),
+                    predicted: Duration::from_secs_f64(per_run(durations, planned)),
+                    cached: None,
+                });
+                continue;
+            }
+            Work::Files(files) => files,
+        };
+        debug_assert_eq!(check.scope, Scope::Files);
+        let each = per_file(durations, planned);
         let fixed: usize = check
             .command
             .iter()
@@ -54,20 +101,29 @@ pub fn build_jobs(checks: &[PlannedCheck], workers: usize) -> Vec<Job> {
             .sum();
         let room = budget.saturating_sub(fixed).max(4096);
         let parts = if check.serial { 1 } else { workers.max(1) };
-        let per_part = planned.files.len().div_ceil(parts).max(1);
+        let per_part = files.len().div_ceil(parts).max(1);
         let mut batch: Vec<String> = Vec::new();
         let mut bytes = 0;
-        for file in &planned.files {
+        let mut push = |batch: Vec<String>| {
+            let predicted = Duration::from_secs_f64(START_SECS + each * batch.len() as f64);
+            jobs.push(Job {
+                check: index,
+                files: batch,
+                predicted,
+                cached: None,
+            });
+        };
+        for file in files {
             let cost = file.len() + 3 + 8;
             if !batch.is_empty() && (bytes + cost > room || batch.len() >= per_part) {
-                jobs.push(file_job(index, std::mem::take(&mut batch)));
+                push(std::mem::take(&mut batch));
                 bytes = 0;
             }
             bytes += cost;
             batch.push(file.clone());
         }
         if !batch.is_empty() {
-            jobs.push(file_job(index, batch));
+            push(batch);
         }
     }
     // Longest expected first, then by check order, so every run and node agrees.
@@ -75,11 +131,22 @@ pub fn build_jobs(checks: &[PlannedCheck], workers: usize) -> Vec<Job> {
     jobs
 }
 
-fn file_job(check: usize, files: Vec<String>) -> Job {
-    let predicted = Duration::from_millis(50 + 2 * files.len() as u64);
-    Job {
-        check,
-        files,
-        predicted,
+/// The wall time a longest-first schedule of `jobs` on `workers` would take.
+pub fn predict_wall(jobs: &[Job], checks: &[PlannedCheck], workers: usize) -> Duration {
+    let workers = workers.max(1);
+    let mut free_at = vec![0.0f64; workers];
+    for job in jobs.iter().filter(|j| j.cached.is_none()) {
+        let slots = match checks[job.check].check.slots {
+            0 => workers,
+            n => (n as usize).min(workers),
+        };
+        // A job that takes several slots starts when that many workers are free.
+        free_at.sort_by(|a, b| a.total_cmp(b));
+        let start = free_at[slots - 1];
+        let end = start + job.predicted.as_secs_f64();
+        for slot in free_at.iter_mut().take(slots) {
+            *slot = end;
+        }
     }
+    Duration::from_secs_f64(free_at.iter().copied().fold(0.0, f64::max))
 }

@@ -2,10 +2,12 @@
 
 mod jobs;
 mod select;
+mod shard;
 mod tier;
 
-pub use jobs::{Job, build_jobs};
+pub use jobs::{Job, Work, build_jobs, predict_wall};
 pub use select::{PlannedCheck, select_checks};
+pub use shard::{Shard, all_work, split};
 pub use tier::{Ladder, TierChoice, choose_tier, thousands};
 
 use crate::check::Stage;
@@ -27,4 +29,7 @@ pub struct Plan {
     /// Checks left out, with why (no files, replaced, skipped ...).
     pub left_out: Vec<(String, String)>,
     pub jobs: Vec<Job>,
+    /// Wall time a longest-first schedule of the jobs is expected to take.
+    pub predicted: std::time::Duration,
+    pub budget: std::time::Duration,
 }

@@ -7,7 +7,7 @@ mod terminal;
 
 pub use json::JsonReporter;
 pub use summary::{CheckResult, Summary, secs};
-pub use terminal::TerminalReporter;
+pub use terminal::{TerminalReporter, format_duration};
 
 use crate::execute::JobReport;
 use crate::plan::Plan;

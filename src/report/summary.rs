@@ -7,14 +7,20 @@ use crate::plan::Plan;
 use serde::Serialize;
 use std::time::Duration;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct CheckResult {
     pub check: String,
     pub kind: String,
     pub outcome: Outcome,
     pub files: usize,
+    /// Every result replayed from the cache (durations are the original runs').
+    pub cached: bool,
     /// Sum of the jobs' durations.
-    #[serde(rename = "seconds", serialize_with = "secs")]
+    #[serde(
+        rename = "seconds",
+        serialize_with = "secs",
+        deserialize_with = "from_secs"
+    )]
     pub duration: Duration,
     pub findings: Vec<Finding>,
     pub diff: Option<String>,
@@ -25,13 +31,21 @@ pub struct CheckResult {
     pub tests: Option<TestCounts>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub tier: String,
     pub checks: Vec<CheckResult>,
-    #[serde(rename = "wall_seconds", serialize_with = "secs")]
+    #[serde(
+        rename = "wall_seconds",
+        serialize_with = "secs",
+        deserialize_with = "from_secs"
+    )]
     pub wall: Duration,
-    #[serde(rename = "budget_seconds", serialize_with = "secs")]
+    #[serde(
+        rename = "budget_seconds",
+        serialize_with = "secs",
+        deserialize_with = "from_secs"
+    )]
     pub budget: Duration,
     pub exit_code: i32,
 }
@@ -44,6 +58,7 @@ impl CheckResult {
             kind: planned.check.kind.as_str().to_string(),
             outcome: Outcome::Passed,
             files: planned.files.len(),
+            cached: !reports.is_empty() && reports.iter().all(|r| r.cached),
             duration: Duration::ZERO,
             findings: Vec::new(),
             diff: None,
@@ -94,4 +109,72 @@ impl CheckResult {
 /// Durations as seconds in reports.
 pub fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+pub fn from_secs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let secs = <f64 as serde::Deserialize>::deserialize(d)?;
+    Ok(Duration::from_secs_f64(secs.max(0.0)))
+}
+
+impl Summary {
+    /// Shard summaries as one: each check's results folded across shards.
+    pub fn merge(parts: Vec<Summary>) -> Option<Summary> {
+        let mut parts = parts.into_iter();
+        let mut out = parts.next()?;
+        for part in parts {
+            out.wall = out.wall.max(part.wall);
+            out.exit_code = merge_exit(out.exit_code, part.exit_code);
+            for c in part.checks {
+                match out.checks.iter_mut().find(|o| o.check == c.check) {
+                    Some(o) => o.absorb(c),
+                    None => out.checks.push(c),
+                }
+            }
+        }
+        for c in &mut out.checks {
+            c.findings.sort_by(|a, b| {
+                (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
+            });
+        }
+        Some(out)
+    }
+}
+
+fn merge_exit(a: i32, b: i32) -> i32 {
+    use crate::error::exit::*;
+    [INTERRUPTED, USAGE, FAILED, PASSED]
+        .into_iter()
+        .find(|c| *c == a || *c == b)
+        .unwrap_or(a.max(b))
+}
+
+impl CheckResult {
+    fn absorb(&mut self, other: CheckResult) {
+        self.outcome = self.outcome.max(other.outcome);
+        self.files += other.files;
+        self.cached &= other.cached;
+        self.duration += other.duration;
+        self.findings.extend(other.findings);
+        if let Some(d) = other.diff {
+            self.diff.get_or_insert_with(String::new).push_str(&d);
+        }
+        self.problems.extend(other.problems);
+        if !other.output.is_empty() {
+            if !self.output.is_empty() {
+                self.output.push('\n');
+            }
+            self.output.push_str(&other.output);
+        }
+        self.coverage = self.coverage.take().or(other.coverage);
+        match (&mut self.tests, other.tests) {
+            (Some(a), Some(b)) => {
+                a.total += b.total;
+                a.failed += b.failed;
+                a.errors += b.errors;
+                a.skipped += b.skipped;
+            }
+            (None, b) => self.tests = b,
+            _ => {}
+        }
+    }
 }

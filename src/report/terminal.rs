@@ -53,7 +53,7 @@ impl TerminalReporter {
         };
         let style = self.style(style);
         let mut out = format!(
-            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}\n",
+            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}{}\n",
             style.apply_to(mark),
             r.check,
             style.apply_to(r.outcome.label()),
@@ -62,6 +62,7 @@ impl TerminalReporter {
             if r.findings.len() == 1 { " " } else { "s" },
             r.files,
             if r.files == 1 { "" } else { "s" },
+            if r.cached { "  (cached)" } else { "" },
         );
         if r.outcome.is_success() {
             return out;
@@ -94,6 +95,15 @@ impl TerminalReporter {
             }
         }
         out
+    }
+}
+
+impl TerminalReporter {
+    /// A whole run's report at once (for `rungs merge`).
+    pub fn print_summary(&self, summary: &super::Summary) {
+        let mut text: String = summary.checks.iter().map(|c| self.block(c)).collect();
+        text.push_str(&totals(self, summary));
+        self.print(&text);
     }
 }
 

@@ -111,12 +111,13 @@ pub fn rungs(dir: &Path, args: &[&str]) -> Run {
 }
 
 pub fn rungs_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    // Shared by all tests and outside the project, so it is never one of its files.
-    let cache = std::env::temp_dir().join("rungs-tests-cache");
+    // A fresh cache per run, outside the project: tests about the cache pass
+    // their own RUNGS_CACHE_DIR; every other run sees what a first run sees.
+    let cache = tempfile::Builder::new().prefix("rungs-test-cache-").tempdir().expect("cache dir");
     let out: Output = Command::new(env!("CARGO_BIN_EXE_rungs"))
         .args(args)
         .current_dir(dir)
-        .env("RUNGS_CACHE_DIR", &cache)
+        .env("RUNGS_CACHE_DIR", cache.path())
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .output()

@@ -1,0 +1,258 @@
+//! Which results the cache already holds, and storing new ones.
+//!
+//! File-level checks are keyed per file, so a run re-executes the tool only on
+//! the files whose key missed; a key over the whole file set lets an unchanged
+//! project replay with one read per check. Checks that read the whole project
+//! (tests, coverage, type checkers run as one process) have one key over all
+//! their inputs.
+
+use super::{Cache, CacheKey, Entry, KeyBuilder, cacheable};
+use crate::check::Scope;
+use crate::execute::JobReport;
+use crate::finding::{Finding, Outcome};
+use crate::plan::{PlannedCheck, Work};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// What the cache said about one check.
+#[derive(Default)]
+pub struct Lookup {
+    /// The replayed part of the check, merged into one report.
+    pub hit: Option<JobReport>,
+    /// Key over the check's whole input, when every input could be read.
+    pub whole: Option<CacheKey>,
+    /// Per-file keys (file-level checks).
+    pub file_keys: BTreeMap<String, CacheKey>,
+    /// Per-file entries already known (hits), for the whole-set entry.
+    pub file_entries: BTreeMap<String, Entry>,
+}
+
+/// The key part every job of a check shares: definition, tool, config, env.
+fn common(cache: &Cache, planned: &PlannedCheck, version: &str) -> KeyBuilder {
+    let c = &planned.check;
+    let mut k = KeyBuilder::new("check");
+    k.str(c.id.as_str());
+    k.str(&format!(
+        "{:?}",
+        (
+            &c.command,
+            &c.parser,
+            c.pattern.as_ref().map(|p| p.as_str()),
+            &c.ok_codes,
+            &c.fail_codes,
+            c.scope,
+            c.serial,
+            &c.diff_command
+        )
+    ));
+    k.str(&format!("{:?}", (&planned.args, planned.coverage_floor)));
+    k.str(version);
+    for file in &c.config {
+        k.str(file);
+        k.opt(cache.hashes.hash(file).as_deref().map(str::as_bytes));
+    }
+    for name in &c.env {
+        k.str(name);
+        k.opt(
+            std::env::var_os(name)
+                .as_ref()
+                .map(|v| v.as_encoded_bytes()),
+        );
+    }
+    k
+}
+
+/// Look up a check's work; returns what is left to run.
+pub fn lookup(
+    cache: &Cache,
+    index: usize,
+    planned: &PlannedCheck,
+    version: &str,
+    work: Work,
+) -> (Lookup, Work) {
+    let mut found = Lookup::default();
+    let files = match &work {
+        Work::None => return (found, work),
+        Work::Files(f) => f.clone(),
+        Work::Project(_) => planned.files.clone(),
+    };
+    let hashes = cache.hashes.hash_all(&files);
+    if hashes.iter().any(Option::is_none) {
+        // An unreadable input: run it, remember nothing.
+        return (found, work);
+    }
+    let base = common(cache, planned, version);
+    let mut whole = base.clone();
+    whole.str(
+        if planned.check.scope == Scope::Files && !planned.check.serial {
+            "set"
+        } else {
+            "all"
+        },
+    );
+    for (f, h) in files.iter().zip(&hashes) {
+        whole.str(f).str(h.as_deref().unwrap_or_default());
+    }
+    if let Work::Project(passed) = &work {
+        whole.u64(passed.len() as u64);
+        for f in passed {
+            whole.str(f);
+        }
+    }
+    let whole = whole.finish();
+    found.whole = Some(whole);
+    if let Some(entry) = cache.store.get(whole) {
+        found.hit = Some(entry.replay(usize::MAX, index, files.len()));
+        return (found, Work::None);
+    }
+    if !matches!(work, Work::Files(_)) || planned.check.serial {
+        return (found, work);
+    }
+    let keys: Vec<(String, CacheKey)> = files
+        .iter()
+        .zip(&hashes)
+        .map(|(f, h)| {
+            let mut k = base.clone();
+            k.str("file").str(f).str(h.as_deref().unwrap_or_default());
+            (f.clone(), k.finish())
+        })
+        .collect();
+    let mut missed = Vec::new();
+    let mut hits = Vec::new();
+    for (file, key) in keys {
+        match cache.store.get(key) {
+            Some(entry) => {
+                hits.push(entry.clone());
+                found.file_entries.insert(file.clone(), entry);
+            }
+            None => missed.push(file.clone()),
+        }
+        found.file_keys.insert(file, key);
+    }
+    if !hits.is_empty() {
+        found.hit = Some(merge(index, hits.len(), &hits));
+    }
+    (found, Work::Files(missed))
+}
+
+/// Several per-file entries as one replayed report.
+fn merge(check: usize, files: usize, entries: &[Entry]) -> JobReport {
+    let mut report = entries[0].replay(usize::MAX, check, files);
+    report.findings.clear();
+    report.diff = None;
+    report.duration = Duration::ZERO;
+    report.outcome = Outcome::Passed;
+    for e in entries {
+        report.outcome = report.outcome.max(e.outcome);
+        report.findings.extend(e.findings.iter().cloned());
+        report.duration += Duration::from_secs_f64(e.seconds.max(0.0));
+        if let Some(d) = &e.diff {
+            report.diff.get_or_insert_with(String::new).push_str(d);
+        }
+    }
+    report
+}
+
+/// Store what a run found: per file where findings can be told apart by file,
+/// whole otherwise; then the whole-set entry once every file has a result.
+pub fn record(
+    cache: &Cache,
+    planned: &PlannedCheck,
+    found: &mut Lookup,
+    reports: &[&JobReport],
+    job_files: &[&[String]],
+) {
+    let file_level = planned.check.scope == Scope::Files && !planned.check.serial;
+    if !file_level {
+        if let (Some(whole), [report]) = (found.whole, reports)
+            && cacheable(report.outcome)
+        {
+            cache.store.put(&Entry::from_report(whole, report));
+        }
+        return;
+    }
+    for (report, files) in reports.iter().zip(job_files) {
+        for (file, entry) in split_by_file(report, files) {
+            if let Some(key) = found.file_keys.get(&file) {
+                let mut entry = entry;
+                entry.key = key.to_string();
+                cache.store.put(&entry);
+                found.file_entries.insert(file, entry);
+            }
+        }
+    }
+    let Some(whole) = found.whole else { return };
+    if found.file_keys.is_empty() || found.file_entries.len() != found.file_keys.len() {
+        return;
+    }
+    let entries: Vec<Entry> = found.file_entries.values().cloned().collect();
+    let merged = merge(0, entries.len(), &entries);
+    cache.store.put(&Entry::from_report(whole, &merged));
+}
+
+/// A batch's result as per-file entries, or nothing when it cannot be split
+/// faithfully (the tool failed without findings that name the batch's files).
+fn split_by_file(report: &JobReport, files: &[String]) -> Vec<(String, Entry)> {
+    if !cacheable(report.outcome) || report.problem.is_some() {
+        return Vec::new();
+    }
+    let failing = |f: &Finding| f.severity != crate::finding::Severity::Info;
+    if report.outcome == Outcome::Failed
+        && (report.findings.is_empty()
+            || report
+                .findings
+                .iter()
+                .any(|f| f.path.as_ref().is_none_or(|p| !files.contains(p))))
+    {
+        return Vec::new();
+    }
+    let diffs = split_diff(report.diff.as_deref().unwrap_or(""));
+    let share = report.duration.as_secs_f64() / files.len().max(1) as f64;
+    files
+        .iter()
+        .map(|file| {
+            let findings: Vec<Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.path.as_deref() == Some(file.as_str()))
+                .cloned()
+                .collect();
+            let outcome = if findings.iter().any(failing) {
+                Outcome::Failed
+            } else {
+                Outcome::Passed
+            };
+            let entry = Entry {
+                key: String::new(),
+                outcome,
+                findings,
+                diff: diffs.get(file.as_str()).cloned(),
+                output: String::new(),
+                problem: None,
+                exit_code: report.exit_code,
+                seconds: share,
+                coverage: None,
+                tests: None,
+            };
+            (file.clone(), entry)
+        })
+        .collect()
+}
+
+/// A diff with `--- a/PATH` / `+++ b/PATH` headers, cut into one piece per file.
+fn split_diff(diff: &str) -> BTreeMap<&str, String> {
+    let mut out: BTreeMap<&str, String> = BTreeMap::new();
+    let lines: Vec<&str> = diff.split_inclusive('\n').collect();
+    let mut current: Option<&str> = None;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(path) = line.strip_prefix("--- a/")
+            && lines.get(i + 1).is_some_and(|n| n.starts_with("+++ b/"))
+        {
+            current = Some(path.trim_end_matches('\n'));
+        }
+        if let Some(path) = current {
+            out.entry(path).or_default().push_str(line);
+        }
+    }
+    out
+}

@@ -1,0 +1,53 @@
+//! `rungs merge`: the results of shards (`--shard I/N --format json`) as one
+//! report and one exit code; their durations are recorded so the next
+//! pipeline's split is better.
+
+use super::Format;
+use crate::error::Error;
+use crate::report::{Summary, TerminalReporter};
+use std::path::{Path, PathBuf};
+
+pub fn run(cwd: &Path, files: &[PathBuf], format: Format) -> Result<i32, Error> {
+    let mut parts = Vec::new();
+    for file in files {
+        let path = cwd.join(file);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let summary: Summary = serde_json::from_str(&text).map_err(|e| Error::ConfigFile {
+            path: path.clone(),
+            message: format!(
+                "line {}, column {}: not a rungs result ({e}); expected the output of `rungs check --format json`",
+                e.line(),
+                e.column()
+            ),
+        })?;
+        parts.push(summary);
+    }
+    let summary = Summary::merge(parts)
+        .ok_or_else(|| Error::usage("rungs merge needs at least one result file"))?;
+    record_durations(cwd, &summary);
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
+        ),
+        Format::Text => TerminalReporter::new().print_summary(&summary),
+    }
+    Ok(summary.exit_code)
+}
+
+/// Per-file durations of file-level checks and run durations of the others,
+/// into the project's durations store (carried between pipelines by GitLab's cache).
+fn record_durations(cwd: &Path, summary: &Summary) {
+    let root = crate::project::find_root(cwd);
+    let mut durations = crate::cache::durations(&root);
+    for c in summary.checks.iter().filter(|c| !c.cached) {
+        let seconds = c.duration.as_secs_f64();
+        let value = if c.kind == "test" || c.kind == "coverage" || c.files == 0 {
+            seconds
+        } else {
+            seconds / c.files as f64
+        };
+        durations.record(c.check.clone(), value);
+    }
+    durations.save();
+}

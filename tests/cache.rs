@@ -1,0 +1,324 @@
+//! The result cache: unchanged inputs are never checked twice, and the cache
+//! can never turn a failure into a pass.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// A fake linter that logs the files it was given and flags lines by token:
+/// BAD always; WARN from version 2; MEH when its config says strict; LOUD when
+/// MODE=loud; EMPTYMODE when MODE is set but empty.
+fn tool_script(version: u32) -> String {
+    format!(
+        r#"#!/bin/sh
+if [ "$1" = "--version" ]; then echo "fakelint {version}"; exit 0; fi
+for f in "$@"; do printf '%s\n' "$f" >> "$FAKE_LOG"; done
+status=0
+for f in "$@"; do
+  tokens="BAD"
+  [ {version} -ge 2 ] && tokens="$tokens WARN"
+  grep -q strict tool.cfg 2>/dev/null && tokens="$tokens MEH"
+  [ "${{MODE-unset}}" = loud ] && tokens="$tokens LOUD"
+  if [ -n "${{MODE+set}}" ] && [ -z "$MODE" ]; then tokens="$tokens EMPTYMODE"; fi
+  for t in $tokens; do
+    grep -n "$t" "$f" | while IFS=: read -r line rest; do echo "$f:$line:1: X-$t found $t"; done
+    grep -q "$t" "$f" && status=1
+  done
+done
+exit $status
+"#
+    )
+}
+
+const CONFIG: &str = r#"stacks = []
+[checks.fake]
+kind = "lint"
+command = ["./fakelint"]
+version = ["./fakelint", "--version"]
+files = ["**/*.py"]
+config = ["tool.cfg"]
+env = ["MODE"]
+parser = "regex"
+pattern = '^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rule>\S+) (?P<message>.*)$'
+"#;
+
+struct Fake {
+    dir: tempfile::TempDir,
+    log: tempfile::NamedTempFile,
+    cache: tempfile::TempDir,
+}
+
+impl Fake {
+    fn new() -> Fake {
+        let dir = tempfile::tempdir().unwrap();
+        executable(dir.path(), "fakelint", &tool_script(1));
+        write(dir.path(), "rungs.toml", CONFIG);
+        write(dir.path(), "tool.cfg", "lenient\n");
+        for i in 0..6 {
+            write(dir.path(), &format!("pkg/m{i}.py"), &format!("x = {i}\n"));
+        }
+        Fake {
+            dir,
+            log: tempfile::NamedTempFile::new().unwrap(),
+            cache: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run_in(&self, dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut args = vec!["check", "-j", "2"];
+        if !extra.contains(&"--format") {
+            args.extend(["--format", "json"]);
+        }
+        args.extend_from_slice(extra);
+        let mut all = vec![
+            ("FAKE_LOG", self.log.path().to_str().unwrap()),
+            ("RUNGS_CACHE_DIR", self.cache.path().to_str().unwrap()),
+        ];
+        all.extend_from_slice(env);
+        rungs_env(dir, &args, &all)
+    }
+
+    fn run(&self) -> Run {
+        self.run_in(self.dir.path(), &[], &[])
+    }
+
+    /// Files the tool was given since the last call.
+    fn checked(&self) -> Vec<String> {
+        let text = std::fs::read_to_string(self.log.path()).unwrap();
+        std::fs::write(self.log.path(), "").unwrap();
+        let mut files: Vec<String> = text.lines().map(str::to_string).collect();
+        files.sort();
+        files
+    }
+}
+
+fn summary(run: &Run) -> (i32, Vec<String>) {
+    let mut found = findings(&run.check("fake"));
+    found.sort();
+    (run.code, found)
+}
+
+#[test]
+fn an_unchanged_project_replays_without_running_the_tool() {
+    let fake = Fake::new();
+    write(fake.dir.path(), "pkg/m1.py", "x = BAD\n");
+    let first = fake.run();
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    assert_eq!(fake.checked().len(), 6);
+    let second = fake.run();
+    assert_eq!(fake.checked(), Vec::<String>::new(), "the tool ran again");
+    assert_eq!(summary(&first), summary(&second));
+    assert_eq!(second.check("fake")["cached"], true);
+    assert_eq!(
+        second.check("fake")["seconds"],
+        first.check("fake")["seconds"]
+    );
+    let text = fake.run_in(fake.dir.path(), &["--format", "text"], &[]);
+    assert!(
+        text.stdout.contains("✘ fake") && text.stdout.contains("(cached)"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn one_changed_file_rechecks_only_that_file() {
+    let fake = Fake::new();
+    fake.run();
+    fake.checked();
+    write(fake.dir.path(), "pkg/m3.py", "y = BAD\n");
+    let run = fake.run();
+    assert_eq!(fake.checked(), ["pkg/m3.py"]);
+    assert_eq!(summary(&run), (1, vec!["pkg/m3.py:1:1 X-BAD".to_string()]));
+    assert_eq!(run.check("fake")["files"], 6);
+}
+
+#[test]
+fn a_fresh_clone_with_new_mtimes_still_hits() {
+    let fake = Fake::new();
+    let first = fake.run();
+    fake.checked();
+    let clone = tempfile::tempdir().unwrap();
+    copy_dir(fake.dir.path(), clone.path());
+    executable(clone.path(), "fakelint", &tool_script(1));
+    let second = fake.run_in(clone.path(), &[], &[]);
+    assert_eq!(fake.checked(), Vec::<String>::new());
+    assert_eq!(summary(&first), summary(&second));
+}
+
+#[test]
+fn a_change_within_the_same_second_with_the_same_size_and_mtime_misses() {
+    let fake = Fake::new();
+    let path = fake.dir.path().join("pkg/m2.py");
+    std::fs::write(&path, "x = OK\n").unwrap();
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    assert_eq!(fake.run().code, 0);
+    fake.checked();
+    std::fs::write(&path, "x = BAD\n").unwrap();
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(mtime).unwrap();
+    let run = fake.run();
+    assert_eq!(fake.checked(), ["pkg/m2.py"]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_truncated_or_garbled_entry_is_a_miss_never_a_pass() {
+    let fake = Fake::new();
+    write(fake.dir.path(), "pkg/m4.py", "BAD\n");
+    let first = fake.run();
+    fake.checked();
+    let mut entries = 0;
+    for entry in walk(&fake.cache.path().join("results")) {
+        let text = std::fs::read(&entry).unwrap();
+        // Alternately cut short, and rewritten as a passing result under another key.
+        if entries % 2 == 0 {
+            std::fs::write(&entry, &text[..text.len() / 2]).unwrap();
+        } else {
+            let mut json: serde_json::Value = serde_json::from_slice(&text).unwrap();
+            json["outcome"] = "passed".into();
+            json["findings"] = serde_json::json!([]);
+            json["key"] = "0".repeat(64).into();
+            std::fs::write(&entry, serde_json::to_vec(&json).unwrap()).unwrap();
+        }
+        entries += 1;
+    }
+    assert!(entries > 0);
+    let second = fake.run();
+    assert_eq!(summary(&first), summary(&second));
+    assert!(!fake.checked().is_empty(), "garbled entries must be misses");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_cache_runs_everything_and_stores_nothing() {
+    let fake = Fake::new();
+    fake.run_in(fake.dir.path(), &["--no-cache"], &[]);
+    assert_eq!(fake.checked().len(), 6);
+    assert!(!fake.cache.path().join("results").exists());
+    let cached = fake.run();
+    assert_eq!(
+        fake.checked().len(),
+        6,
+        "nothing was stored, so everything runs"
+    );
+    assert_eq!(cached.check("fake")["cached"], false);
+}
+
+#[test]
+fn cache_stats_prune_and_clear() {
+    let fake = Fake::new();
+    fake.run();
+    let env = [("RUNGS_CACHE_DIR", fake.cache.path().to_str().unwrap())];
+    let stats = rungs_env(fake.dir.path(), &["cache", "stats"], &env);
+    assert_eq!(stats.code, 0);
+    assert!(
+        stats.stdout.contains("results   7 files"),
+        "{}",
+        stats.stdout
+    );
+    assert!(fake.cache.path().join("CACHEDIR.TAG").is_file());
+    let prune = rungs_env(
+        fake.dir.path(),
+        &["cache", "prune", "--older-than", "1d"],
+        &env,
+    );
+    assert!(
+        prune.stdout.starts_with("removed 0 results"),
+        "{}",
+        prune.stdout
+    );
+    let clear = rungs_env(fake.dir.path(), &["cache", "clear"], &env);
+    assert_eq!(clear.code, 0);
+    assert!(!fake.cache.path().join("results").exists());
+    let bad = rungs_env(
+        fake.dir.path(),
+        &["cache", "prune", "--older-than", "soon"],
+        &env,
+    );
+    assert_eq!(bad.code, 2);
+}
+
+/// The cache never changes a verdict: after every random edit, a cached run's
+/// findings and exit code equal an uncached run's.
+#[test]
+fn randomized_edits_never_make_the_cached_verdict_differ() {
+    let fake = Fake::new();
+    let root = fake.dir.path();
+    let tokens = [
+        "x = 1",
+        "BAD",
+        "WARN",
+        "MEH",
+        "LOUD",
+        "EMPTYMODE",
+        "BAD WARN",
+    ];
+    let mut rng: u64 = 0x5eed_2026;
+    let mut next = |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    };
+    let mut previous: Vec<(String, String)> = Vec::new();
+    let mut mode: Option<&str> = None;
+    for step in 0..200 {
+        let file = format!("pkg/m{}.py", next(6));
+        let what = next(7);
+        match what {
+            0 | 1 => {
+                let old = std::fs::read_to_string(root.join(&file)).unwrap();
+                previous.push((file.clone(), old));
+                write(
+                    root,
+                    &file,
+                    &format!("{}\n", tokens[next(tokens.len() as u64) as usize]),
+                );
+            }
+            2 => {
+                if let Some((f, text)) = previous.pop() {
+                    write(root, &f, &text);
+                }
+            }
+            3 => {
+                let f = std::fs::File::options()
+                    .write(true)
+                    .open(root.join(&file))
+                    .unwrap();
+                f.set_modified(std::time::SystemTime::now()).unwrap();
+            }
+            4 => write(
+                root,
+                "tool.cfg",
+                if next(2) == 0 {
+                    "strict\n"
+                } else {
+                    "lenient\n"
+                },
+            ),
+            5 => mode = [None, Some(""), Some("loud")][next(3) as usize],
+            _ => executable(root, "fakelint", &tool_script(1 + next(2) as u32)),
+        }
+        let env: Vec<(&str, &str)> = mode.map(|m| vec![("MODE", m)]).unwrap_or_default();
+        let cached = fake.run_in(root, &[], &env);
+        let fresh = fake.run_in(root, &["--no-cache"], &env);
+        assert_eq!(
+            summary(&cached),
+            summary(&fresh),
+            "step {step} (edit kind {what}) changed the verdict"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! Splitting a run across CI jobs, and merging what the shards found.
+
+mod common;
+use common::*;
+
+const CONFIG: &str = r#"stacks = []
+[checks.fake]
+kind = "lint"
+command = ["./fakelint"]
+files = ["**/*.py"]
+parser = "regex"
+pattern = '^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rule>\S+) (?P<message>.*)$'
+"#;
+
+const TOOL: &str = r#"#!/bin/sh
+status=0
+for f in "$@"; do
+  printf '%s\n' "$f" >> "$FAKE_LOG"
+  if grep -q BAD "$f"; then echo "$f:1:1: X1 bad"; status=1; fi
+done
+exit $status
+"#;
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "rungs.toml", CONFIG);
+    executable(dir.path(), "fakelint", TOOL);
+    for i in 0..9 {
+        write(
+            dir.path(),
+            &format!("m{i}.py"),
+            if i % 3 == 0 { "BAD\n" } else { "ok\n" },
+        );
+    }
+    dir
+}
+
+fn shard_run(
+    dir: &std::path::Path,
+    log: &std::path::Path,
+    shard: &str,
+    env: &[(&str, &str)],
+) -> (Run, Vec<String>) {
+    std::fs::write(log, "").unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let mut all = vec![
+        ("FAKE_LOG", log.to_str().unwrap()),
+        ("RUNGS_CACHE_DIR", cache.path().to_str().unwrap()),
+    ];
+    all.extend_from_slice(env);
+    let run = rungs_env(dir, &["check", "--shard", shard, "--format", "json"], &all);
+    let mut files: Vec<String> = std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    files.sort();
+    (run, files)
+}
+
+#[test]
+fn shards_split_the_files_without_overlap_and_merge_to_the_whole_run() {
+    let dir = project();
+    let log_file = tempfile::NamedTempFile::new().unwrap();
+    let log = log_file.path();
+    let (whole, all_files) = shard_run(dir.path(), log, "1/1", &[]);
+    assert_eq!(all_files.len(), 9);
+    let mut seen = Vec::new();
+    let out = tempfile::tempdir().unwrap();
+    let mut results = Vec::new();
+    for i in 1..=3 {
+        let (run, files) = shard_run(dir.path(), log, &format!("{i}/3"), &[]);
+        assert_eq!(files.len(), 3, "shard {i} got {files:?}");
+        seen.extend(files);
+        let path = out.path().join(format!("shard-{i}.json"));
+        std::fs::write(&path, &run.stdout).unwrap();
+        results.push(path.to_str().unwrap().to_string());
+    }
+    seen.sort();
+    assert_eq!(
+        seen, all_files,
+        "every file checked exactly once across shards"
+    );
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(results.iter().map(String::as_str));
+    let merged = rungs(dir.path(), &args);
+    assert_eq!(merged.code, 1, "{}", merged.stderr);
+    let mut got = findings(&merged.check("fake"));
+    got.sort();
+    let mut want = findings(&whole.check("fake"));
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(merged.check("fake")["files"], 9);
+    let text = rungs(
+        dir.path(),
+        &[
+            "merge",
+            results[0].as_str(),
+            results[1].as_str(),
+            results[2].as_str(),
+        ],
+    );
+    assert!(
+        text.stdout
+            .contains("failed: 0 of 1 checks passed, 3 findings"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn shard_auto_reads_gitlab_parallel_variables() {
+    let dir = project();
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let (_, mine) = shard_run(
+        dir.path(),
+        log.path(),
+        "auto",
+        &[("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "3")],
+    );
+    let (_, explicit) = shard_run(dir.path(), log.path(), "2/3", &[]);
+    assert_eq!(mine, explicit);
+    let (_, outside) = shard_run(dir.path(), log.path(), "auto", &[]);
+    assert_eq!(outside.len(), 9, "outside parallel: the whole run");
+}
+
+#[test]
+fn a_bad_shard_is_a_usage_error() {
+    let dir = project();
+    for bad in ["0/2", "3/2", "x", "1/0"] {
+        let run = rungs(dir.path(), &["check", "--shard", bad]);
+        assert_eq!(run.code, 2, "{bad}");
+        assert!(run.stderr.contains("is not I/N"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_test_suite_is_split_by_test_file() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let dir = fixture("python-ruff");
+    let mut total = 0;
+    for i in 1..=2 {
+        let run = rungs(
+            dir.path(),
+            &[
+                "check",
+                "--only",
+                "pytest",
+                "--shard",
+                &format!("{i}/2"),
+                "--format",
+                "json",
+                "--no-cache",
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let tests = run.check("pytest")["tests"]["total"].as_u64().unwrap();
+        assert!(tests > 0 && tests < 4, "shard {i} ran {tests} tests");
+        total += tests;
+    }
+    assert_eq!(total, 4);
+}
+
+#[test]
+fn merge_names_a_file_that_is_not_a_result() {
+    let dir = project();
+    write(dir.path(), "junk.json", "{\"not\": \"a result\"}");
+    let run = rungs(dir.path(), &["merge", "junk.json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("junk.json: line 1, column"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("expected the output of `rungs check --format json`"),
+        "{}",
+        run.stderr
+    );
+}
