@@ -21,6 +21,13 @@ pub struct Finding {
     pub column: Option<u32>,
     pub severity: Severity,
     pub message: String,
+    /// Who this finding is across edits that move it: no line number in it
+    /// (see `fingerprint.rs`). Set once the job's findings are all known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
+    /// Recorded in the project's baseline: reported, but it does not fail the run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baselined: bool,
 }
 
 impl Finding {

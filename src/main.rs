@@ -8,6 +8,8 @@ mod config;
 mod error;
 mod execute;
 mod finding;
+mod fingerprint;
+mod gate;
 mod parse;
 mod plan;
 mod preset;

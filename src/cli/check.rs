@@ -38,6 +38,7 @@ pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
         workers,
         mut durations,
     } = prepared;
+    let gates = super::gates::Gates::load(&project, args.record_baseline)?;
     let ctx = execute::Context {
         root: &project.root,
         plan: &plan,
@@ -50,14 +51,19 @@ pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
         Format::Text => vec![Box::new(TerminalReporter::new())],
         Format::Json => vec![Box::new(JsonReporter)],
     };
+    reporters.extend(super::reports::file_reporters(cwd, &project, &args.reports));
     let mut emit = |event: &Event| reporters.iter_mut().for_each(|r| r.event(event));
     emit(&Event::Started { plan: &plan });
     let all: Vec<usize> = (0..plan.jobs.len()).collect();
+    // Reports as judged (fingerprints, baseline); the cache keeps them as run.
+    let mut judged: Vec<JobReport> = Vec::new();
     let reports = execute::run_jobs(&ctx, &all, Mode::Check, &mut |report| {
+        let report = gates.judge_job(&project, report);
         emit(&Event::JobFinished {
             plan: &plan,
-            report,
-        })
+            report: &report,
+        });
+        judged.push(report);
     });
 
     let interrupted =
@@ -75,12 +81,19 @@ pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
         }
         durations.save();
     }
-    let checks: Vec<CheckResult> = (0..plan.checks.len())
+    let mut checks: Vec<CheckResult> = (0..plan.checks.len())
         .map(|i| {
-            let mine: Vec<_> = reports.iter().filter(|r| r.check == i).collect();
+            let mine: Vec<_> = judged.iter().filter(|r| r.check == i).collect();
             CheckResult::fold(&plan, i, &mine)
         })
         .collect();
+    let complete =
+        args.selection.files.is_empty() && args.selection.changed.is_none() && shard.total == 1;
+    let (gate_verdicts, baseline) = if interrupted {
+        (Vec::new(), None)
+    } else {
+        gates.judge_run(&project, &args.selection, complete, &mut checks)?
+    };
     let wall = start.elapsed();
     let over_budget = wall > plan.budget && project.config.raw.budget_fail == Some(true);
     let exit_code = if interrupted {
@@ -96,11 +109,19 @@ pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
         wall,
         budget: plan.budget,
         exit_code,
+        gates: gate_verdicts,
+        baseline,
     };
     emit(&Event::Finished {
         plan: &plan,
         summary: &summary,
     });
+    for reporter in &mut reporters {
+        reporter.finish()?;
+    }
+    if args.record_baseline {
+        return gates.record(&project, &summary);
+    }
     if interrupted {
         eprintln!("rungs: interrupted");
     } else if over_budget {

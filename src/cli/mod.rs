@@ -1,12 +1,15 @@
 //! The command line: one module per subcommand. Arguments are parsed here once
 //! and turned into a [`plan::Request`](crate::plan::Request); nothing later re-parses.
 
+mod baseline;
 mod cache;
 mod check;
+mod gates;
 mod init;
 mod merge;
 mod plan;
 mod prepare;
+mod reports;
 
 use crate::error::Error;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -32,6 +35,9 @@ pub enum Command {
     Plan(Selection),
     /// Run the checks and report.
     Check(CheckArgs),
+    /// Run the checks and record today's findings as the baseline: later runs
+    /// fail only on findings not in it.
+    Baseline(CheckArgs),
     /// Combine the results of shards (`check --shard I/N --format json`) into one report.
     Merge {
         /// Result files written by the shards.
@@ -87,6 +93,11 @@ pub struct CheckArgs {
     /// Never install missing tools; report them instead.
     #[arg(long)]
     pub no_install: bool,
+    #[command(flatten)]
+    pub reports: reports::ReportArgs,
+    /// Set by `rungs baseline`: record the findings instead of judging them.
+    #[arg(skip)]
+    pub record_baseline: bool,
     /// Neither read nor write the result cache.
     #[arg(long)]
     pub no_cache: bool,
@@ -113,6 +124,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Plan(selection) => plan::run(&cwd, &selection),
         Command::Check(args) => check::run(&cwd, &args),
+        Command::Baseline(args) => baseline::run(&cwd, args),
         Command::Init { force } => init::run(&cwd, force),
         Command::Cache(command) => cache::run(&command),
         Command::Merge { files, format } => merge::run(&cwd, &files, format),

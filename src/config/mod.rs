@@ -2,12 +2,16 @@
 //! `pyproject.toml`. Zero config is a valid config. Everything is checked here,
 //! with `file:line:column` in errors, so later stages never re-validate.
 
+mod coverage;
 mod raw;
 mod registry;
+mod reports;
 mod source;
 
+pub use coverage::{CoverageConfig, RawCoverage};
 pub use raw::RawConfig;
 pub use registry::build_checks;
+pub use reports::{DEFAULT_BASELINE, ReportsConfig};
 pub use source::Source;
 
 use crate::error::Error;

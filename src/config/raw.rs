@@ -31,6 +31,14 @@ pub struct RawConfig {
     pub checks: BTreeMap<String, Spanned<CheckSpec>>,
     #[serde(default)]
     pub hook: HookConfig,
+    /// Report files every `rungs check` writes.
+    #[serde(default)]
+    pub reports: super::ReportsConfig,
+    /// Diff coverage and the ratchet.
+    #[serde(default)]
+    pub coverage: super::RawCoverage,
+    /// The baseline file, relative to the root (default `.rungs-baseline.json`).
+    pub baseline: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

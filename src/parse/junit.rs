@@ -1,14 +1,40 @@
-//! pytest's JUnit XML (failed tests with file and line) and coverage.py's JSON.
+//! pytest's JUnit XML (every test, failed ones as findings with file and
+//! line) and the coverage check, which adds a coverage report to it.
 
-use super::{Coverage, Input, Parsed, TestCounts};
+use super::{Input, Parsed, TestCounts};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
+use serde::{Deserialize, Serialize};
 
 struct Case {
     classname: String,
     name: String,
     file: Option<String>,
     line: Option<u32>,
+    seconds: f64,
+}
+
+/// One test as the test runner reported it, so reports can list every test.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TestCase {
+    /// The test's id as its runner takes it (`file::Class::test` for pytest).
+    pub name: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub seconds: f64,
+    pub outcome: TestOutcome,
+    /// Why it failed, errored or was skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TestOutcome {
+    Passed,
+    Failed,
+    Error,
+    Skipped,
 }
 
 fn attr(e: &BytesStart, key: &str) -> Option<String> {
@@ -31,77 +57,66 @@ pub fn pytest(input: &Input) -> Result<Parsed, String> {
     let mut counts = TestCounts::default();
     let mut case: Option<Case> = None;
     let mut failure: Option<(String, String)> = None;
+    let mut skipped: Option<String> = None;
     let mut text = String::new();
     loop {
         let event = reader
             .read_event()
             .map_err(|e| format!("pytest's JUnit report is not valid XML ({e})"))?;
-        match event {
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "testcase" => {
+        let (start, empty) = match &event {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        match (&event, start) {
+            (_, Some(e)) if e.name().as_ref() == "testcase" => {
                 counts.total += 1;
                 case = Some(Case {
-                    classname: attr(&e, "classname").unwrap_or_default(),
-                    name: attr(&e, "name").unwrap_or_default(),
-                    file: attr(&e, "file"),
+                    classname: attr(e, "classname").unwrap_or_default(),
+                    name: attr(e, "name").unwrap_or_default(),
+                    file: attr(e, "file"),
                     // pytest writes 0-based lines.
-                    line: attr(&e, "line")
+                    line: attr(e, "line")
                         .and_then(|l| l.parse::<u32>().ok())
                         .map(|l| l + 1),
+                    seconds: attr(e, "time")
+                        .and_then(|t| t.parse::<f64>().ok())
+                        .unwrap_or(0.0),
                 });
+                (failure, skipped) = (None, None);
+                if empty && let Some(c) = case.take() {
+                    finish(input, c, None, None, "", &mut parsed, &mut counts);
+                }
             }
-            Event::Start(e) | Event::Empty(e)
-                if matches!(e.name().as_ref(), "failure" | "error") =>
-            {
+            (_, Some(e)) if matches!(e.name().as_ref(), "failure" | "error") => {
                 let kind = e.name().as_ref().to_string();
                 if kind == "error" {
                     counts.errors += 1;
                 } else {
                     counts.failed += 1;
                 }
-                failure = Some((kind, attr(&e, "message").unwrap_or_default()));
+                failure = Some((kind, attr(e, "message").unwrap_or_default()));
                 text.clear();
             }
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "skipped" => {
-                counts.skipped += 1
+            (_, Some(e)) if e.name().as_ref() == "skipped" => {
+                counts.skipped += 1;
+                skipped = Some(attr(e, "message").unwrap_or_default());
             }
-            Event::Text(t) if failure.is_some() => text.push_str(&t.xml10_content()),
-            Event::End(e) if e.name().as_ref() == "testcase" => {
-                if let (Some(c), Some((kind, message))) = (case.take(), failure.take()) {
-                    let mut f = input.finding(c.file.clone(), c.line, None);
-                    // A pytest node id where the file is known: what `pytest` takes to re-run it.
-                    let test = match (&c.file, c.classname.is_empty()) {
-                        (Some(file), _) => {
-                            let module = file.trim_end_matches(".py").replace('/', ".");
-                            let class = c
-                                .classname
-                                .strip_prefix(&module)
-                                .unwrap_or("")
-                                .trim_start_matches('.');
-                            if class.is_empty() {
-                                format!("{file}::{}", c.name)
-                            } else {
-                                format!("{file}::{}::{}", class.replace('.', "::"), c.name)
-                            }
-                        }
-                        (None, true) => c.name.clone(),
-                        (None, false) => format!("{}::{}", c.classname, c.name),
-                    };
-                    f.rule = Some(test);
-                    let first = message.lines().next().unwrap_or("").trim().to_string();
-                    let detail = if first.is_empty() {
-                        text.lines().last().unwrap_or("").trim().to_string()
-                    } else {
-                        first
-                    };
-                    f.message = if kind == "error" {
-                        format!("error: {detail}")
-                    } else {
-                        format!("failed: {detail}")
-                    };
-                    parsed.findings.push(f);
+            (Event::Text(t), _) if failure.is_some() => text.push_str(&t.xml10_content()),
+            (Event::End(e), _) if e.name().as_ref() == "testcase" => {
+                if let Some(c) = case.take() {
+                    finish(
+                        input,
+                        c,
+                        failure.take(),
+                        skipped.take(),
+                        &text,
+                        &mut parsed,
+                        &mut counts,
+                    );
                 }
             }
-            Event::Eof => break,
+            (Event::Eof, _) => break,
             _ => {}
         }
     }
@@ -109,26 +124,86 @@ pub fn pytest(input: &Input) -> Result<Parsed, String> {
     Ok(parsed)
 }
 
-#[derive(serde::Deserialize)]
-struct CoverageJson {
-    totals: Totals,
+/// One test case read: recorded, and a finding when it failed.
+fn finish(
+    input: &Input,
+    c: Case,
+    failure: Option<(String, String)>,
+    skipped: Option<String>,
+    text: &str,
+    parsed: &mut Parsed,
+    counts: &mut TestCounts,
+) {
+    let test = node_id(&c);
+    let mut record = TestCase {
+        name: test.clone(),
+        file: c.file.clone(),
+        line: c.line,
+        seconds: c.seconds,
+        outcome: TestOutcome::Passed,
+        message: None,
+    };
+    if let Some(message) = skipped {
+        record.outcome = TestOutcome::Skipped;
+        record.message = Some(message);
+    }
+    if let Some((kind, message)) = failure {
+        let mut f = input.finding(c.file.clone(), c.line, None);
+        f.rule = Some(test);
+        let first = message.lines().next().unwrap_or("").trim().to_string();
+        let detail = if first.is_empty() {
+            text.lines().last().unwrap_or("").trim().to_string()
+        } else {
+            first
+        };
+        let error = kind == "error";
+        f.message = if error {
+            format!("error: {detail}")
+        } else {
+            format!("failed: {detail}")
+        };
+        record.outcome = if error {
+            TestOutcome::Error
+        } else {
+            TestOutcome::Failed
+        };
+        record.message = Some(f.message.clone());
+        parsed.findings.push(f);
+    }
+    counts.cases.push(record);
 }
 
-#[derive(serde::Deserialize)]
-struct Totals {
-    covered_lines: u64,
-    num_statements: u64,
-    percent_covered: f64,
+/// pytest's node id of a test case: what `pytest` takes to re-run it.
+fn node_id(c: &Case) -> String {
+    match (&c.file, c.classname.is_empty()) {
+        (Some(file), _) => {
+            let module = file.trim_end_matches(".py").replace('/', ".");
+            let class = c
+                .classname
+                .strip_prefix(&module)
+                .unwrap_or("")
+                .trim_start_matches('.');
+            if class.is_empty() {
+                format!("{file}::{}", c.name)
+            } else {
+                format!("{file}::{}::{}", class.replace('.', "::"), c.name)
+            }
+        }
+        (None, true) => c.name.clone(),
+        (None, false) => format!("{}::{}", c.classname, c.name),
+    }
 }
 
+/// The coverage check: the tests' JUnit report when there is one, and a
+/// coverage report (coverage.py JSON, Cobertura XML or lcov) judged by the floor.
 pub fn coverage(input: &Input) -> Result<Parsed, String> {
-    let mut parsed = pytest(input)?;
-    let path = input.out_dir.join("coverage.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("coverage wrote no JSON report ({e})"))?;
-    let report: CoverageJson = serde_json::from_str(&text)
-        .map_err(|e| format!("coverage's JSON report is not readable ({e})"))?;
-    let percent = report.totals.percent_covered;
+    let mut parsed = if input.out_dir.join("junit.xml").is_file() {
+        pytest(input)?
+    } else {
+        Parsed::default()
+    };
+    let mut coverage = super::coverage::read(input)?;
+    let percent = coverage.percent;
     if let Some(floor) = input.coverage_floor
         && percent + 1e-9 < floor
     {
@@ -137,11 +212,7 @@ pub fn coverage(input: &Input) -> Result<Parsed, String> {
         f.message = format!("total coverage {percent:.2}% is below the floor of {floor}%");
         parsed.findings.push(f);
     }
-    parsed.coverage = Some(Coverage {
-        percent,
-        floor: input.coverage_floor,
-        covered_lines: report.totals.covered_lines,
-        statements: report.totals.num_statements,
-    });
+    coverage.floor = input.coverage_floor;
+    parsed.coverage = Some(coverage);
     Ok(parsed)
 }

@@ -2,10 +2,14 @@
 //! check definition names which one applies (`parser = "..."`).
 
 mod cargo;
+pub mod coverage;
 mod diff;
 mod json;
 mod junit;
 mod text;
+
+pub use coverage::FileCoverage;
+pub use junit::{TestCase, TestOutcome};
 
 use crate::check::{Check, ParserKind};
 use crate::finding::Finding;
@@ -38,6 +42,9 @@ pub struct Coverage {
     pub floor: Option<f64>,
     pub covered_lines: u64,
     pub statements: u64,
+    /// Per file, the lines that ran and those that did not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileCoverage>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
@@ -46,6 +53,9 @@ pub struct TestCounts {
     pub failed: u64,
     pub errors: u64,
     pub skipped: u64,
+    /// Every test, where the runner reports them one by one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<TestCase>,
 }
 
 /// Everything a parser may look at.
@@ -77,6 +87,8 @@ impl Input<'_> {
             column,
             severity: crate::finding::Severity::Error,
             message: String::new(),
+            fingerprint: String::new(),
+            baselined: false,
         }
     }
 }

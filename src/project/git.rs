@@ -94,3 +94,104 @@ pub fn changed_files(root: &Path, base: &str) -> Result<Vec<String>, Error> {
     files.sort();
     Ok(files)
 }
+
+/// Lines added or changed between `base` and the working tree, per
+/// project-relative file; every line of an untracked file counts as added.
+pub fn changed_lines(
+    root: &Path,
+    base: &str,
+) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<u32>>, Error> {
+    let mut lines: std::collections::BTreeMap<String, std::collections::BTreeSet<u32>> =
+        Default::default();
+    let diff = git(
+        root,
+        &[
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "-U0",
+            "--no-color",
+            "--no-ext-diff",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--relative",
+            base,
+            "--",
+        ],
+    )?;
+    let mut current: Option<String> = None;
+    for line in diff.lines() {
+        if let Some(path) = line.strip_prefix("+++ ") {
+            current = path.strip_prefix("b/").map(str::to_string);
+        } else if let (Some(path), Some(hunk)) = (&current, line.strip_prefix("@@ ")) {
+            // `@@ -a,b +c,d @@`: d lines from c are new (d = 1 when left out).
+            let Some(new) = hunk.split(' ').find_map(|p| p.strip_prefix('+')) else {
+                continue;
+            };
+            let mut parts = new.split(',');
+            let start: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            let count: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+            lines
+                .entry(path.clone())
+                .or_default()
+                .extend(start..start + count);
+        }
+    }
+    let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
+    for name in untracked.split('\0').filter(|n| !n.is_empty()) {
+        let count = std::fs::read_to_string(root.join(name))
+            .map(|t| t.lines().count() as u32)
+            .unwrap_or(0);
+        lines.entry(name.to_string()).or_default().extend(1..=count);
+    }
+    lines.retain(|_, l| !l.is_empty());
+    Ok(lines)
+}
+
+/// Whether this run is on the project's default branch: GitLab's
+/// `CI_COMMIT_BRANCH` against `CI_DEFAULT_BRANCH` in CI, else the checked-out
+/// branch against `origin/HEAD` (or `main`, else `master`).
+pub fn on_default_branch(root: &Path) -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(default) = var("CI_DEFAULT_BRANCH") {
+        return (var("CI_COMMIT_BRANCH")? == default).then_some(default);
+    }
+    let current = git(root, &["symbolic-ref", "--quiet", "--short", "HEAD"]).ok()?;
+    let current = current.trim().to_string();
+    let default = git(
+        root,
+        &[
+            "symbolic-ref",
+            "--quiet",
+            "--short",
+            "refs/remotes/origin/HEAD",
+        ],
+    )
+    .ok()
+    .and_then(|s| s.trim().strip_prefix("origin/").map(str::to_string))
+    .or_else(|| {
+        ["main", "master"]
+            .iter()
+            .find(|b| {
+                git(
+                    root,
+                    &[
+                        "rev-parse",
+                        "--verify",
+                        "--quiet",
+                        &format!("refs/heads/{b}"),
+                    ],
+                )
+                .is_ok()
+            })
+            .map(|b| b.to_string())
+    })?;
+    (current == default).then_some(default)
+}
+
+/// The checked-out commit, when there is one.
+pub fn head(root: &Path) -> Option<String> {
+    git(root, &["rev-parse", "HEAD"])
+        .ok()
+        .map(|s| s.trim().to_string())
+}

@@ -1,10 +1,18 @@
 //! Reporters: they receive the runner's events and write what a person or a
 //! machine reads. A new report format is a new reporter, nothing else.
 
+mod cobertura;
+mod codequality;
+mod file;
+pub mod gitlab;
 mod json;
+mod junit;
+mod markdown;
+mod sarif;
 mod summary;
 mod terminal;
 
+pub use file::{FileFormat, FileReporter};
 pub use json::JsonReporter;
 pub use summary::{CheckResult, Summary, secs};
 pub use terminal::{TerminalReporter, format_duration};
@@ -28,4 +36,9 @@ pub enum Event<'a> {
 
 pub trait Reporter {
     fn event(&mut self, event: &Event);
+
+    /// After the run: whether what the reporter had to write was written.
+    fn finish(&mut self) -> Result<(), crate::error::Error> {
+        Ok(())
+    }
 }

@@ -48,6 +48,12 @@ pub struct Summary {
     )]
     pub budget: Duration,
     pub exit_code: i32,
+    /// Verdicts of the coverage gates (diff coverage, ratchet).
+    #[serde(default)]
+    pub gates: Vec<crate::gate::Gate>,
+    /// The baseline in use, if the project has one.
+    #[serde(default)]
+    pub baseline: Option<crate::gate::BaselineSummary>,
 }
 
 impl CheckResult {
@@ -97,6 +103,7 @@ impl CheckResult {
                 acc.failed += t.failed;
                 acc.errors += t.errors;
                 acc.skipped += t.skipped;
+                acc.cases.extend(t.cases.iter().cloned());
             }
         }
         result.findings.sort_by(|a, b| {
@@ -124,6 +131,11 @@ impl Summary {
         for part in parts {
             out.wall = out.wall.max(part.wall);
             out.exit_code = merge_exit(out.exit_code, part.exit_code);
+            out.gates.extend(part.gates);
+            if let (Some(a), Some(b)) = (&mut out.baseline, part.baseline) {
+                a.remaining += b.remaining;
+                a.fixed = None;
+            }
             for c in part.checks {
                 match out.checks.iter_mut().find(|o| o.check == c.check) {
                     Some(o) => o.absorb(c),
@@ -172,6 +184,7 @@ impl CheckResult {
                 a.failed += b.failed;
                 a.errors += b.errors;
                 a.skipped += b.skipped;
+                a.cases.extend(b.cases);
             }
             (None, b) => self.tests = b,
             _ => {}

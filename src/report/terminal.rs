@@ -52,16 +52,23 @@ impl TerminalReporter {
             _ => ("!", Style::new().red().bold()),
         };
         let style = self.style(style);
+        let failing = r.findings.iter().filter(|f| !f.baselined).count();
+        let baselined = r.findings.len() - failing;
         let mut out = format!(
-            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}{}\n",
+            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}{}{}\n",
             style.apply_to(mark),
             r.check,
             style.apply_to(r.outcome.label()),
             format_duration(r.duration),
-            r.findings.len(),
-            if r.findings.len() == 1 { " " } else { "s" },
+            failing,
+            if failing == 1 { " " } else { "s" },
             r.files,
             if r.files == 1 { "" } else { "s" },
+            if baselined > 0 {
+                format!("  (+{baselined} baselined)")
+            } else {
+                String::new()
+            },
             if r.cached { "  (cached)" } else { "" },
         );
         if r.outcome.is_success() {
@@ -74,7 +81,7 @@ impl TerminalReporter {
                 self.style(Style::new().yellow()).apply_to(problem)
             );
         }
-        for f in &r.findings {
+        for f in r.findings.iter().filter(|f| !f.baselined) {
             let _ = writeln!(out, "    {}", f.display());
         }
         if let Some(diff) = &r.diff {
@@ -143,7 +150,28 @@ impl Reporter for TerminalReporter {
                 if self.finished[&check].len() == total {
                     let reports: Vec<&JobReport> = self.finished[&check].iter().collect();
                     let result = CheckResult::fold(plan, check, &reports);
-                    let text = self.block(&result);
+                    let mut text = self.block(&result);
+                    if super::gitlab::enabled() {
+                        // The tool's own output too, folded away when it passed.
+                        let (header, mut body) = text.split_once('\n').unwrap_or((&text, ""));
+                        let output: Vec<&str> = reports
+                            .iter()
+                            .map(|r| r.output.as_str())
+                            .filter(|o| !o.is_empty())
+                            .collect();
+                        let passed = result.outcome.is_success();
+                        let joined = output.join("\n");
+                        if passed {
+                            body = &joined;
+                        }
+                        text = super::gitlab::section(
+                            &result.check,
+                            header,
+                            body,
+                            passed,
+                            result.duration,
+                        );
+                    }
                     self.print(&text);
                     self.printed.push(result);
                 }
@@ -165,7 +193,12 @@ fn totals(reporter: &TerminalReporter, summary: &super::Summary) -> String {
         .iter()
         .filter(|c| c.outcome.is_success())
         .count();
-    let findings: usize = summary.checks.iter().map(|c| c.findings.len()).sum();
+    let findings: usize = summary
+        .checks
+        .iter()
+        .flat_map(|c| &c.findings)
+        .filter(|f| !f.baselined)
+        .count();
     for c in &summary.checks {
         if let Some(cov) = &c.coverage {
             let missed = cov.statements.saturating_sub(cov.covered_lines);
@@ -180,6 +213,7 @@ fn totals(reporter: &TerminalReporter, summary: &super::Summary) -> String {
             );
         }
     }
+    out.push_str(&gates(reporter, summary));
     let mut slowest: Vec<&CheckResult> = summary.checks.iter().collect();
     slowest.sort_by_key(|c| std::cmp::Reverse(c.duration));
     if slowest.len() > 1 {
@@ -221,4 +255,41 @@ pub fn format_duration(d: Duration) -> String {
     } else {
         format!("{}m{:02}s", (s / 60.0) as u64, (s % 60.0) as u64)
     }
+}
+
+/// The coverage gates' verdicts, every uncovered changed line, and the baseline.
+fn gates(reporter: &TerminalReporter, summary: &super::Summary) -> String {
+    use crate::gate::Verdict;
+    let mut out = String::new();
+    for g in &summary.gates {
+        let style = match g.verdict {
+            Verdict::Failed => Style::new().red(),
+            Verdict::Passed => Style::new().green(),
+            _ => Style::new().yellow(),
+        };
+        let _ = writeln!(
+            out,
+            "{}: {} — {}",
+            g.gate,
+            reporter.style(style).apply_to(g.verdict.label()),
+            g.message
+        );
+        for line in &g.uncovered {
+            let _ = writeln!(out, "    {line} not covered");
+        }
+    }
+    if let Some(b) = &summary.baseline {
+        let fixed = match b.fixed {
+            Some(n) if n > 0 => format!("; {n} fixed, `rungs baseline` drops them"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "baseline: {} baselined finding{} remain ({}){fixed}",
+            b.remaining,
+            if b.remaining == 1 { "" } else { "s" },
+            b.file
+        );
+    }
+    out
 }

@@ -113,12 +113,21 @@ pub fn rungs(dir: &Path, args: &[&str]) -> Run {
 pub fn rungs_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     // A fresh cache per run, outside the project: tests about the cache pass
     // their own RUNGS_CACHE_DIR; every other run sees what a first run sees.
-    let cache = tempfile::Builder::new().prefix("rungs-test-cache-").tempdir().expect("cache dir");
+    let cache = tempfile::Builder::new()
+        .prefix("rungs-test-cache-")
+        .tempdir()
+        .expect("cache dir");
     let out: Output = Command::new(env!("CARGO_BIN_EXE_rungs"))
         .args(args)
         .current_dir(dir)
         .env("RUNGS_CACHE_DIR", cache.path())
         .env("NO_COLOR", "1")
+        // rungs's own pipeline runs these tests inside GitLab CI; the runs
+        // under test must not take its variables for their own.
+        .env_remove("GITLAB_CI")
+        .env_remove("CI_DEFAULT_BRANCH")
+        .env_remove("CI_COMMIT_BRANCH")
+        .env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA")
         .envs(env.iter().copied())
         .output()
         .expect("run rungs");

@@ -1,0 +1,91 @@
+//! The gates of one `rungs check`: the baseline applied to each job as it
+//! finishes, the coverage gates once all have, and `rungs baseline`'s record.
+
+use super::Selection;
+use crate::config::{CoverageConfig, DEFAULT_BASELINE};
+use crate::error::{Error, exit};
+use crate::execute::JobReport;
+use crate::gate::{self, Baseline, BaselineSummary, Changes, Gate};
+use crate::project::{Project, git};
+use crate::report::{CheckResult, Summary};
+
+pub struct Gates {
+    coverage: CoverageConfig,
+    /// Project-relative.
+    baseline_file: String,
+    baseline: Option<Baseline>,
+}
+
+impl Gates {
+    /// `recording`: `rungs baseline`, which sees every finding as new.
+    pub fn load(project: &Project, recording: bool) -> Result<Gates, Error> {
+        let baseline_file = project
+            .config
+            .raw
+            .baseline
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BASELINE.to_string());
+        let baseline = if recording {
+            None
+        } else {
+            Baseline::load(&project.root, &baseline_file)?
+        };
+        Ok(Gates {
+            coverage: project.config.coverage()?,
+            baseline_file,
+            baseline,
+        })
+    }
+
+    /// A finished job's findings fingerprinted and held against the baseline.
+    pub fn judge_job(&self, project: &Project, report: &JobReport) -> JobReport {
+        gate::judge_job(&project.root, self.baseline.as_ref(), report)
+    }
+
+    /// The coverage gates, and what the baseline says about this run.
+    pub fn judge_run(
+        &self,
+        project: &Project,
+        selection: &Selection,
+        complete: bool,
+        checks: &mut [CheckResult],
+    ) -> Result<(Vec<Gate>, Option<BaselineSummary>), Error> {
+        let base = match &selection.changed {
+            Some(reference) => Some(git::diff_base(
+                &project.root,
+                (!reference.is_empty()).then_some(reference.as_str()),
+            )?),
+            None => None,
+        };
+        let changes = Changes {
+            base: base.as_deref(),
+        };
+        let gates = gate::judge_coverage(&project.root, &self.coverage, &changes, checks)?;
+        let summary = self.baseline.as_ref().map(|b| b.summary(checks, complete));
+        Ok((gates, summary))
+    }
+
+    /// `rungs baseline`: write today's findings, say what changed.
+    pub fn record(&self, project: &Project, summary: &Summary) -> Result<i32, Error> {
+        if summary.exit_code == exit::INTERRUPTED {
+            return Ok(exit::INTERRUPTED);
+        }
+        let r = gate::baseline::record(&project.root, &self.baseline_file, &summary.checks)?;
+        eprintln!(
+            "rungs: baseline {}: {} finding{} recorded (was {}: {} added, {} dropped)",
+            self.baseline_file,
+            r.after,
+            if r.after == 1 { "" } else { "s" },
+            r.before,
+            r.added,
+            r.dropped
+        );
+        if !r.kept.is_empty() {
+            eprintln!(
+                "rungs: kept the earlier entries of checks that did not finish: {}",
+                r.kept.join(", ")
+            );
+        }
+        Ok(exit::PASSED)
+    }
+}

@@ -1,0 +1,140 @@
+//! Gates: what decides pass or fail beyond each tool's own verdict. The
+//! baseline turns findings the project has accepted into ones that are reported
+//! but do not fail; diff coverage judges every changed line; the ratchet keeps
+//! total coverage from sliding below what the default branch reached.
+
+pub mod baseline;
+mod diff_coverage;
+mod ratchet;
+
+pub use baseline::{Baseline, BaselineSummary};
+
+use crate::config::CoverageConfig;
+use crate::error::Error;
+use crate::execute::JobReport;
+use crate::finding::{Finding, Outcome, Severity};
+use crate::report::CheckResult;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Rules of the findings gates add; they are never baselined.
+pub const GATE_RULES: [&str; 3] = ["coverage-floor", "diff-coverage", "coverage-ratchet"];
+
+/// One gate's verdict, for every report.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Gate {
+    /// `diff-coverage` or `coverage-ratchet`.
+    pub gate: String,
+    /// The check whose coverage was judged.
+    pub check: String,
+    pub verdict: Verdict,
+    /// One line a person reads.
+    pub message: String,
+    /// `path:line` of every changed line the tests do not run (diff coverage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uncovered: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Passed,
+    Failed,
+    /// Diff coverage with no changed line coverage could measure: its own
+    /// verdict, so a change that escapes measurement is not a silent pass.
+    NoCoverableChanges,
+    /// The ratchet with no value recorded on the default branch yet.
+    NothingRecorded,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Passed => "passed",
+            Verdict::Failed => "failed",
+            Verdict::NoCoverableChanges => "no coverable line changed",
+            Verdict::NothingRecorded => "nothing recorded yet",
+        }
+    }
+}
+
+/// A finished job's findings given their fingerprints and, with a baseline,
+/// marked as baselined; a job that failed only on baselined findings passes.
+pub fn judge_job(root: &Path, baseline: Option<&Baseline>, report: &JobReport) -> JobReport {
+    let mut report = report.clone();
+    crate::fingerprint::assign(root, &mut report.findings);
+    if let Some(baseline) = baseline {
+        baseline.mark(&mut report.findings);
+        let failing = report
+            .findings
+            .iter()
+            .any(|f| !f.baselined && f.severity != Severity::Info);
+        if report.outcome == Outcome::Failed
+            && report.problem.is_none()
+            && !report.findings.is_empty()
+            && !failing
+        {
+            report.outcome = Outcome::Passed;
+        }
+    }
+    report
+}
+
+/// Where the run's changes are measured from, for diff coverage.
+pub struct Changes<'a> {
+    /// The `--changed` base commit; none without `--changed`.
+    pub base: Option<&'a str>,
+}
+
+/// The coverage gates over a run's folded results. Failing gates add findings
+/// to the coverage check they judged, which then fails.
+pub fn judge_coverage(
+    root: &Path,
+    config: &CoverageConfig,
+    changes: &Changes,
+    checks: &mut [CheckResult],
+) -> Result<Vec<Gate>, Error> {
+    let mut gates = Vec::new();
+    for check in checks.iter_mut() {
+        if check.coverage.is_none() || check.outcome > Outcome::Failed {
+            continue;
+        }
+        let mut added: Vec<Finding> = Vec::new();
+        if config.diff
+            && let Some(base) = changes.base
+        {
+            let gate = diff_coverage::judge(root, base, config.diff_floor, check, &mut added)?;
+            gates.push(gate);
+        }
+        if config.ratchet {
+            gates.push(ratchet::judge(root, config, check, &mut added)?);
+        }
+        if !added.is_empty() {
+            crate::fingerprint::assign(root, &mut added);
+            check.findings.extend(added);
+            check.outcome = check.outcome.max(Outcome::Failed);
+        }
+    }
+    Ok(gates)
+}
+
+/// A finding a gate adds to the check it judged.
+fn finding(
+    check: &str,
+    rule: &str,
+    path: Option<String>,
+    line: Option<u32>,
+    message: String,
+) -> Finding {
+    Finding {
+        check: check.to_string(),
+        rule: Some(rule.to_string()),
+        path,
+        line,
+        column: None,
+        severity: Severity::Error,
+        message,
+        fingerprint: String::new(),
+        baselined: false,
+    }
+}
