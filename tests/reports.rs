@@ -40,7 +40,10 @@ fn validate_junit(file: &Path) {
     let at = xsd.find(r#"<xs:element name="testcase">"#).unwrap();
     let at = at + xsd[at..].find(group).unwrap() + group.len();
     let mut patched = xsd.clone();
-    patched.insert_str(at, "\n            <xs:attribute name=\"file\" type=\"xs:string\"/>");
+    patched.insert_str(
+        at,
+        "\n            <xs:attribute name=\"file\" type=\"xs:string\"/>",
+    );
     let dir = tempfile::tempdir().unwrap();
     let schema = dir.path().join("junit-gitlab.xsd");
     std::fs::write(&schema, patched).unwrap();
@@ -61,7 +64,11 @@ fn validate_junit(file: &Path) {
 
 fn read_json(path: &Path) -> serde_json::Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "{} has a BOM", path.display());
+    assert!(
+        !bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{} has a BOM",
+        path.display()
+    );
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -122,7 +129,10 @@ fn every_report_validates_against_its_schema_and_holds_the_findings() {
         .expect("flake8 testcase of catalog/pricing.py");
     assert_eq!(pricing.file.as_deref(), Some("catalog/pricing.py"));
     let failure = pricing.failure.as_deref().expect("a failure");
-    assert!(failure.contains("catalog/pricing.py:1:1: F401 'os' imported but unused"), "{failure}");
+    assert!(
+        failure.contains("catalog/pricing.py:1:1: F401 'os' imported but unused"),
+        "{failure}"
+    );
     assert!(failure.contains("F841"), "{failure}");
     let clean = cases
         .iter()
@@ -139,16 +149,34 @@ fn every_report_validates_against_its_schema_and_holds_the_findings() {
         .iter()
         .find(|c| c.name == "catalog/tests/test_pricing.py::test_bulk_price_large_order")
         .unwrap();
-    assert_eq!(failed.file.as_deref(), Some("catalog/tests/test_pricing.py"));
-    assert!(failed.failure.as_deref().unwrap().contains("Decimal('9.00')"));
+    assert_eq!(
+        failed.file.as_deref(),
+        Some("catalog/tests/test_pricing.py")
+    );
+    assert!(
+        failed
+            .failure
+            .as_deref()
+            .unwrap()
+            .contains("Decimal('9.00')")
+    );
     let floor = cases
         .iter()
         .find(|c| c.classname == "coverage" && c.name == "coverage")
         .expect("the coverage floor as the check's own testcase");
-    assert!(floor.failure.as_deref().unwrap().contains("below the floor of 80%"));
+    assert!(
+        floor
+            .failure
+            .as_deref()
+            .unwrap()
+            .contains("below the floor of 80%")
+    );
 
     // Code Quality: one entry per finding that names a file, unique fingerprints.
-    check_jsonschema("gitlab-codequality-report.json", &out.join("gl-code-quality.json"));
+    check_jsonschema(
+        "gitlab-codequality-report.json",
+        &out.join("gl-code-quality.json"),
+    );
     let cq = read_json(&out.join("gl-code-quality.json"));
     let entries = cq.as_array().unwrap();
     let json = read_json(&out.join("run.json"));
@@ -217,12 +245,21 @@ fn every_report_validates_against_its_schema_and_holds_the_findings() {
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(md.starts_with("## rungs: ❌ failed\n"), "{md}");
     assert!(md.contains("| ❌ | flake8 | failed | 3 |"), "{md}");
-    assert!(md.contains("**Coverage** (coverage): 67.02% of 94 lines (floor 80%)"), "{md}");
-    assert!(md.contains("- `catalog/pricing.py:1` **F401** 'os' imported but unused"), "{md}");
+    assert!(
+        md.contains("**Coverage** (coverage): 67.02% of 94 lines (floor 80%)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- `catalog/pricing.py:1` **F401** 'os' imported but unused"),
+        "{md}"
+    );
 
     // Cobertura: filenames relative to the root, GitLab's totals.
     let cobertura = std::fs::read_to_string(out.join("coverage.xml")).unwrap();
-    assert!(cobertura.contains(r#"lines-valid="94" lines-covered="63""#), "{cobertura}");
+    assert!(
+        cobertura.contains(r#"lines-valid="94" lines-covered="63""#),
+        "{cobertura}"
+    );
     assert!(cobertura.contains(r#"filename="catalog/reports.py""#));
     assert!(cobertura.contains(r#"<line number="1" hits="0"/>"#));
 }
@@ -260,9 +297,16 @@ fn a_report_that_cannot_be_written_is_an_error() {
     }
     let dir = fixture("django-dirty");
     write(dir.path(), "blocked", "a file, not a folder");
-    let run = rungs(dir.path(), &["check", "--only", "flake8", "--junit", "blocked/junit.xml"]);
+    let run = rungs(
+        dir.path(),
+        &["check", "--only", "flake8", "--junit", "blocked/junit.xml"],
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("could not write the JUnit report"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("could not write the JUnit report"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -286,10 +330,16 @@ fn in_gitlab_ci_each_check_is_a_collapsible_section_collapsed_when_it_passed() {
         .captures_iter(&run.stdout)
         .map(|c| (c[2].to_string(), c.get(3).is_some(), c[4].to_string()))
         .collect();
-    let isort = starts.iter().find(|s| s.0 == "isort").expect("an isort section");
+    let isort = starts
+        .iter()
+        .find(|s| s.0 == "isort")
+        .expect("an isort section");
     assert!(isort.1, "a passing check's section is collapsed");
     assert!(isort.2.contains("isort") && isort.2.contains("passed"));
-    let flake8 = starts.iter().find(|s| s.0 == "flake8").expect("a flake8 section");
+    let flake8 = starts
+        .iter()
+        .find(|s| s.0 == "flake8")
+        .expect("a flake8 section");
     assert!(!flake8.1, "a failing check's section is open");
     for name in ["isort", "flake8"] {
         assert!(
@@ -318,7 +368,8 @@ struct Case {
 fn junit_cases(xml: &str) -> Vec<Case> {
     let case = regex::Regex::new(r"(?s)<testcase ([^>]*?)(?:/>|>(.*?)</testcase>)").unwrap();
     let attr = regex::Regex::new(r#"([\w-]+)="([^"]*)""#).unwrap();
-    let failure = regex::Regex::new(r"(?s)<(?:failure|error)[^>]*>(.*?)</(?:failure|error)>").unwrap();
+    let failure =
+        regex::Regex::new(r"(?s)<(?:failure|error)[^>]*>(.*?)</(?:failure|error)>").unwrap();
     let unescape = |s: &str| quick_xml::escape::unescape(s).unwrap().into_owned();
     case.captures_iter(xml)
         .map(|c| {

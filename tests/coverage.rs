@@ -1,0 +1,303 @@
+//! Coverage gates with the real pytest + coverage.py: the three report formats
+//! read alike, the TOTAL line GitLab's regex reads, diff coverage per changed
+//! line, "no coverable line changed", and the ratchet.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A fixture as a git repository with one commit on `main`.
+fn repository(name: &str) -> tempfile::TempDir {
+    let dir = fixture(name);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "fixture"]);
+    dir
+}
+
+fn gate<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    json["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["gate"] == name)
+        .unwrap_or_else(|| panic!("no {name} gate in {json}"))
+}
+
+const UNTESTED: &str = "\n\ndef double(value):\n    return value * 2\n";
+
+#[test]
+fn diff_coverage_lists_every_uncovered_changed_line() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let dir = repository("django-clean");
+    let root = dir.path();
+    let pricing = std::fs::read_to_string(root.join("catalog/pricing.py")).unwrap();
+    let lines = pricing.lines().count();
+    write(root, "catalog/pricing.py", &format!("{pricing}{UNTESTED}"));
+    let run = rungs(
+        root,
+        &[
+            "check",
+            "--changed",
+            "main",
+            "--only",
+            "coverage",
+            "--tier",
+            "standard",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let json = run.json();
+    let diff = gate(&json, "diff-coverage");
+    assert_eq!(diff["verdict"], "failed");
+    // `def` runs on import; its body never does.
+    let body = format!("catalog/pricing.py:{}", lines + 4);
+    assert_eq!(diff["uncovered"], serde_json::json!([body]));
+    assert_eq!(
+        diff["message"],
+        "1 of 2 changed coverable lines covered (50.00%)"
+    );
+    let coverage = run.check("coverage");
+    assert_eq!(coverage["outcome"], "failed");
+    assert!(findings(&coverage).contains(&format!("{body} diff-coverage")));
+
+    let text = rungs(
+        root,
+        &[
+            "check",
+            "--changed",
+            "main",
+            "--only",
+            "coverage",
+            "--tier",
+            "standard",
+        ],
+    );
+    assert!(
+        text.stdout
+            .contains("diff-coverage: failed — 1 of 2 changed coverable lines covered"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains(&format!("    {body} not covered")),
+        "{}",
+        text.stdout
+    );
+
+    // A floor below 100 % lets the share pass; the line is still listed.
+    let pyproject = std::fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    write(
+        root,
+        "pyproject.toml",
+        &format!("{pyproject}\n[tool.rungs.coverage]\ndiff-floor = 50\n"),
+    );
+    let lenient = rungs(
+        root,
+        &[
+            "check",
+            "--changed",
+            "main",
+            "--only",
+            "coverage",
+            "--tier",
+            "standard",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(lenient.code, 0, "{}", lenient.stdout);
+    let diff = gate(&lenient.json(), "diff-coverage").clone();
+    assert_eq!(diff["verdict"], "passed");
+    assert_eq!(diff["uncovered"], serde_json::json!([body]));
+}
+
+#[test]
+fn no_coverable_line_changed_is_its_own_verdict() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let dir = repository("django-clean");
+    let root = dir.path();
+    let pricing = std::fs::read_to_string(root.join("catalog/pricing.py")).unwrap();
+    write(
+        root,
+        "catalog/pricing.py",
+        &format!("# Prices in euros.\n{pricing}"),
+    );
+    let run = rungs(
+        root,
+        &[
+            "check",
+            "--changed",
+            "main",
+            "--only",
+            "coverage",
+            "--tier",
+            "standard",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let diff = gate(&run.json(), "diff-coverage").clone();
+    assert_eq!(diff["verdict"], "no-coverable-changes");
+    assert_eq!(diff["message"], "no coverable line changed since main");
+    let text = rungs(
+        root,
+        &[
+            "check",
+            "--changed",
+            "main",
+            "--only",
+            "coverage",
+            "--tier",
+            "standard",
+        ],
+    );
+    assert!(
+        text.stdout
+            .contains("diff-coverage: no coverable line changed"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn the_ratchet_fails_a_drop_below_the_default_branch() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let dir = repository("django-clean");
+    let root = dir.path();
+    let cache = tempfile::tempdir().unwrap();
+    let cache = cache.path().to_str().unwrap();
+    let pyproject = std::fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    write(
+        root,
+        "pyproject.toml",
+        &format!("{pyproject}\n[tool.rungs.coverage]\nratchet = true\n"),
+    );
+    git(root, &["commit", "-q", "-am", "ratchet"]);
+    let args = [
+        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+    ];
+    let env = [("RUNGS_CACHE_DIR", cache)];
+
+    // On main: nothing recorded yet, so this run records its total.
+    let first = rungs_env(root, &args, &env);
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    let ratchet = gate(&first.json(), "coverage-ratchet").clone();
+    assert_eq!(ratchet["verdict"], "nothing-recorded");
+    assert!(
+        ratchet["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("recorded 100.00% for main"),
+        "{ratchet}"
+    );
+
+    // On a branch, untested code drops the total by more than the tolerance.
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    let pricing = std::fs::read_to_string(root.join("catalog/pricing.py")).unwrap();
+    write(root, "catalog/pricing.py", &format!("{pricing}{UNTESTED}"));
+    let dropped = rungs_env(root, &args, &env);
+    assert_eq!(dropped.code, 1, "{}", dropped.stdout);
+    let json = dropped.json();
+    let ratchet = gate(&json, "coverage-ratchet");
+    assert_eq!(ratchet["verdict"], "failed");
+    assert_eq!(
+        ratchet["message"],
+        "total coverage 98.85% is 1.15 points below the 100.00% recorded on main (tolerance 0.1)"
+    );
+    assert!(findings(&dropped.check("coverage")).contains(&"- coverage-ratchet".to_string()));
+
+    // A tolerance wider than the drop lets it pass; the branch records nothing.
+    write(
+        root,
+        "pyproject.toml",
+        &format!("{pyproject}\n[tool.rungs.coverage]\nratchet = true\nratchet-tolerance = 2\n"),
+    );
+    let tolerated = rungs_env(root, &args, &env);
+    assert_eq!(tolerated.code, 0, "{}", tolerated.stdout);
+    let ratchet = gate(&tolerated.json(), "coverage-ratchet").clone();
+    assert_eq!(ratchet["verdict"], "passed");
+    assert!(
+        !ratchet["message"].as_str().unwrap().contains("recorded 98"),
+        "{ratchet}"
+    );
+}
+
+#[test]
+fn lcov_and_cobertura_read_like_coverage_json_and_total_is_gitlab_readable() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let mut totals = Vec::new();
+    // The regex for GitLab's `coverage:` keyword that the README gives.
+    let gitlab = regex::Regex::new(r"(?m)^TOTAL\s+\d+\s+\d+\s+(\d+\.\d+)%").unwrap();
+    for report in [
+        "json:{out}/coverage.json",
+        "xml:{out}/coverage.xml",
+        "lcov:{out}/lcov.info",
+    ] {
+        let dir = fixture("django-dirty");
+        let pyproject = std::fs::read_to_string(dir.path().join("pyproject.toml")).unwrap();
+        write(
+            dir.path(),
+            "pyproject.toml",
+            &format!(
+                "{pyproject}\n[tool.rungs.checks.coverage]\ncommand = [\"pytest\", \"-q\", \"-p\", \"no:cacheprovider\", \"--junitxml={{out}}/junit.xml\", \"-o\", \"junit_family=xunit1\", \"--cov\", \"--cov-report={report}\", \"--cov-report=\"]\n"
+            ),
+        );
+        let run = rungs(
+            dir.path(),
+            &[
+                "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+            ],
+        );
+        let coverage = run.check("coverage")["coverage"].clone();
+        let reports = coverage["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "catalog/reports.py")
+            .unwrap_or_else(|| panic!("{report}: {coverage}"))
+            .clone();
+        assert_eq!(reports["covered"], serde_json::json!([]), "{report}");
+        totals.push((
+            coverage["statements"].clone(),
+            coverage["covered_lines"].clone(),
+            reports["missed"].clone(),
+        ));
+
+        let text = rungs(
+            dir.path(),
+            &["check", "--only", "coverage", "--tier", "standard"],
+        );
+        let percent = &gitlab.captures(&text.stdout).expect("a TOTAL line")[1];
+        assert_eq!(percent, "67.02", "{report}");
+    }
+    assert_eq!(totals[0], totals[1]);
+    assert_eq!(totals[0], totals[2]);
+    assert_eq!(totals[0].0, 94);
+}
