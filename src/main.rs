@@ -10,6 +10,7 @@ mod execute;
 mod finding;
 mod fingerprint;
 mod gate;
+mod hook;
 mod parse;
 mod plan;
 mod preset;

@@ -37,6 +37,7 @@ pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
         plan,
         workers,
         mut durations,
+        ..
     } = prepared;
     let gates = super::gates::Gates::load(&project, args.record_baseline)?;
     let ctx = execute::Context {
@@ -139,7 +140,7 @@ fn fix(prepared: &mut Prepared, args: &CheckArgs, cancel: &AtomicBool) -> Result
     let tools: Vec<Tool> = plan
         .checks
         .iter()
-        .map(|c| tool::resolve(root, &c.check, !args.no_install))
+        .map(|c| tool::resolve(&prepared.tool_root, &c.check, !args.no_install))
         .collect::<Result<_, _>>()?;
     plan.jobs = plan::build_jobs(&plan.checks, &work, prepared.workers, &prepared.durations);
     let ctx = execute::Context {
@@ -176,7 +177,7 @@ fn fix(prepared: &mut Prepared, args: &CheckArgs, cancel: &AtomicBool) -> Result
 }
 
 /// Store results and durations of the jobs that ran.
-fn remember(
+pub(super) fn remember(
     cache: Option<&Cache>,
     plan: &plan::Plan,
     durations: &mut cache::Durations,

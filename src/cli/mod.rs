@@ -5,6 +5,7 @@ mod baseline;
 mod cache;
 mod check;
 mod gates;
+mod hook;
 mod init;
 mod merge;
 mod plan;
@@ -46,6 +47,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// The git hook: install, uninstall, run, recover.
+    #[command(subcommand)]
+    Hook(hook::HookCommand),
     /// Inspect or trim the result cache.
     #[command(subcommand)]
     Cache(cache::CacheCommand),
@@ -121,12 +125,17 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     if !cwd.is_dir() {
         return Err(Error::usage(format!("{} is not a folder", cwd.display())));
     }
+    // Whatever an interrupted hook left is put back before anything else runs.
+    if !matches!(cli.command, Command::Hook(hook::HookCommand::Recover)) {
+        hook::recover_pending(&cwd);
+    }
     match cli.command {
         Command::Plan(selection) => plan::run(&cwd, &selection),
         Command::Check(args) => check::run(&cwd, &args),
         Command::Baseline(args) => baseline::run(&cwd, args),
         Command::Init { force } => init::run(&cwd, force),
         Command::Cache(command) => cache::run(&command),
+        Command::Hook(command) => hook::run(&cwd, &command),
         Command::Merge { files, format } => merge::run(&cwd, &files, format),
     }
 }

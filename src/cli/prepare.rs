@@ -13,6 +13,9 @@ use std::path::Path;
 
 pub struct Prepared {
     pub project: Project,
+    /// Where tools are looked up (`.venv` ...): the project root, or for the
+    /// hook, the real project whose index copy is being checked.
+    pub tool_root: std::path::PathBuf,
     pub plan: Plan,
     pub workers: usize,
     pub durations: Durations,
@@ -35,10 +38,22 @@ pub fn workers(selection: &Selection, project: &Project) -> usize {
 pub fn prepare(cwd: &Path, selection: &Selection, stage: Stage) -> Result<Prepared, Error> {
     let presets = builtin_presets()?;
     let project = Project::open(cwd, &presets)?;
+    let files = selected_files(cwd, &project, selection)?;
+    let tool_root = project.root.clone();
+    plan_for(project, tool_root, selection, stage, files)
+}
+
+/// The plan for an opened project, restricted to `files` when given.
+pub fn plan_for(
+    project: Project,
+    tool_root: std::path::PathBuf,
+    selection: &Selection,
+    stage: Stage,
+    files: Option<Vec<String>>,
+) -> Result<Prepared, Error> {
     let registry: BTreeMap<CheckId, Check> = crate::config::build_checks(&project.config)?;
     let ladder = Ladder::of(&project.config)?;
     let tier = plan::choose_tier(&project, &ladder, selection.tier.as_deref())?;
-    let files = selected_files(cwd, &project, selection)?;
     let request = Request {
         stage: Some(stage),
         only: selection.only.clone(),
@@ -62,6 +77,7 @@ pub fn prepare(cwd: &Path, selection: &Selection, stage: Stage) -> Result<Prepar
             budget,
         },
         project,
+        tool_root,
         workers,
         durations,
     })
@@ -97,10 +113,11 @@ pub fn schedule(
         work = kept_work;
     }
     let root = &prepared.project.root;
+    let tool_root = &prepared.tool_root;
     let tools: Vec<Tool> = plan
         .checks
         .iter()
-        .map(|c| tool::resolve(root, &c.check, install))
+        .map(|c| tool::resolve(tool_root, &c.check, install))
         .collect::<Result<_, _>>()?;
     let mut lookups = Vec::new();
     let mut left = Vec::new();

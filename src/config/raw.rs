@@ -46,6 +46,9 @@ pub struct RawConfig {
 pub struct HookConfig {
     /// Checks the pre-commit hook runs (default: the fast file-level ones).
     pub checks: Option<Vec<Spanned<String>>>,
+    /// Let formatters and import sorters fix staged files (default true); the
+    /// commit then stops so the fixes can be reviewed and staged.
+    pub fix: Option<bool>,
 }
 
 /// Just enough of `pyproject.toml` to find `[tool.rungs]`.

@@ -39,7 +39,12 @@ pub struct Project {
 
 impl Project {
     pub fn open(start: &Path, presets: &[Preset]) -> Result<Project, Error> {
-        let root = find_root(start);
+        Project::open_at(&find_root(start), presets)
+    }
+
+    /// The project whose root is `root`, without looking for it.
+    pub fn open_at(root: &Path, presets: &[Preset]) -> Result<Project, Error> {
+        let root = root.to_path_buf();
         let config = Config::load(&root)?;
         let markers = Markers::new(&root);
         let stacks = detect_stacks(&config, presets, &markers)?;

@@ -1,0 +1,460 @@
+//! `rungs hook install | uninstall | run | recover`.
+
+use super::prepare::{plan_for, schedule};
+use super::{Format, Selection};
+use crate::cache::{self, Cache};
+use crate::check::{Kind, Stage};
+use crate::error::{Error, exit};
+use crate::execute::{self, JobReport, Mode};
+use crate::finding::Outcome;
+use crate::hook::git::{Repo, split_z};
+use crate::hook::{install, journal, merge, shadow};
+use crate::plan::{Job, Shard};
+use crate::preset::builtin_presets;
+use crate::project::Project;
+use crate::report::{CheckResult, Event, Reporter, Summary, TerminalReporter};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookStage {
+    PreCommit,
+    PrePush,
+}
+
+impl HookStage {
+    fn name(self) -> &'static str {
+        match self {
+            HookStage::PreCommit => "pre-commit",
+            HookStage::PrePush => "pre-push",
+        }
+    }
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum HookCommand {
+    /// Write the git hook (respects core.hooksPath, worktrees and submodules).
+    Install {
+        #[arg(long, value_enum, default_value_t = HookStage::PreCommit)]
+        stage: HookStage,
+        /// Keep an existing hook and run it after rungs.
+        #[arg(long)]
+        chain: bool,
+    },
+    /// Remove rungs's hook (a chained hook is put back).
+    Uninstall {
+        #[arg(long, value_enum, default_value_t = HookStage::PreCommit)]
+        stage: HookStage,
+    },
+    /// What the installed hook runs: check the staged content (or the pushed commits).
+    Run {
+        #[arg(long, value_enum, default_value_t = HookStage::PreCommit)]
+        stage: HookStage,
+        /// Arguments git passes to the hook.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
+    /// Put back files an interrupted hook was fixing (any rungs command also does this).
+    Recover,
+}
+
+pub fn run(cwd: &Path, command: &HookCommand) -> Result<i32, Error> {
+    let repo = Repo::discover(cwd)?;
+    match command {
+        HookCommand::Install { stage, chain } => {
+            let done = install::install(&repo, stage.name(), *chain)?;
+            println!("installed {}", done.path.display());
+            if let Some(c) = done.chained {
+                println!("the existing hook runs after rungs: {}", c.display());
+            }
+            Ok(exit::PASSED)
+        }
+        HookCommand::Uninstall { stage } => {
+            match install::uninstall(&repo, stage.name())? {
+                Some(path) => println!("removed {}", path.display()),
+                None => println!("no rungs {} hook installed", stage.name()),
+            }
+            Ok(exit::PASSED)
+        }
+        HookCommand::Recover => {
+            match journal::recover(&repo)? {
+                None => println!("nothing to recover"),
+                Some(done) => report_recovery(&done),
+            }
+            Ok(exit::PASSED)
+        }
+        HookCommand::Run { stage, .. } => run_hook(&repo, cwd, *stage),
+    }
+}
+
+/// Before any command: finish what an interrupted hook left.
+pub fn recover_pending(cwd: &Path) {
+    if journal::pending(cwd).is_none() {
+        return;
+    }
+    match Repo::discover(cwd).and_then(|repo| journal::recover(&repo)) {
+        Ok(Some(done)) => report_recovery(&done),
+        Ok(None) => {}
+        Err(e) => eprintln!(
+            "rungs: could not finish an interrupted hook's recovery: {e}\n  hint: run `rungs hook recover`"
+        ),
+    }
+}
+
+fn report_recovery(done: &journal::Recovered) {
+    if !done.restored.is_empty() {
+        eprintln!(
+            "rungs: an interrupted hook was fixing files; put back as they were: {}",
+            done.restored.join(", ")
+        );
+    }
+    for (path, blob) in &done.kept {
+        eprintln!(
+            "rungs: {path} changed after an interrupted hook; left as it is. Its earlier content: git cat-file blob {blob}"
+        );
+    }
+}
+
+/// Files the commit (or push) brings, relative to the work tree's top.
+fn changed_files(repo: &Repo, stage: HookStage) -> Result<(Vec<String>, Option<String>), Error> {
+    match stage {
+        HookStage::PreCommit => {
+            let out = repo.git(&[
+                "diff",
+                "--cached",
+                "--name-only",
+                "-z",
+                "--diff-filter=ACMR",
+                "--no-renames",
+            ])?;
+            Ok((split_z(&out), None))
+        }
+        HookStage::PrePush => {
+            let mut stdin = String::new();
+            let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut stdin);
+            let zero = |s: &str| s.chars().all(|c| c == '0');
+            let mut files = Vec::new();
+            let mut tip = None;
+            for line in stdin.lines() {
+                let parts: Vec<&str> = line.split_whitespace().collect();
+                let [_, local, _, remote] = parts[..] else {
+                    continue;
+                };
+                if zero(local) {
+                    continue;
+                }
+                let out = if zero(remote) {
+                    // A new branch: what it has that no remote branch has.
+                    repo.git(&[
+                        "log",
+                        "--name-only",
+                        "-z",
+                        "--diff-filter=ACMR",
+                        "--format=",
+                        local,
+                        "--not",
+                        "--remotes",
+                    ])?
+                } else {
+                    repo.git(&[
+                        "diff",
+                        "--name-only",
+                        "-z",
+                        "--diff-filter=ACMR",
+                        remote,
+                        local,
+                    ])?
+                };
+                files.extend(split_z(&out));
+                tip = Some(local.to_string());
+            }
+            files.sort();
+            files.dedup();
+            Ok((files, tip))
+        }
+    }
+}
+
+fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
+    let start = Instant::now();
+    let (files, tip) = changed_files(repo, stage)?;
+    if files.is_empty() {
+        return Ok(exit::PASSED);
+    }
+    let top = repo
+        .top
+        .canonicalize()
+        .map_err(|e| Error::io(&repo.top, e))?;
+    let real_root = crate::project::find_root(cwd);
+    let prefix = real_root
+        .strip_prefix(&top)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let cache_root = cache::root()?;
+    let state = cache::project_dir(&cache_root, &repo.git_dir);
+    // For a push, a temporary index of the pushed commit; for a commit, git's own.
+    let temp_index =
+        tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let index: Option<PathBuf> = match &tip {
+        Some(commit) => {
+            repo.git_env(
+                &["read-tree", commit],
+                &[("GIT_INDEX_FILE", temp_index.path())],
+            )?;
+            Some(temp_index.path().to_path_buf())
+        }
+        None => None,
+    };
+    let shadow_dir = state.join(if index.is_some() {
+        "shadow-push"
+    } else {
+        "shadow"
+    });
+    let before = index_fingerprint(repo)?;
+    let shadow = shadow::sync(repo, &shadow_dir, index.as_deref())?;
+    let project_root = shadow.dir.join(&prefix);
+    let project = Project::open_at(&project_root, &builtin_presets()?)?;
+    let prefix_str = prefix.to_string_lossy().replace('\\', "/");
+    let rel: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            if prefix_str.is_empty() {
+                Some(f.clone())
+            } else {
+                f.strip_prefix(&format!("{prefix_str}/"))
+                    .map(str::to_string)
+            }
+        })
+        .collect();
+    let skip: Vec<String> = std::env::var("RUNGS_SKIP")
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let selection = Selection {
+        tier: None,
+        only: Vec::new(),
+        skip,
+        files: Vec::new(),
+        changed: None,
+        jobs: None,
+        format: Format::Text,
+    };
+    let fix_enabled = project.config.raw.hook.fix.unwrap_or(true) && stage == HookStage::PreCommit;
+    let mut prepared = plan_for(
+        project,
+        real_root.clone(),
+        &selection,
+        Stage::Commit,
+        Some(rel),
+    )?;
+    let cancel = execute::interrupt::flag();
+    let mut cache = Cache::open(&project_root)?;
+    let scheduled = schedule(
+        &mut prepared,
+        Some(&mut cache),
+        Shard { index: 1, total: 1 },
+        true,
+    )?;
+    let mut terminal = TerminalReporter::new();
+    let plan = &prepared.plan;
+    terminal.event(&Event::Started { plan });
+    let ctx = execute::Context {
+        root: &project_root,
+        plan,
+        tools: &scheduled.tools,
+        workers: prepared.workers,
+        cancel: &cancel,
+    };
+    let all: Vec<usize> = (0..plan.jobs.len()).collect();
+    let reports = execute::run_jobs(&ctx, &all, Mode::Check, &mut |report| {
+        terminal.event(&Event::JobFinished { plan, report })
+    });
+    let interrupted = cancel.load(Ordering::SeqCst);
+    if !interrupted {
+        super::check::remember(
+            Some(&cache),
+            plan,
+            &mut prepared.durations,
+            scheduled.lookups,
+            &reports,
+        );
+        cache.save();
+        prepared.durations.save();
+    }
+    let checks: Vec<CheckResult> = (0..plan.checks.len())
+        .map(|i| {
+            CheckResult::fold(
+                plan,
+                i,
+                &reports.iter().filter(|r| r.check == i).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let failed = checks.iter().any(|c| !c.outcome.is_success());
+    let mut exit_code = if interrupted {
+        exit::INTERRUPTED
+    } else if failed {
+        exit::FAILED
+    } else {
+        exit::PASSED
+    };
+    let summary = Summary {
+        tier: plan.tier.name.clone(),
+        checks: checks.clone(),
+        wall: start.elapsed(),
+        budget: plan.budget,
+        exit_code,
+        gates: Vec::new(),
+        baseline: None,
+    };
+    terminal.event(&Event::Finished {
+        plan,
+        summary: &summary,
+    });
+    if interrupted {
+        return Err(Error::Interrupted);
+    }
+    if failed && fix_enabled {
+        let fixed = fix_staged(
+            repo,
+            &prefix_str,
+            &mut prepared,
+            &scheduled.tools,
+            &checks,
+            &cancel,
+        )?;
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        if !fixed.is_empty() {
+            eprintln!(
+                "\nrungs: fixed {} file{} in your working tree: {}\n  review the changes, `git add` them, and commit again.",
+                fixed.len(),
+                if fixed.len() == 1 { "" } else { "s" },
+                fixed.join(", ")
+            );
+        }
+    }
+    if stage == HookStage::PreCommit && index_fingerprint(repo)? != before {
+        eprintln!(
+            "rungs: the staged content changed while rungs was checking it (`git add` during the hook?); commit again to check what is staged now."
+        );
+        exit_code = exit::FAILED;
+    }
+    Ok(exit_code)
+}
+
+/// A digest of the index, to notice `git add` during the hook.
+fn index_fingerprint(repo: &Repo) -> Result<String, Error> {
+    let out = repo.git(&["ls-files", "-s", "-z"])?;
+    Ok(blake3::hash(&out).to_hex().to_string())
+}
+
+/// Run the failing fixable checks' fixers on the shadow copy, then carry each
+/// change over to the working tree: as is where the file has no unstaged
+/// changes, merged three-way where it has, and not at all on a conflict.
+fn fix_staged(
+    repo: &Repo,
+    prefix: &str,
+    prepared: &mut super::prepare::Prepared,
+    tools: &[crate::tool::Tool],
+    checks: &[CheckResult],
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Vec<String>, Error> {
+    let plan = &mut prepared.plan;
+    let mut jobs = Vec::new();
+    for kind in [Kind::Imports, Kind::Format] {
+        for (i, planned) in plan.checks.iter().enumerate() {
+            if planned.check.kind != kind
+                || planned.check.fix.is_none()
+                || checks[i].outcome != Outcome::Failed
+            {
+                continue;
+            }
+            let mut files: Vec<String> = checks[i]
+                .findings
+                .iter()
+                .filter_map(|f| f.path.clone())
+                .collect();
+            files.sort();
+            files.dedup();
+            if !files.is_empty() {
+                jobs.push(Job {
+                    check: i,
+                    files,
+                    predicted: Duration::ZERO,
+                    cached: None,
+                });
+            }
+        }
+    }
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let touched: Vec<String> = {
+        let mut t: Vec<String> = jobs.iter().flat_map(|j| j.files.clone()).collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    plan.jobs = jobs;
+    let project_root = prepared.project.root.clone();
+    let ctx = execute::Context {
+        root: &project_root,
+        plan,
+        tools,
+        workers: prepared.workers,
+        cancel,
+    };
+    // One fixer at a time, imports before formatting.
+    for j in 0..ctx.plan.jobs.len() {
+        let _: Vec<JobReport> = execute::run_jobs(&ctx, &[j], Mode::Fix, &mut |_| {});
+    }
+    let blobs: BTreeMap<String, String> = shadow::index_entries(repo, None)?
+        .into_iter()
+        .map(|e| (e.path, e.blob))
+        .collect();
+    let mut changes = Vec::new();
+    let mut conflicts = Vec::new();
+    for file in touched {
+        let top_rel = if prefix.is_empty() {
+            file.clone()
+        } else {
+            format!("{prefix}/{file}")
+        };
+        let Some(blob) = blobs.get(&top_rel) else {
+            continue;
+        };
+        let staged = repo.blob(blob)?;
+        let Ok(fixed) = std::fs::read(project_root.join(&file)) else {
+            continue;
+        };
+        if fixed == staged {
+            continue;
+        }
+        let Ok(worktree) = std::fs::read(repo.top.join(&top_rel)) else {
+            continue;
+        };
+        let new = if worktree == staged {
+            Some(fixed)
+        } else {
+            merge::three_way(repo, &staged, &worktree, &fixed)?
+        };
+        match new {
+            Some(bytes) if bytes != worktree => changes.push((top_rel, bytes)),
+            Some(_) => {}
+            None => conflicts.push(top_rel),
+        }
+    }
+    journal::apply(repo, &changes)?;
+    for path in &conflicts {
+        eprintln!(
+            "rungs: the fix for {path} conflicts with its unstaged changes; the file was left as it is. Fix it by hand, or stage all of it and commit again."
+        );
+    }
+    Ok(changes.into_iter().map(|(p, _)| p).collect())
+}

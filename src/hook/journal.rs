@@ -1,0 +1,163 @@
+//! Writing fixes into the working tree as one transaction that a crash cannot
+//! leave half done. Before the first write, every file's current content is
+//! stored as a git blob (kept alive by `refs/rungs/hook-backup`) and listed in
+//! a journal in the git dir; the journal goes once every write landed. Any
+//! rungs command that finds a journal puts the originals back, but only over
+//! content rungs itself wrote, never over an edit made since.
+
+use super::git::Repo;
+use crate::cache::write_atomic;
+use crate::error::Error;
+use serde::{Deserialize, Serialize};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+const JOURNAL: &str = "rungs/hook-journal.json";
+const BACKUP_REF: &str = "refs/rungs/hook-backup";
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    /// Path relative to the work tree's top.
+    path: String,
+    original: String,
+    written: String,
+    mode: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Journal {
+    files: Vec<Saved>,
+}
+
+/// Replace files in the work tree: (top-relative path, new content).
+pub fn apply(repo: &Repo, changes: &[(String, Vec<u8>)]) -> Result<(), Error> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut saved = Vec::new();
+    for (path, new) in changes {
+        let full = repo.top.join(path);
+        let old = std::fs::read(&full).map_err(|e| Error::io(&full, e))?;
+        let mode = std::fs::metadata(&full)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        saved.push(Saved {
+            path: path.clone(),
+            original: repo.hash_object(&old)?,
+            written: repo.hash_object(new)?,
+            mode,
+        });
+    }
+    keep_alive(repo, &saved)?;
+    let journal_path = repo.private(JOURNAL);
+    if let Some(parent) = journal_path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let journal = serde_json::to_vec_pretty(&Journal { files: saved }).expect("journal serializes");
+    write_atomic(&journal_path, &journal)?;
+    // Fault injection for the tests: die after this many writes, as SIGKILL would.
+    let die_after: Option<usize> = std::env::var("RUNGS_FAILPOINT_FIX_WRITES")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    for (i, (path, new)) in changes.iter().enumerate() {
+        if die_after == Some(i) {
+            std::process::abort();
+        }
+        write_file(&repo.top.join(path), new)?;
+    }
+    std::fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
+    Ok(())
+}
+
+/// A ref to a tree of the saved blobs, so `git gc` never drops them.
+fn keep_alive(repo: &Repo, saved: &[Saved]) -> Result<(), Error> {
+    let mut listing = String::new();
+    for (i, s) in saved.iter().enumerate() {
+        listing.push_str(&format!(
+            "100644 blob {}\toriginal-{i}\n100644 blob {}\twritten-{i}\n",
+            s.original, s.written
+        ));
+    }
+    let tree = repo.git_stdin(&["mktree"], listing.as_bytes())?;
+    let tree = String::from_utf8_lossy(&tree).trim().to_string();
+    repo.git(&["update-ref", BACKUP_REF, &tree])?;
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).ok();
+    write_atomic(path, bytes)?;
+    if let Some(mode) = mode {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
+}
+
+/// What recovery did.
+pub struct Recovered {
+    pub restored: Vec<String>,
+    /// Files changed since rungs wrote them: left alone, with the blob holding the original.
+    pub kept: Vec<(String, String)>,
+}
+
+/// Finish an interrupted transaction, if there is one.
+pub fn recover(repo: &Repo) -> Result<Option<Recovered>, Error> {
+    let journal_path = repo.private(JOURNAL);
+    let Ok(bytes) = std::fs::read(&journal_path) else {
+        return Ok(None);
+    };
+    let journal: Journal = match serde_json::from_slice(&bytes) {
+        Ok(j) => j,
+        // The journal is written by rename, so a torn one means it never was.
+        Err(_) => {
+            let _ = std::fs::remove_file(&journal_path);
+            return Ok(None);
+        }
+    };
+    let mut done = Recovered {
+        restored: Vec::new(),
+        kept: Vec::new(),
+    };
+    for s in &journal.files {
+        let full = repo.top.join(&s.path);
+        let current = std::fs::read(&full).ok();
+        let current_id = match &current {
+            Some(bytes) => repo.hash_object(bytes)?,
+            None => String::new(),
+        };
+        if current_id == s.original {
+            continue;
+        }
+        if current_id == s.written {
+            let original = repo.blob(&s.original)?;
+            write_file(&full, &original)?;
+            std::fs::set_permissions(&full, std::fs::Permissions::from_mode(s.mode))
+                .map_err(|e| Error::io(&full, e))?;
+            done.restored.push(s.path.clone());
+        } else {
+            done.kept.push((s.path.clone(), s.original.clone()));
+        }
+    }
+    std::fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
+    Ok(Some(done))
+}
+
+/// The journal of the repository around `start`, found without running git
+/// (every rungs command looks, so this must cost next to nothing).
+pub fn pending(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let dot_git = dir.join(".git");
+        if dot_git.is_dir() {
+            let j = dot_git.join(JOURNAL);
+            return j.exists().then_some(dir.to_path_buf());
+        }
+        if dot_git.is_file() {
+            let text = std::fs::read_to_string(&dot_git).ok()?;
+            let git_dir = text.strip_prefix("gitdir:")?.trim();
+            let git_dir = dir.join(git_dir);
+            return git_dir.join(JOURNAL).exists().then_some(dir.to_path_buf());
+        }
+    }
+    None
+}

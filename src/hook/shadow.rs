@@ -1,0 +1,130 @@
+//! The shadow tree: a copy of the index kept in rungs's cache dir, so the hook
+//! checks exactly what will be committed without touching the working tree.
+//! It is updated incrementally (only entries whose blob or on-disk copy
+//! changed are checked out again), so a commit of a few files in a large
+//! repository writes a few files.
+
+use super::git::{Repo, split_z};
+use crate::cache::write_atomic;
+use crate::error::Error;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+struct Written {
+    blob: String,
+    mode: String,
+    /// size, mtime (s, ns), inode of the copy as written.
+    stat: (u64, i64, i64, u64),
+}
+
+fn stat_of(path: &Path) -> Option<(u64, i64, i64, u64)> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    Some((m.size(), m.mtime(), m.mtime_nsec(), m.ino()))
+}
+
+/// An index entry: mode, blob id, path.
+pub struct Entry {
+    pub mode: String,
+    pub blob: String,
+    pub path: String,
+}
+
+/// The index's stage-0 entries (conflicted and submodule entries left out).
+pub fn index_entries(repo: &Repo, index: Option<&Path>) -> Result<Vec<Entry>, Error> {
+    let env: Vec<(&str, &Path)> = index
+        .map(|i| vec![("GIT_INDEX_FILE", i)])
+        .unwrap_or_default();
+    let out = repo.git_env(&["ls-files", "-s", "-z"], &env)?;
+    Ok(split_z(&out)
+        .into_iter()
+        .filter_map(|line| {
+            let (meta, path) = line.split_once('\t')?;
+            let mut parts = meta.split(' ');
+            let (mode, blob, stage) = (parts.next()?, parts.next()?, parts.next()?);
+            (stage == "0" && mode != "160000").then(|| Entry {
+                mode: mode.to_string(),
+                blob: blob.to_string(),
+                path: path.to_string(),
+            })
+        })
+        .collect())
+}
+
+pub struct Shadow {
+    pub dir: PathBuf,
+    /// Held while the shadow is in use, so two hooks never share it half-written.
+    _lock: std::fs::File,
+}
+
+/// Bring `dir` to the content of the index (or of `index`, a temporary one).
+pub fn sync(repo: &Repo, dir: &Path, index: Option<&Path>) -> Result<Shadow, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let lock_path = dir.with_extension("lock");
+    let lock = std::fs::File::create(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
+    lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+    let state_path = dir.with_extension("json");
+    let mut state: BTreeMap<String, Written> = std::fs::read(&state_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let entries = index_entries(repo, index)?;
+    let wanted: BTreeMap<&str, &Entry> = entries.iter().map(|e| (e.path.as_str(), e)).collect();
+    // Gone from the index: gone from the shadow.
+    let stale: Vec<String> = state
+        .keys()
+        .filter(|p| !wanted.contains_key(p.as_str()))
+        .cloned()
+        .collect();
+    for path in stale {
+        let _ = std::fs::remove_file(dir.join(&path));
+        state.remove(&path);
+    }
+    let todo: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| {
+            state.get(&e.path).is_none_or(|w| {
+                w.blob != e.blob || w.mode != e.mode || stat_of(&dir.join(&e.path)) != Some(w.stat)
+            })
+        })
+        .collect();
+    if !todo.is_empty() {
+        let mut names = Vec::new();
+        for e in &todo {
+            // A stale file of another type (a folder now, a link) would stop checkout-index.
+            let target = dir.join(&e.path);
+            if target.is_dir() && !target.is_symlink() {
+                let _ = std::fs::remove_dir_all(&target);
+            }
+            names.extend_from_slice(e.path.as_bytes());
+            names.push(0);
+        }
+        let prefix = format!("--prefix={}/", dir.display());
+        let env: Vec<(&str, &Path)> = index
+            .map(|i| vec![("GIT_INDEX_FILE", i)])
+            .unwrap_or_default();
+        let args = ["checkout-index", "-f", "-z", "--stdin", prefix.as_str()];
+        repo.git_full(&args, Some(&names), &env)?;
+        for e in todo {
+            if let Some(stat) = stat_of(&dir.join(&e.path)) {
+                state.insert(
+                    e.path.clone(),
+                    Written {
+                        blob: e.blob.clone(),
+                        mode: e.mode.clone(),
+                        stat,
+                    },
+                );
+            }
+        }
+        if let Ok(bytes) = serde_json::to_vec(&state) {
+            write_atomic(&state_path, &bytes)?;
+        }
+    }
+    Ok(Shadow {
+        dir: dir.to_path_buf(),
+        _lock: lock,
+    })
+}
