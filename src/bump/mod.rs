@@ -8,7 +8,9 @@
 
 pub mod manifest;
 pub mod registry;
+pub mod report;
 pub mod version;
+pub mod worktree;
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

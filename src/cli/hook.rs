@@ -1,6 +1,6 @@
 //! `rungs hook install | uninstall | run | recover`.
 
-use super::prepare::{plan_for, schedule};
+use super::prepare::{plan_for, run_checks, schedule};
 use super::{Format, Selection};
 use crate::cache::{self, Cache};
 use crate::check::{Kind, Stage};
@@ -253,38 +253,25 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
     )?;
     let cancel = execute::interrupt::flag();
     let mut cache = Cache::open(&project_root)?;
-    let scheduled = schedule(
+    let mut scheduled = schedule(
         &mut prepared,
         Some(&mut cache),
         Shard { index: 1, total: 1 },
         true,
     )?;
     let mut terminal = TerminalReporter::new();
-    let plan = &prepared.plan;
-    terminal.event(&Event::Started { plan });
-    let ctx = execute::Context {
-        root: &project_root,
-        plan,
-        tools: &scheduled.tools,
-        workers: prepared.workers,
-        cancel: &cancel,
-    };
-    let all: Vec<usize> = (0..plan.jobs.len()).collect();
-    let reports = execute::run_jobs(&ctx, &all, Mode::Check, &mut |report| {
-        terminal.event(&Event::JobFinished { plan, report })
+    terminal.event(&Event::Started {
+        plan: &prepared.plan,
     });
+    let reports = run_checks(
+        &mut prepared,
+        &mut scheduled,
+        Some(&cache),
+        &cancel,
+        &mut |plan, report| terminal.event(&Event::JobFinished { plan, report }),
+    );
+    let plan = &prepared.plan;
     let interrupted = cancel.load(Ordering::SeqCst);
-    if !interrupted {
-        super::check::remember(
-            Some(&cache),
-            plan,
-            &mut prepared.durations,
-            scheduled.lookups,
-            &reports,
-        );
-        cache.save();
-        prepared.durations.save();
-    }
     let checks: Vec<CheckResult> = (0..plan.checks.len())
         .map(|i| {
             CheckResult::fold(

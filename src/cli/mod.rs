@@ -2,6 +2,7 @@
 //! and turned into a [`plan::Request`](crate::plan::Request); nothing later re-parses.
 
 mod baseline;
+mod bump;
 mod cache;
 mod check;
 mod gates;
@@ -47,6 +48,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Bump outdated dependencies, each verified by the project's checks.
+    Bump(bump::BumpArgs),
     /// The git hook: install, uninstall, run, recover.
     #[command(subcommand)]
     Hook(hook::HookCommand),
@@ -136,6 +139,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Init { force } => init::run(&cwd, force),
         Command::Cache(command) => cache::run(&command),
         Command::Hook(command) => hook::run(&cwd, &command),
+        Command::Bump(args) => bump::run(&cwd, &args),
         Command::Merge { files, format } => merge::run(&cwd, &files, format),
     }
 }

@@ -208,3 +208,35 @@ fn selected_files(
     }
     Ok(out)
 }
+
+/// Run a scheduled plan, calling `on_report` as each job finishes, then
+/// remember results and durations for the next run (unless interrupted).
+pub fn run_checks(
+    prepared: &mut Prepared,
+    scheduled: &mut Scheduled,
+    cache: Option<&Cache>,
+    cancel: &std::sync::atomic::AtomicBool,
+    on_report: &mut dyn FnMut(&Plan, &crate::execute::JobReport),
+) -> Vec<crate::execute::JobReport> {
+    let plan = &prepared.plan;
+    let ctx = crate::execute::Context {
+        root: &prepared.project.root,
+        plan,
+        tools: &scheduled.tools,
+        workers: prepared.workers,
+        cancel,
+    };
+    let all: Vec<usize> = (0..plan.jobs.len()).collect();
+    let reports = crate::execute::run_jobs(&ctx, &all, crate::execute::Mode::Check, &mut |r| {
+        on_report(plan, r)
+    });
+    if !cancel.load(std::sync::atomic::Ordering::SeqCst) {
+        let lookups = std::mem::take(&mut scheduled.lookups);
+        super::check::remember(cache, plan, &mut prepared.durations, lookups, &reports);
+        if let Some(cache) = cache {
+            cache.save();
+        }
+        prepared.durations.save();
+    }
+    reports
+}

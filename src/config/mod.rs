@@ -2,12 +2,14 @@
 //! `pyproject.toml`. Zero config is a valid config. Everything is checked here,
 //! with `file:line:column` in errors, so later stages never re-validate.
 
+mod bump;
 mod coverage;
 mod raw;
 mod registry;
 mod reports;
 mod source;
 
+pub use bump::{BumpConfig, Registries as BumpRegistries};
 pub use coverage::{CoverageConfig, RawCoverage};
 pub use raw::RawConfig;
 pub use registry::build_checks;

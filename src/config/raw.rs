@@ -31,6 +31,9 @@ pub struct RawConfig {
     pub checks: BTreeMap<String, Spanned<CheckSpec>>,
     #[serde(default)]
     pub hook: HookConfig,
+    /// Policy and commands of `rungs bump`.
+    #[serde(default)]
+    pub bump: super::BumpConfig,
     /// Report files every `rungs check` writes.
     #[serde(default)]
     pub reports: super::ReportsConfig,

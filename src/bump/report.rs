@@ -1,0 +1,126 @@
+//! What `rungs bump` did, as a Markdown summary for the merge request and as JSON.
+
+use super::{Candidate, DependencyError, UpdateKind};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Verified and committed.
+    Committed { commit: String },
+    /// Breaks the project's checks.
+    Failed { check: String, tail: String },
+    /// Fails alone, passes with these others: committed with them.
+    MovedTogether { with: Vec<String>, commit: String },
+    /// Found outdated but not tried (dry run).
+    Planned,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Bump {
+    pub candidate: Candidate,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    pub date: String,
+    pub branch: Option<String>,
+    pub bumps: Vec<Bump>,
+    /// Dependencies that could not be looked up or edited.
+    pub errors: Vec<DependencyError>,
+    /// Dependencies up to date or held back by policy: (name, why).
+    pub skipped: Vec<(String, String)>,
+    /// Set when the project's checks failed before any bump.
+    pub baseline_failure: Option<String>,
+}
+
+fn kind(k: UpdateKind) -> &'static str {
+    match k {
+        UpdateKind::Patch => "patch",
+        UpdateKind::Minor => "minor",
+        UpdateKind::Major => "major",
+    }
+}
+
+/// Days between `published` and `now`, for the age column.
+fn age(published: Option<i64>, now: i64) -> String {
+    match published {
+        Some(p) => format!("{} days", (now - p).max(0) / 86_400),
+        None => "unknown".into(),
+    }
+}
+
+pub fn markdown(report: &Report, now: i64) -> String {
+    let mut out = String::from("## Dependency bumps\n\n");
+    if let Some(failure) = &report.baseline_failure {
+        let _ = writeln!(
+            out,
+            "The project's checks fail before any bump, so nothing was bumped.\n\n```\n{failure}\n```\n"
+        );
+        return out;
+    }
+    if let Some(branch) = &report.branch {
+        let _ = writeln!(
+            out,
+            "Branch `{branch}`: one commit per bump that passed the project's checks.\n"
+        );
+    }
+    if report.bumps.is_empty() {
+        out.push_str("Every dependency is up to date (within the project's policy).\n");
+    } else {
+        out.push_str("| dependency | from | to | update | release age | result | notes |\n|---|---|---|---|---|---|---|\n");
+        for b in &report.bumps {
+            let c = &b.candidate;
+            let result = match &b.outcome {
+                Outcome::Committed { .. } => "✅ committed".to_string(),
+                Outcome::Failed { check, .. } => format!("❌ breaks `{check}`"),
+                Outcome::MovedTogether { with, .. } => {
+                    format!("✅ committed together with {}", with.join(", "))
+                }
+                Outcome::Planned => "would bump".to_string(),
+            };
+            let notes = c
+                .changelog
+                .as_ref()
+                .map(|l| format!("[changelog]({l})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                c.dependency.name,
+                c.from.as_deref().unwrap_or("?"),
+                c.to,
+                kind(c.kind),
+                age(c.published, now),
+                result,
+                notes
+            );
+        }
+    }
+    for b in &report.bumps {
+        if let Outcome::Failed { check, tail } = &b.outcome {
+            let _ = writeln!(
+                out,
+                "\n<details><summary>{} {} breaks <code>{check}</code></summary>\n\n```\n{}\n```\n</details>",
+                b.candidate.dependency.name,
+                b.candidate.to,
+                tail.trim_end()
+            );
+        }
+    }
+    if !report.errors.is_empty() {
+        out.push_str("\n### Not checked\n\n");
+        for e in &report.errors {
+            let _ = writeln!(
+                out,
+                "- `{}` ({}): {}",
+                e.name,
+                e.manifest.display(),
+                e.message
+            );
+        }
+    }
+    out
+}
