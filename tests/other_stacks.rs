@@ -44,3 +44,34 @@ fn node_project_gets_prettier_with_a_diff_and_eslint() {
         ]
     );
 }
+
+#[test]
+fn a_failing_rust_test_is_a_finding_where_it_panicked() {
+    if !require(&["cargo"]) {
+        return;
+    }
+    let dir = fixture("rust-crate");
+    let lib = dir.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        text.replace("assert!(no_names(&[]));", "assert!(!no_names(&[]));"),
+    )
+    .unwrap();
+    let run = rungs(
+        dir.path(),
+        &["check", "--only", "cargo-test", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let test = run.check("cargo-test");
+    assert_eq!(
+        findings(&test),
+        ["src/lib.rs:18:9 tests::empty_list_is_empty"]
+    );
+    assert!(
+        test["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("assertion failed: !no_names(&[])")
+    );
+}

@@ -264,3 +264,30 @@ fn changed_checks_only_files_changed_against_the_ref() {
     assert_eq!(ruff["files"], 1);
     assert_eq!(findings(&ruff), ["inventory/new.py:1:8 F401"]);
 }
+
+#[test]
+fn pylint_runs_where_the_project_configured_it_with_its_json_read_into_findings() {
+    if !require(&["pylint"]) {
+        return;
+    }
+    let dir = fixture("django-dirty");
+    let run = rungs(
+        dir.path(),
+        &[
+            "check", "--tier", "standard", "--only", "pylint", "--format", "json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // pylint's 0-based columns are reported 1-based, like every other tool's.
+    assert_eq!(
+        findings(&run.check("pylint")),
+        [
+            "catalog/migrations/0001_initial.py:1:1 C0103 invalid-name",
+            "catalog/pricing.py:1:1 W0611 unused-import",
+            "catalog/pricing.py:15:8 C0121 singleton-comparison",
+            "catalog/pricing.py:16:9 W0612 unused-variable",
+            "manage.py:10:5 C0415 import-outside-toplevel",
+            "shop/urls.py:2:1 C0411 wrong-import-order"
+        ]
+    );
+}
