@@ -1,28 +1,244 @@
 //! Registries: what releases a package has, from PyPI's JSON Simple API, the
 //! crates.io sparse index and the npm registry, at the URLs the user's own
 //! configuration names.
+//!
+//! Each look-up is one GET (plus, for pypi.org only, one small best-effort GET
+//! for the changelog link), made in parallel, with a timeout, retries and a
+//! size limit. Whatever goes wrong is that dependency's error alone.
 
-use super::{Dependency, DependencyError, Package};
+mod config;
+mod crates;
+mod http;
+mod npm;
+mod pypi;
+#[cfg(test)]
+mod tests;
 
-/// Where each ecosystem's registry is, and how patient to be with it.
+pub use config::{Environment, RegistryOverrides};
+pub use http::{FetchError, HttpConfig};
+
+use super::{Dependency, DependencyError, Ecosystem, Package};
+use http::Http;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Where each ecosystem's registry is. Build it with [`Registries::from_env`];
+/// [`Lookup`] adds npm scopes, where each URL came from, and patience.
 #[derive(Clone, Debug)]
 pub struct Registries {
+    /// PEP 691 index, e.g. `https://pypi.org/simple`.
+    pub pypi: String,
+    /// Sparse index without the `sparse+` prefix, e.g. `https://index.crates.io/`.
+    pub crates: String,
+    /// npm registry, e.g. `https://registry.npmjs.org/`.
+    pub npm: String,
+}
+
+impl Registries {
+    /// The registries the user's configuration names for the project at
+    /// `root`, with rungs's own `[bump.registries]` first.
+    pub fn from_env(root: &Path, overrides: &RegistryOverrides) -> Registries {
+        Lookup::from_env(root, overrides).registries
+    }
+
+    /// Look up every dependency (in parallel) with default patience; a
+    /// failure is that dependency's alone.
+    pub fn fetch_all(&self, deps: &[Dependency]) -> Vec<Result<Package, DependencyError>> {
+        Lookup::new(self.clone()).fetch_all(deps)
+    }
+}
+
+/// Everything a look-up needs: the registries, npm's per-scope registries,
+/// where each URL came from, and how patient to be.
+#[derive(Clone, Debug)]
+pub struct Lookup {
+    pub registries: Registries,
+    /// Registries of npm scopes (`@corp:registry=` in `.npmrc`), by scope (`@corp`).
+    pub npm_scopes: BTreeMap<String, String>,
+    /// PyPI's JSON API, asked for changelog links. Only set when the index is
+    /// pypi.org: mirrors rarely have it.
+    pub pypi_json: Option<String>,
+    /// Where each registry URL came from, for a dry run to show.
+    pub origins: Origins,
+    pub http: HttpConfig,
+    /// Look-ups at once.
+    pub jobs: usize,
+}
+
+/// Which setting named each registry URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origins {
     pub pypi: String,
     pub crates: String,
     pub npm: String,
 }
 
-impl Registries {
-    /// Look up every dependency (in parallel); a failure is that dependency's alone.
+impl Lookup {
+    /// The given registries, default patience; changelog links from PyPI's
+    /// JSON API when the index is pypi.org.
+    pub fn new(registries: Registries) -> Lookup {
+        let pypi_json = (registries.pypi.trim_end_matches('/') == config::PYPI)
+            .then(|| config::PYPI_JSON.to_string());
+        Lookup {
+            registries,
+            npm_scopes: BTreeMap::new(),
+            pypi_json,
+            origins: Origins::default(),
+            http: HttpConfig::default(),
+            jobs: 8,
+        }
+    }
+
+    /// See [`Registries::from_env`].
+    pub fn from_env(root: &Path, overrides: &RegistryOverrides) -> Lookup {
+        Lookup::from_environment(root, overrides, &Environment::current())
+    }
+
+    /// As [`Lookup::from_env`], reading `env` instead of the process's.
+    pub fn from_environment(
+        root: &Path,
+        overrides: &RegistryOverrides,
+        env: &Environment,
+    ) -> Lookup {
+        let pypi = config::pypi(root, env, overrides.pypi.as_deref());
+        let crates = config::crates(root, env, overrides.crates.as_deref());
+        let (npm, npm_scopes) = config::npm(root, env, overrides.npm.as_deref());
+        let mut lookup = Lookup::new(Registries {
+            pypi: pypi.url,
+            crates: crates.url,
+            npm: npm.url,
+        });
+        lookup.npm_scopes = npm_scopes;
+        lookup.origins = Origins {
+            pypi: pypi.from,
+            crates: crates.from,
+            npm: npm.from,
+        };
+        lookup
+    }
+
+    /// The URL a dependency's releases are read from.
+    pub fn url(&self, ecosystem: Ecosystem, name: &str) -> String {
+        match ecosystem {
+            Ecosystem::Python => pypi::project_url(&self.registries.pypi, name),
+            Ecosystem::Rust => crates::url(&self.registries.crates, name),
+            Ecosystem::Node => {
+                let scoped = name
+                    .split_once('/')
+                    .and_then(|(scope, _)| self.npm_scopes.get(scope));
+                npm::url(scoped.unwrap_or(&self.registries.npm), name)
+            }
+        }
+    }
+
+    /// Look up every dependency (in parallel); a failure is that dependency's
+    /// alone. The results are in the order of `deps`; a package two
+    /// manifests declare is asked for once.
     pub fn fetch_all(&self, deps: &[Dependency]) -> Vec<Result<Package, DependencyError>> {
-        deps.iter()
+        let http = Http::new(self.http.clone());
+        let mut unique: Vec<(Ecosystem, String)> = Vec::new();
+        let mut slot_of: HashMap<(Ecosystem, String), usize> = HashMap::new();
+        let slots: Vec<usize> = deps
+            .iter()
             .map(|d| {
-                Err(DependencyError {
-                    name: d.name.clone(),
-                    manifest: d.manifest.clone(),
-                    message: "registry look-ups are not supported yet".into(),
+                let key = (d.ecosystem, self.url(d.ecosystem, &d.name));
+                *slot_of.entry(key).or_insert_with(|| {
+                    unique.push((d.ecosystem, d.name.clone()));
+                    unique.len() - 1
+                })
+            })
+            .collect();
+        let results: Vec<Mutex<Option<Result<Package, String>>>> =
+            unique.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let workers = self.jobs.clamp(1, 32).min(unique.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((ecosystem, name)) = unique.get(i) else {
+                            break;
+                        };
+                        let result = self.fetch(&http, *ecosystem, name);
+                        if let Ok(mut slot) = results[i].lock() {
+                            *slot = Some(result);
+                        }
+                    }
+                });
+            }
+        });
+        let results: Vec<Result<Package, String>> = results
+            .into_iter()
+            .map(|m| {
+                m.into_inner()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| Err("the look-up did not finish".into()))
+            })
+            .collect();
+        deps.iter()
+            .zip(slots)
+            .map(|(dep, slot)| {
+                results[slot].clone().map_err(|message| DependencyError {
+                    name: dep.name.clone(),
+                    manifest: dep.manifest.clone(),
+                    message,
                 })
             })
             .collect()
     }
+
+    /// One package from its registry; the error names the URL and what was expected.
+    fn fetch(&self, http: &Http, ecosystem: Ecosystem, name: &str) -> Result<Package, String> {
+        let url = self.url(ecosystem, name);
+        let (accept, expected) = match ecosystem {
+            Ecosystem::Python => (pypi::ACCEPT, "a PEP 691 JSON project page"),
+            Ecosystem::Rust => (crates::ACCEPT, "a sparse index file"),
+            Ecosystem::Node => (npm::ACCEPT, "an npm package document"),
+        };
+        let response = http.get(&url, accept).map_err(|e| match e {
+            FetchError::NotFound => format!("{name} is not on the registry (GET {url}: HTTP 404)"),
+            FetchError::Status(_) | FetchError::Timeout(_) | FetchError::Transport(_) => format!(
+                "GET {url}: {e} (after {} attempts); expected {expected}",
+                http.config().retries + 1
+            ),
+            FetchError::TooLarge(_) => format!("GET {url}: {e}; expected {expected}"),
+        })?;
+        let parsed = match ecosystem {
+            Ecosystem::Python => {
+                if response.content_type.starts_with("text/html") {
+                    Err("the index answered HTML (PEP 503); rungs reads the JSON Simple API (PEP 691)".to_string())
+                } else {
+                    pypi::parse(&response.body, name)
+                }
+            }
+            Ecosystem::Rust => crates::parse(&response.body),
+            Ecosystem::Node => npm::parse(&response.body),
+        };
+        let mut package = parsed.map_err(|e| format!("GET {url}: {e}; expected {expected}"))?;
+        if ecosystem == Ecosystem::Python
+            && let Some(json_api) = &self.pypi_json
+        {
+            package.changelog = self.pypi_changelog(http, json_api, name);
+        }
+        Ok(package)
+    }
+
+    /// Best effort: the `project_urls` changelog entry of the project's JSON document.
+    fn pypi_changelog(&self, http: &Http, json_api: &str, name: &str) -> Option<String> {
+        let url = pypi::project_json_url(json_api, name);
+        let response = http.get(&url, "application/json").ok()?;
+        pypi::parse_changelog(&response.body)
+    }
+}
+
+/// Unix seconds of an RFC 3339 time (`2024-01-31T12:00:00.123Z`).
+fn unix_seconds(text: &str) -> Option<i64> {
+    text.trim()
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.as_second())
 }

@@ -1,0 +1,374 @@
+//! A registry on 127.0.0.1 for tests that must not reach the internet: a tiny
+//! HTTP/1.1 server that serves the files of a directory by URL path, and can
+//! be told to misbehave for a path (hang, fail, send junk or too much).
+//!
+//! A path ending in `/` serves that directory's `index.json` or `index.html`.
+//! The content type comes from a sidecar `<file>.content-type` when there is
+//! one, else from the extension. Percent-escapes in the path are decoded, so
+//! npm's `@scope%2Fname` is the file `@scope/name`.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Ways to misbehave for one path.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Wait this long before answering (cut short when the server stops).
+    Slow(Duration),
+    /// Answer with this status, every time.
+    Status(u16),
+    /// Answer with this status the first `n` times, then serve the file.
+    StatusTimes(u16, usize),
+    /// A 200 whose body is not what any registry sends.
+    Junk,
+    /// A 200 with a body of this many bytes.
+    Oversized(u64),
+}
+
+/// Connections served at once; more wait in the listener's backlog.
+const MAX_CONNECTIONS: usize = 32;
+
+struct Shared {
+    root: PathBuf,
+    faults: Mutex<HashMap<String, Fault>>,
+    hits: Mutex<HashMap<String, usize>>,
+    stop: AtomicBool,
+    active: AtomicUsize,
+}
+
+pub struct LocalRegistry {
+    port: u16,
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl LocalRegistry {
+    /// Serve `dir` on a free port of 127.0.0.1 until dropped.
+    pub fn start(dir: &Path) -> LocalRegistry {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("local addr").port();
+        let shared = Arc::new(Shared {
+            root: dir.to_path_buf(),
+            faults: Mutex::new(HashMap::new()),
+            hits: Mutex::new(HashMap::new()),
+            stop: AtomicBool::new(false),
+            active: AtomicUsize::new(0),
+        });
+        let accept = shared.clone();
+        let thread = std::thread::spawn(move || accept_loop(listener, accept));
+        LocalRegistry {
+            port,
+            shared,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Misbehave for requests to `path` (as requested, e.g. `/simple/six/`).
+    pub fn misbehave(&self, path: &str, fault: Fault) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), fault);
+    }
+
+    /// How many requests `path` has had.
+    pub fn hits(&self, path: &str) -> usize {
+        *self.shared.hits.lock().unwrap().get(path).unwrap_or(&0)
+    }
+}
+
+impl Drop for LocalRegistry {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    while !shared.stop.load(Ordering::SeqCst) {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                if shared.active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    let _ = respond(stream, 503, "text/plain", b"busy");
+                    continue;
+                }
+                shared.active.fetch_add(1, Ordering::SeqCst);
+                let shared = shared.clone();
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &shared);
+                    shared.active.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+    // Let connection threads see `stop` and finish.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while shared.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// One request per connection (`Connection: close`): simple and enough.
+fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut header_bytes = request_line.len();
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line)?;
+        header_bytes += n;
+        if n == 0 || line == "\r\n" || line == "\n" || header_bytes > 64 * 1024 {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let path = target.split('?').next().unwrap_or("/").to_string();
+    if method != "GET" && method != "HEAD" {
+        return respond(stream, 405, "text/plain", b"only GET");
+    }
+    let hit = {
+        let mut hits = shared.hits.lock().unwrap();
+        let n = hits.entry(path.clone()).or_insert(0);
+        *n += 1;
+        *n
+    };
+    let fault = shared.faults.lock().unwrap().get(&path).cloned();
+    match fault {
+        Some(Fault::Slow(wait)) => {
+            let until = Instant::now() + wait;
+            while Instant::now() < until {
+                if shared.stop.load(Ordering::SeqCst) {
+                    return Ok(());
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        Some(Fault::Status(code)) => return respond(stream, code, "text/plain", b"fault"),
+        Some(Fault::StatusTimes(code, n)) if hit <= n => {
+            return respond(stream, code, "text/plain", b"fault");
+        }
+        Some(Fault::Junk) => {
+            return respond(
+                stream,
+                200,
+                "application/json",
+                b"<html>\x00\xff{\"not\": [json",
+            );
+        }
+        Some(Fault::Oversized(size)) => return oversized(stream, size, shared),
+        _ => {}
+    }
+    match file_for(&shared.root, &path) {
+        Some(file) => {
+            let body = std::fs::read(&file)?;
+            let content_type = content_type(&file);
+            if method == "HEAD" {
+                return respond(stream, 200, &content_type, b"");
+            }
+            respond(stream, 200, &content_type, &body)
+        }
+        None => respond(stream, 404, "text/plain", b"not found"),
+    }
+}
+
+fn file_for(root: &Path, path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(path);
+    let mut file = root.to_path_buf();
+    for part in decoded.split('/') {
+        if part.is_empty() || part == "." {
+            continue;
+        }
+        if part == ".." {
+            return None;
+        }
+        file.push(part);
+    }
+    if file.is_dir() {
+        return ["index.json", "index.html"]
+            .iter()
+            .map(|name| file.join(name))
+            .find(|f| f.is_file());
+    }
+    file.is_file().then_some(file)
+}
+
+fn content_type(file: &Path) -> String {
+    let mut sidecar = file.as_os_str().to_owned();
+    sidecar.push(".content-type");
+    if let Ok(text) = std::fs::read_to_string(PathBuf::from(sidecar)) {
+        return text.trim().to_string();
+    }
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let ext = name.rsplit('.').next().unwrap_or("");
+    match ext {
+        "json" => "application/json",
+        "html" => "text/html",
+        "whl" | "zip" => "application/zip",
+        "gz" | "tgz" => "application/gzip",
+        "txt" => "text/plain",
+        _ => "application/octet-stream",
+    }
+    .to_string()
+}
+
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn respond(
+    mut stream: TcpStream,
+    code: u16,
+    content_type: &str,
+    body: &[u8],
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {code} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        reason(code),
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    stream.flush()?;
+    let _ = stream.shutdown(Shutdown::Write);
+    // Drain what the client still sends so it sees our answer, not a reset.
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let _ = stream.read(&mut [0u8; 1024]);
+    Ok(())
+}
+
+fn oversized(mut stream: TcpStream, size: u64, shared: &Shared) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes())?;
+    let chunk = [b' '; 64 * 1024];
+    let mut left = size;
+    while left > 0 && !shared.stop.load(Ordering::SeqCst) {
+        let n = left.min(chunk.len() as u64) as usize;
+        // The client hangs up at its limit: that error ends the loop.
+        stream.write_all(&chunk[..n])?;
+        left -= n as u64;
+    }
+    Ok(())
+}
+
+fn reason(code: u16) -> &'static str {
+    match code {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// A PEP 691 project page for `name` under `root/simple/<name>/`, listing
+/// `files` (copied to `root/files/`) by relative URL, so pip can install
+/// from `--index-url <url>/simple/`.
+pub fn write_pypi_project(root: &Path, name: &str, files: &[&Path]) {
+    let normalized = normalize(name);
+    let files_dir = root.join("files");
+    std::fs::create_dir_all(&files_dir).expect("mkdir files");
+    let mut entries = Vec::new();
+    let mut versions: Vec<String> = Vec::new();
+    for file in files {
+        let filename = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("file name");
+        std::fs::copy(file, files_dir.join(filename)).expect("copy distribution");
+        let version = filename
+            .split('-')
+            .nth(1)
+            .unwrap_or("")
+            .trim_end_matches(".tar.gz");
+        if !versions.iter().any(|v| v == version) {
+            versions.push(version.to_string());
+        }
+        entries.push(serde_json::json!({
+            "filename": filename,
+            "url": format!("../../files/{filename}"),
+            "hashes": {},
+            "requires-python": null,
+            "upload-time": "2020-01-01T00:00:00Z",
+            "yanked": false,
+        }));
+    }
+    let page = serde_json::json!({
+        "meta": {"api-version": "1.1"},
+        "name": normalized,
+        "files": entries,
+        "versions": versions,
+    });
+    let dir = root.join("simple").join(&normalized);
+    std::fs::create_dir_all(&dir).expect("mkdir project");
+    std::fs::write(dir.join("index.json"), page.to_string()).expect("write page");
+    std::fs::write(
+        dir.join("index.json.content-type"),
+        "application/vnd.pypi.simple.v1+json",
+    )
+    .expect("write content type");
+}
+
+fn normalize(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
