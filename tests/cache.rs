@@ -162,31 +162,59 @@ fn a_change_within_the_same_second_with_the_same_size_and_mtime_misses() {
     assert_eq!(run.code, 1);
 }
 
+/// Every stored result: whole-set entries under `results/`, and the per-file
+/// tables of file-level checks under `projects/*/files/`.
+fn stored(cache: &Path) -> Vec<std::path::PathBuf> {
+    let mut all = walk(&cache.join("results"));
+    all.extend(
+        walk(&cache.join("projects"))
+            .into_iter()
+            .filter(|p| p.parent().is_some_and(|d| d.ends_with("files"))),
+    );
+    all
+}
+
+/// A result rewritten as a pass (no findings) under another key.
+fn forge(entry: &mut serde_json::Value) {
+    entry["outcome"] = "passed".into();
+    entry["findings"] = serde_json::json!([]);
+    entry["key"] = "0".repeat(64).into();
+}
+
 #[test]
 fn a_truncated_or_garbled_entry_is_a_miss_never_a_pass() {
-    let fake = Fake::new();
-    write(fake.dir.path(), "pkg/m4.py", "BAD\n");
-    let first = fake.run();
-    fake.checked();
-    let mut entries = 0;
-    for entry in walk(&fake.cache.path().join("results")) {
-        let text = std::fs::read(&entry).unwrap();
-        // Alternately cut short, and rewritten as a passing result under another key.
-        if entries % 2 == 0 {
-            std::fs::write(&entry, &text[..text.len() / 2]).unwrap();
-        } else {
+    for truncate in [true, false] {
+        let fake = Fake::new();
+        write(fake.dir.path(), "pkg/m4.py", "BAD\n");
+        let first = fake.run();
+        fake.checked();
+        let files = stored(fake.cache.path());
+        assert!(
+            files.len() >= 2,
+            "a whole-set entry and a per-file table: {files:?}"
+        );
+        for path in files {
+            let text = std::fs::read(&path).unwrap();
+            if truncate {
+                std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+                continue;
+            }
             let mut json: serde_json::Value = serde_json::from_slice(&text).unwrap();
-            json["outcome"] = "passed".into();
-            json["findings"] = serde_json::json!([]);
-            json["key"] = "0".repeat(64).into();
-            std::fs::write(&entry, serde_json::to_vec(&json).unwrap()).unwrap();
+            match json.as_object_mut() {
+                Some(map) if map.contains_key("outcome") => forge(&mut json),
+                Some(map) => map.values_mut().for_each(forge),
+                None => panic!("unexpected entry {path:?}"),
+            }
+            std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
         }
-        entries += 1;
+        let second = fake.run();
+        assert_eq!(summary(&first), summary(&second), "truncated: {truncate}");
+        assert_eq!(
+            fake.checked().len(),
+            6,
+            "garbled entries must be misses (truncated: {truncate})"
+        );
     }
-    assert!(entries > 0);
-    let second = fake.run();
-    assert_eq!(summary(&first), summary(&second));
-    assert!(!fake.checked().is_empty(), "garbled entries must be misses");
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -225,7 +253,7 @@ fn cache_stats_prune_and_clear() {
     let stats = rungs_env(fake.dir.path(), &["cache", "stats"], &env);
     assert_eq!(stats.code, 0);
     assert!(
-        stats.stdout.contains("results   7 files"),
+        stats.stdout.contains("results   1 files"),
         "{}",
         stats.stdout
     );

@@ -25,6 +25,8 @@ pub struct Lookup {
     pub file_keys: BTreeMap<String, CacheKey>,
     /// Per-file entries already known (hits), for the whole-set entry.
     pub file_entries: BTreeMap<String, Entry>,
+    /// The check's per-file table, loaded when the whole-set key missed.
+    pub table: Option<super::FileTable>,
 }
 
 /// The key part every job of a check shares: definition, tool, config, env.
@@ -119,16 +121,18 @@ pub fn lookup(
         .collect();
     let mut missed = Vec::new();
     let mut hits = Vec::new();
+    let table = super::FileTable::load(&cache.project, planned.check.id.as_str());
     for (file, key) in keys {
-        match cache.store.get(key) {
+        match table.get(&file, key) {
             Some(entry) => {
                 hits.push(entry.clone());
-                found.file_entries.insert(file.clone(), entry);
+                found.file_entries.insert(file.clone(), entry.clone());
             }
             None => missed.push(file.clone()),
         }
         found.file_keys.insert(file, key);
     }
+    found.table = Some(table);
     if !hits.is_empty() {
         found.hit = Some(merge(index, hits.len(), &hits));
     }
@@ -173,13 +177,16 @@ pub fn record(
     }
     for (report, files) in reports.iter().zip(job_files) {
         for (file, entry) in split_by_file(report, files) {
-            if let Some(key) = found.file_keys.get(&file) {
+            if let (Some(key), Some(table)) = (found.file_keys.get(&file), found.table.as_mut()) {
                 let mut entry = entry;
                 entry.key = key.to_string();
-                cache.store.put(&entry);
+                table.put(file.clone(), entry.clone());
                 found.file_entries.insert(file, entry);
             }
         }
+    }
+    if let Some(table) = &found.table {
+        table.save();
     }
     let Some(whole) = found.whole else { return };
     if found.file_keys.is_empty() || found.file_entries.len() != found.file_keys.len() {

@@ -13,7 +13,7 @@ pub use durations::Durations;
 pub use hashes::FileHashes;
 pub use key::{CacheKey, KeyBuilder};
 pub use lookup::{Lookup, lookup, record};
-pub use store::{Entry, Store, cacheable};
+pub use store::{Entry, FileTable, Store, cacheable};
 pub use versions::Versions;
 
 use crate::error::Error;
@@ -22,6 +22,9 @@ use std::path::{Path, PathBuf};
 /// The cache as one run uses it.
 pub struct Cache {
     pub store: Store,
+    /// This project's folder: per-file results of file-level checks live here,
+    /// one table per check, so a run reads one file per check, not one per file.
+    pub project: PathBuf,
     pub hashes: FileHashes,
     pub versions: Versions,
 }
@@ -32,6 +35,7 @@ impl Cache {
         let project = project_dir(&root, project_root);
         Ok(Cache {
             store: Store::new(&root),
+            project: project.clone(),
             hashes: FileHashes::load(project_root, Some(project.join("hashes.json"))),
             versions: Versions::load(Some(root.join("versions.json"))),
         })

@@ -114,3 +114,49 @@ fn parse_key(hex: &str) -> Result<CacheKey, ()> {
     }
     Ok(CacheKey(out))
 }
+
+/// Per-file results of one file-level check in one project: path -> entry.
+/// Each entry still carries its key, so a stale or foreign one is a miss.
+pub struct FileTable {
+    path: PathBuf,
+    pub entries: std::collections::BTreeMap<String, Entry>,
+    changed: bool,
+}
+
+impl FileTable {
+    pub fn load(project_dir: &Path, check: &str) -> FileTable {
+        let path = project_dir.join("files").join(format!("{check}.json"));
+        let entries = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        FileTable {
+            path,
+            entries,
+            changed: false,
+        }
+    }
+
+    pub fn get(&self, file: &str, key: CacheKey) -> Option<&Entry> {
+        self.entries
+            .get(file)
+            .filter(|e| e.key == key.to_string() && cacheable(e.outcome))
+    }
+
+    pub fn put(&mut self, file: String, entry: Entry) {
+        self.entries.insert(file, entry);
+        self.changed = true;
+    }
+
+    pub fn save(&self) {
+        if !self.changed {
+            return;
+        }
+        if let Some(parent) = self.path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        if let Ok(bytes) = serde_json::to_vec(&self.entries) {
+            let _ = write_atomic(&self.path, &bytes);
+        }
+    }
+}

@@ -68,7 +68,7 @@ pub fn run(command: &CacheCommand) -> Result<i32, Error> {
             println!("cache     {}", root.display());
             for (name, what) in [
                 ("results", "stored results"),
-                ("projects", "file hashes and durations"),
+                ("projects", "per-file results, file hashes and durations"),
                 ("tools", "tools rungs installed"),
             ] {
                 let (files, bytes) = walk(&root.join(name), None, false);
@@ -83,7 +83,11 @@ pub fn run(command: &CacheCommand) -> Result<i32, Error> {
             let cutoff = SystemTime::now()
                 .checked_sub(age)
                 .unwrap_or(SystemTime::UNIX_EPOCH);
-            let (files, bytes) = walk(&root.join("results"), Some(cutoff), true);
+            let (mut files, mut bytes) = walk(&root.join("results"), Some(cutoff), true);
+            // Per-file tables, hashes and durations of projects not run for as long.
+            let (f, b) = walk(&root.join("projects"), Some(cutoff), true);
+            files += f;
+            bytes += b;
             println!(
                 "removed {files} results ({}) not written in {}",
                 human(bytes),
