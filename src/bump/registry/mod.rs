@@ -16,6 +16,7 @@ mod tests;
 
 pub use config::{Environment, RegistryOverrides};
 pub use http::{FetchError, HttpConfig};
+pub use pypi::normalize as normalize_python_name;
 
 use super::{Dependency, DependencyError, Ecosystem, Package};
 use http::Http;
@@ -232,6 +233,15 @@ impl Lookup {
         let url = pypi::project_json_url(json_api, name);
         let response = http.get(&url, "application/json").ok()?;
         pypi::parse_changelog(&response.body)
+    }
+}
+
+/// A package from a registry answer already in hand (a recorded one, say).
+pub fn parse_recorded(ecosystem: Ecosystem, name: &str, body: &[u8]) -> Result<Package, String> {
+    match ecosystem {
+        Ecosystem::Python => pypi::parse(body, name),
+        Ecosystem::Rust => crates::parse(body),
+        Ecosystem::Node => npm::parse(body),
     }
 }
 

@@ -1,8 +1,36 @@
 //! Which release to take: versions compared by each ecosystem's own rules,
 //! yanked and pre-releases skipped unless in use, Python releases outside the
 //! project's `requires-python` skipped, a cooldown, and the project's policy.
+//!
+//! Decisions documented here once:
+//! - Update kind: the first release number that changes (major, minor, else
+//!   patch). For Cargo and npm, whose `^` treats the first non-zero number as
+//!   the major one, `0.2.3 -> 0.3.0` is major and `0.2.3 -> 0.2.4` patch; any
+//!   change of `0.0.x` is major. PEP 440 has no such rule: `0.2 -> 0.3` is minor.
+//! - Requirements: pins (`==1.2.3`, Cargo `=1.2.3`, npm `1.2.3`) move to the
+//!   new version; lower bounds (`>=`, `>`) are raised to it; `^`, `~`, `~=`
+//!   and bare Cargo versions keep the precision the user wrote (`1.2` ->
+//!   `1.4`, `^1.2.3` -> `^1.4.0`, `~=4.2` -> `~=4.5`). A release beyond an
+//!   upper bound (`<5`, `^1`, `~=4.2`, `4.2.*`, `1.x`) is only taken when
+//!   the policy allows major updates; the bound then moves just past it in
+//!   the same style (`<5` -> `<6`, `^1.2` -> `^2.0`). A requirement rungs
+//!   can't rewrite faithfully (npm `||` and hyphen ranges that exclude the
+//!   release, non-registry specs) is left alone with a note.
+//! - A requirement with no version (`django`, `*`) is kept as written: the
+//!   bump is then the lock file's alone.
+//! - A registry version the ecosystem's rules can't read is skipped, as pip
+//!   and npm skip them (old PyPI projects hold pre-PEP 440 versions); an
+//!   unreadable current version or requirement is an error.
+//! - npm's deprecated versions arrive as yanked (see the npm registry module).
 
-use super::{Candidate, Dependency, Package, UpdateKind};
+mod cargo;
+mod npm;
+mod python;
+mod segments;
+#[cfg(test)]
+mod tests;
+
+use super::{Candidate, Dependency, Ecosystem, Package, Release, UpdateKind};
 
 /// What a project allows, per dependency.
 #[derive(Clone, Debug)]
@@ -15,13 +43,240 @@ pub struct Policy {
     pub cooldown_secs: i64,
 }
 
+/// The bump to try for `dep`, if any, and why newer releases were left out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Decision {
+    pub candidate: Option<Candidate>,
+    /// One line per reason: `2.0.0 held back: a major update, and the policy
+    /// allows minor`, `release date of 4.2.9 unknown: no cooldown applied`.
+    pub notes: Vec<String>,
+}
+
 /// The bump to try for `dep`, if any.
 pub fn choose(
-    _dep: &Dependency,
-    _package: &Package,
-    _policy: &Policy,
-    _now: i64,
-    _python: Option<&str>,
+    dep: &Dependency,
+    package: &Package,
+    policy: &Policy,
+    now: i64,
+    python: Option<&str>,
 ) -> Result<Option<Candidate>, String> {
-    Ok(None)
+    decide(dep, package, policy, now, python).map(|d| d.candidate)
+}
+
+/// As [`choose`], with notes on what was left out and why.
+pub fn decide(
+    dep: &Dependency,
+    package: &Package,
+    policy: &Policy,
+    now: i64,
+    python: Option<&str>,
+) -> Result<Decision, String> {
+    if policy
+        .ignore
+        .iter()
+        .any(|i| same_name(dep.ecosystem, i, &dep.name))
+    {
+        return Ok(Decision {
+            candidate: None,
+            notes: vec!["ignored by the policy".into()],
+        });
+    }
+    match dep.ecosystem {
+        Ecosystem::Python => {
+            let python = match python {
+                Some(p) => Some(p.trim().parse::<pep440_rs::Version>().map_err(|e| {
+                    format!("the project's Python `{p}` is not a PEP 440 version ({e})")
+                })?),
+                None => None,
+            };
+            let fits = |r: &Release| python::fits_python(r, python.as_ref());
+            decide_with::<python::Pep440>(dep, package, policy, now, &fits)
+        }
+        Ecosystem::Rust => decide_with::<cargo::Cargo>(dep, package, policy, now, &|_| None),
+        Ecosystem::Node => decide_with::<npm::Npm>(dep, package, policy, now, &|_| None),
+    }
+}
+
+fn same_name(ecosystem: Ecosystem, a: &str, b: &str) -> bool {
+    match ecosystem {
+        Ecosystem::Python => {
+            super::registry::normalize_python_name(a) == super::registry::normalize_python_name(b)
+        }
+        Ecosystem::Rust => a
+            .replace('_', "-")
+            .eq_ignore_ascii_case(&b.replace('_', "-")),
+        Ecosystem::Node => a == b,
+    }
+}
+
+/// How a requirement takes a new version.
+pub(crate) enum Rewrite {
+    To(String),
+    /// The version is beyond the requirement's upper bound, which may only
+    /// move for a major update.
+    Beyond,
+    /// The requirement rewritten would still not admit the version (an
+    /// exclusion like `!=4.5.1`): try an older release.
+    Excluded(String),
+    /// The requirement is of a kind rungs does not rewrite.
+    Unsupported(String),
+}
+
+/// One ecosystem's version rules.
+pub(crate) trait Scheme {
+    type Version: Ord;
+    const RULES: &'static str;
+    fn parse(text: &str) -> Option<Self::Version>;
+    fn is_prerelease(v: &Self::Version) -> bool;
+    fn kind(from: &Self::Version, to: &Self::Version) -> UpdateKind;
+    fn rewrite(requirement: &str, to: &Self::Version, to_text: &str, move_upper: bool) -> Rewrite;
+}
+
+fn decide_with<S: Scheme>(
+    dep: &Dependency,
+    package: &Package,
+    policy: &Policy,
+    now: i64,
+    fits: &dyn Fn(&Release) -> Option<String>,
+) -> Result<Decision, String> {
+    let mut decision = Decision::default();
+    let Some(current_text) = dep.current.as_deref() else {
+        decision.notes.push("the version in use is unknown".into());
+        return Ok(decision);
+    };
+    let current = S::parse(current_text).ok_or_else(|| {
+        format!(
+            "{}: the version in use `{current_text}` is not a {} version",
+            dep.name,
+            S::RULES
+        )
+    })?;
+    let in_prerelease = S::is_prerelease(&current);
+    let mut newer: Vec<(S::Version, &Release)> = Vec::new();
+    let mut unreadable = Vec::new();
+    for release in &package.releases {
+        match S::parse(&release.version) {
+            Some(v) if v > current => newer.push((v, release)),
+            Some(_) => {}
+            None => unreadable.push(release.version.as_str()),
+        }
+    }
+    if !unreadable.is_empty() {
+        decision.notes.push(format!(
+            "skipped releases that are not {} versions: {}",
+            S::RULES,
+            unreadable.join(", ")
+        ));
+    }
+    newer.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut said = std::collections::BTreeSet::new();
+    let mut note = |decision: &mut Decision, key: &'static str, text: String| {
+        if said.insert(key) {
+            decision.notes.push(text);
+        }
+    };
+    for (version, release) in newer {
+        let name = &release.version;
+        if release.yanked || (S::is_prerelease(&version) && !in_prerelease) {
+            continue;
+        }
+        if let Some(why) = fits(release) {
+            note(&mut decision, "python", format!("{name} skipped: {why}"));
+            continue;
+        }
+        if let Some(published) = release.published
+            && now - published < policy.cooldown_secs
+        {
+            note(
+                &mut decision,
+                "cooldown",
+                format!(
+                    "{name} skipped: released {} ago, the cooldown is {}",
+                    age(now - published),
+                    age(policy.cooldown_secs)
+                ),
+            );
+            continue;
+        }
+        let kind = S::kind(&current, &version);
+        if kind > policy.allow {
+            note(
+                &mut decision,
+                "kind",
+                format!(
+                    "{name} held back: a {} update, and the policy allows {}",
+                    kind_name(kind),
+                    kind_name(policy.allow)
+                ),
+            );
+            continue;
+        }
+        let new_requirement = match S::rewrite(
+            &dep.requirement,
+            &version,
+            name,
+            policy.allow == UpdateKind::Major,
+        ) {
+            Rewrite::To(text) => text,
+            Rewrite::Beyond => {
+                note(
+                    &mut decision,
+                    "beyond",
+                    format!(
+                        "{name} held back: outside `{}`, whose upper bound moves only when major updates are allowed",
+                        dep.requirement
+                    ),
+                );
+                continue;
+            }
+            Rewrite::Excluded(why) => {
+                note(&mut decision, "excluded", format!("{name} skipped: {why}"));
+                continue;
+            }
+            Rewrite::Unsupported(why) => {
+                note(
+                    &mut decision,
+                    "unsupported",
+                    format!("{name} not taken: {why}"),
+                );
+                return Ok(decision);
+            }
+        };
+        if release.published.is_none() {
+            note(
+                &mut decision,
+                "date",
+                format!("release date of {name} unknown: no cooldown applied"),
+            );
+        }
+        decision.candidate = Some(Candidate {
+            dependency: dep.clone(),
+            from: Some(current_text.to_string()),
+            to: name.clone(),
+            kind,
+            new_requirement,
+            published: release.published,
+            changelog: package.changelog.clone(),
+        });
+        break;
+    }
+    Ok(decision)
+}
+
+fn kind_name(kind: UpdateKind) -> &'static str {
+    match kind {
+        UpdateKind::Patch => "patch",
+        UpdateKind::Minor => "minor",
+        UpdateKind::Major => "major",
+    }
+}
+
+fn age(secs: i64) -> String {
+    if secs >= 86_400 {
+        format!("{}d", secs / 86_400)
+    } else if secs >= 3600 {
+        format!("{}h", secs / 3600)
+    } else {
+        format!("{}m", secs.max(0) / 60)
+    }
 }
