@@ -19,11 +19,13 @@ mod plan;
 mod preset;
 mod project;
 mod report;
+mod timing;
 mod tool;
 
 use clap::Parser;
 
 fn main() {
+    timing::mark("start");
     let cli = cli::Cli::parse();
     let code = match cli::run(cli) {
         Ok(code) => code,

@@ -212,22 +212,27 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
     } else {
         "shadow"
     });
-    let before = index_fingerprint(repo)?;
-    let shadow = shadow::sync(repo, &shadow_dir, index.as_deref())?;
+    crate::timing::mark("hook: staged files");
+    let mut shadow = shadow::sync(repo, &shadow_dir, index.as_deref())?;
+    let before = fingerprint(&shadow.entries);
+    crate::timing::mark("hook: shadow synced");
     let project_root = shadow.dir.join(&prefix);
-    let project = Project::open_at(&project_root, &builtin_presets()?)?;
     let prefix_str = prefix.to_string_lossy().replace('\\', "/");
-    let rel: Vec<String> = files
+    let under = |path: &str| -> Option<String> {
+        if prefix_str.is_empty() {
+            Some(path.to_string())
+        } else {
+            path.strip_prefix(&format!("{prefix_str}/"))
+                .map(str::to_string)
+        }
+    };
+    let blobs: std::collections::HashMap<String, String> = shadow
+        .entries
         .iter()
-        .filter_map(|f| {
-            if prefix_str.is_empty() {
-                Some(f.clone())
-            } else {
-                f.strip_prefix(&format!("{prefix_str}/"))
-                    .map(str::to_string)
-            }
-        })
+        .filter_map(|e| under(&e.path).map(|p| (p, e.blob.clone())))
         .collect();
+    let project = Project::open_index(&project_root, &builtin_presets()?, &blobs)?;
+    let rel: Vec<String> = files.iter().filter_map(|f| under(f)).collect();
     let skip: Vec<String> = std::env::var("RUNGS_SKIP")
         .unwrap_or_default()
         .split(',')
@@ -244,6 +249,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         format: Format::Text,
     };
     let fix_enabled = project.config.raw.hook.fix.unwrap_or(true) && stage == HookStage::PreCommit;
+    crate::timing::mark("hook: project opened");
     let mut prepared = plan_for(
         project,
         real_root.clone(),
@@ -259,6 +265,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         Shard { index: 1, total: 1 },
         true,
     )?;
+    crate::timing::mark("hook: planned, cache looked up");
     let mut terminal = TerminalReporter::new();
     terminal.event(&Event::Started {
         plan: &prepared.plan,
@@ -270,6 +277,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         &cancel,
         &mut |plan, report| terminal.event(&Event::JobFinished { plan, report }),
     );
+    crate::timing::mark("hook: checks run");
     let plan = &prepared.plan;
     let interrupted = cancel.load(Ordering::SeqCst);
     let checks: Vec<CheckResult> = (0..plan.checks.len())
@@ -308,6 +316,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
     if failed && fix_enabled {
         let fixed = fix_staged(
             repo,
+            &mut shadow,
             &prefix_str,
             &mut prepared,
             &scheduled.tools,
@@ -326,7 +335,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
             );
         }
     }
-    if stage == HookStage::PreCommit && index_fingerprint(repo)? != before {
+    if stage == HookStage::PreCommit && fingerprint(&shadow::index_entries(repo, None)?) != before {
         eprintln!(
             "rungs: the staged content changed while rungs was checking it (`git add` during the hook?); commit again to check what is staged now."
         );
@@ -336,9 +345,16 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
 }
 
 /// A digest of the index, to notice `git add` during the hook.
-fn index_fingerprint(repo: &Repo) -> Result<String, Error> {
-    let out = repo.git(&["ls-files", "-s", "-z"])?;
-    Ok(blake3::hash(&out).to_hex().to_string())
+fn fingerprint(entries: &[shadow::Entry]) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    for e in entries {
+        h.update(e.mode.as_bytes())
+            .update(b" ")
+            .update(e.blob.as_bytes())
+            .update(e.path.as_bytes())
+            .update(b"\0");
+    }
+    h.finalize()
 }
 
 /// Run the failing fixable checks' fixers on the shadow copy, then carry each
@@ -346,6 +362,7 @@ fn index_fingerprint(repo: &Repo) -> Result<String, Error> {
 /// changes, merged three-way where it has, and not at all on a conflict.
 fn fix_staged(
     repo: &Repo,
+    shadow: &mut shadow::Shadow,
     prefix: &str,
     prepared: &mut super::prepare::Prepared,
     tools: &[crate::tool::Tool],
@@ -388,6 +405,14 @@ fn fix_staged(
         t.dedup();
         t
     };
+    let top_relative = |file: &String| {
+        if prefix.is_empty() {
+            file.clone()
+        } else {
+            format!("{prefix}/{file}")
+        }
+    };
+    shadow.mark_dirty(&touched.iter().map(top_relative).collect::<Vec<_>>())?;
     plan.jobs = jobs;
     let project_root = prepared.project.root.clone();
     let ctx = execute::Context {

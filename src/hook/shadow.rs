@@ -1,28 +1,21 @@
 //! The shadow tree: a copy of the index kept in rungs's cache dir, so the hook
 //! checks exactly what will be committed without touching the working tree.
-//! It is updated incrementally (only entries whose blob or on-disk copy
-//! changed are checked out again), so a commit of a few files in a large
-//! repository writes a few files.
+//! It is updated incrementally (only entries whose blob changed, or that a
+//! fixer touched, are checked out again), so a commit of a few files in a
+//! large repository writes a few files.
 
 use super::git::{Repo, split_z};
 use crate::cache::write_atomic;
 use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+/// What a shadow file was checked out from: blob id and mode.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 struct Written {
     blob: String,
     mode: String,
-    /// size, mtime (s, ns), inode of the copy as written.
-    stat: (u64, i64, i64, u64),
-}
-
-fn stat_of(path: &Path) -> Option<(u64, i64, i64, u64)> {
-    let m = std::fs::symlink_metadata(path).ok()?;
-    Some((m.size(), m.mtime(), m.mtime_nsec(), m.ino()))
 }
 
 /// An index entry: mode, blob id, path.
@@ -55,6 +48,10 @@ pub fn index_entries(repo: &Repo, index: Option<&Path>) -> Result<Vec<Entry>, Er
 
 pub struct Shadow {
     pub dir: PathBuf,
+    /// The index's entries the shadow now holds.
+    pub entries: Vec<Entry>,
+    state_path: PathBuf,
+    state: BTreeMap<String, Written>,
     /// Held while the shadow is in use, so two hooks never share it half-written.
     _lock: std::fs::File,
 }
@@ -85,9 +82,9 @@ pub fn sync(repo: &Repo, dir: &Path, index: Option<&Path>) -> Result<Shadow, Err
     let todo: Vec<&Entry> = entries
         .iter()
         .filter(|e| {
-            state.get(&e.path).is_none_or(|w| {
-                w.blob != e.blob || w.mode != e.mode || stat_of(&dir.join(&e.path)) != Some(w.stat)
-            })
+            state
+                .get(&e.path)
+                .is_none_or(|w| w.blob != e.blob || w.mode != e.mode)
         })
         .collect();
     if !todo.is_empty() {
@@ -108,16 +105,13 @@ pub fn sync(repo: &Repo, dir: &Path, index: Option<&Path>) -> Result<Shadow, Err
         let args = ["checkout-index", "-f", "-z", "--stdin", prefix.as_str()];
         repo.git_full(&args, Some(&names), &env)?;
         for e in todo {
-            if let Some(stat) = stat_of(&dir.join(&e.path)) {
-                state.insert(
-                    e.path.clone(),
-                    Written {
-                        blob: e.blob.clone(),
-                        mode: e.mode.clone(),
-                        stat,
-                    },
-                );
-            }
+            state.insert(
+                e.path.clone(),
+                Written {
+                    blob: e.blob.clone(),
+                    mode: e.mode.clone(),
+                },
+            );
         }
         if let Ok(bytes) = serde_json::to_vec(&state) {
             write_atomic(&state_path, &bytes)?;
@@ -125,6 +119,21 @@ pub fn sync(repo: &Repo, dir: &Path, index: Option<&Path>) -> Result<Shadow, Err
     }
     Ok(Shadow {
         dir: dir.to_path_buf(),
+        entries,
+        state_path,
+        state,
         _lock: lock,
     })
+}
+
+impl Shadow {
+    /// Files about to be changed in the shadow (by a fixer): forgotten first,
+    /// so the next sync checks them out again even if this run dies midway.
+    pub fn mark_dirty(&mut self, paths: &[String]) -> Result<(), Error> {
+        for p in paths {
+            self.state.remove(p);
+        }
+        let bytes = serde_json::to_vec(&self.state).expect("state serializes");
+        write_atomic(&self.state_path, &bytes)
+    }
 }

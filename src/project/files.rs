@@ -51,3 +51,26 @@ pub fn list_files(root: &Path, config: &Config) -> Result<Vec<String>, Error> {
     files.sort();
     Ok(files)
 }
+
+/// The same list from a git index's paths instead of a walk: what is tracked,
+/// minus the config's `exclude` and the folders no check walks into.
+pub fn from_index<'a>(
+    paths: impl Iterator<Item = &'a String>,
+    config: &Config,
+) -> Result<Vec<String>, Error> {
+    let source = config.source();
+    let exclude =
+        crate::check::glob_set(config.raw.exclude.as_deref().unwrap_or_default(), &source)?;
+    let mut files: Vec<String> = paths
+        .filter(|p| !exclude.is_match(p.as_str()))
+        .filter(|p| {
+            !p.split('/')
+                .rev()
+                .skip(1)
+                .any(|dir| ALWAYS_SKIPPED.contains(&dir))
+        })
+        .cloned()
+        .collect();
+    files.sort();
+    Ok(files)
+}

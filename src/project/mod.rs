@@ -10,11 +10,12 @@ mod size;
 pub use detect::{Stack, describe_marker, detect_stacks};
 pub use files::list_files;
 pub use markers::Markers;
-pub use size::{Size, measure};
+pub use size::{LineCache, Size, measure};
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::preset::Preset;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Files whose presence marks a project root when no config says otherwise.
@@ -44,12 +45,38 @@ impl Project {
 
     /// The project whose root is `root`, without looking for it.
     pub fn open_at(root: &Path, presets: &[Preset]) -> Result<Project, Error> {
+        Project::build(root, presets, None)
+    }
+
+    /// The project at `root` whose files are a git index's: `blobs` maps each
+    /// project-relative path to its blob id (no walk, and sizes keyed by content).
+    pub fn open_index(
+        root: &Path,
+        presets: &[Preset],
+        blobs: &HashMap<String, String>,
+    ) -> Result<Project, Error> {
+        Project::build(root, presets, Some(blobs))
+    }
+
+    fn build(
+        root: &Path,
+        presets: &[Preset],
+        blobs: Option<&HashMap<String, String>>,
+    ) -> Result<Project, Error> {
         let root = root.to_path_buf();
         let config = Config::load(&root)?;
         let markers = Markers::new(&root);
         let stacks = detect_stacks(&config, presets, &markers)?;
-        let files = list_files(&root, &config)?;
-        let size = measure(&root, &files, &stacks);
+        let files = match blobs {
+            Some(b) => files::from_index(b.keys(), &config)?,
+            None => list_files(&root, &config)?,
+        };
+        let lines = crate::cache::root()
+            .ok()
+            .map(|c| crate::cache::project_dir(&c, &root).join("lines.json"));
+        let cache = LineCache::load(lines);
+        let size = measure(&root, &files, &stacks, &cache, blobs);
+        cache.save();
         Ok(Project {
             root,
             config,

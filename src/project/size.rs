@@ -3,7 +3,9 @@
 use super::Stack;
 use globset::{Glob, GlobSetBuilder};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 /// Folders of other people's code, left out of the size.
 const VENDORED: &[&str] = &[
@@ -29,7 +31,75 @@ pub struct Size {
     pub left_out: usize,
 }
 
-pub fn measure(root: &Path, files: &[String], stacks: &[Stack]) -> Size {
+/// Code lines per file, remembered between runs by a key that changes with the
+/// content: the git blob id where known (the hook), else path, size, mtime and
+/// inode (a file changed within the last seconds is not remembered).
+pub struct LineCache {
+    path: Option<std::path::PathBuf>,
+    known: HashMap<String, Option<u64>>,
+    fresh: Mutex<HashMap<String, Option<u64>>>,
+    computed: std::sync::atomic::AtomicBool,
+}
+
+impl LineCache {
+    pub fn load(path: Option<std::path::PathBuf>) -> LineCache {
+        let known = path
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        LineCache {
+            path,
+            known,
+            fresh: Mutex::new(HashMap::new()),
+            computed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    pub fn save(&self) {
+        let fresh = self.fresh.lock().expect("line cache lock");
+        let Some(path) = &self.path else { return };
+        let computed = self.computed.load(std::sync::atomic::Ordering::Relaxed);
+        if !computed && fresh.len() == self.known.len() {
+            return;
+        }
+        // Only what this run used: entries of deleted or changed files go.
+        if let Ok(bytes) = serde_json::to_vec(&*fresh) {
+            if let Some(parent) = path.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = crate::cache::write_atomic(path, &bytes);
+        }
+    }
+}
+
+fn stat_key(path: &Path, rel: &str) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs() as i64;
+    // Racily clean: it may change again within the same timestamp.
+    if now - m.mtime() < 3 || now - m.ctime() < 3 {
+        return None;
+    }
+    Some(format!(
+        "s:{}:{}:{}:{}:{rel}",
+        m.size(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ino()
+    ))
+}
+
+pub fn measure(
+    root: &Path,
+    files: &[String],
+    stacks: &[Stack],
+    cache: &LineCache,
+    blobs: Option<&HashMap<String, String>>,
+) -> Size {
     let mut languages: Vec<String> = Vec::new();
     let mut comments: Vec<(String, String)> = Vec::new();
     let mut excluded = GlobSetBuilder::new();
@@ -69,13 +139,34 @@ pub fn measure(root: &Path, files: &[String], stacks: &[Stack]) -> Size {
             if excluded.is_match(f.as_str()) {
                 return None;
             }
+            let key = match blobs {
+                Some(b) => b.get(f.as_str()).map(|id| format!("b:{id}:{comment}")),
+                None => stat_key(&root.join(f), f),
+            };
+            if let Some(known) = key.as_ref().and_then(|k| cache.known.get(k)) {
+                cache
+                    .fresh
+                    .lock()
+                    .expect("line cache lock")
+                    .insert(key.clone().expect("some"), *known);
+                return *known;
+            }
             let text = std::fs::read(root.join(f)).ok()?;
             let text = String::from_utf8_lossy(&text);
             let head: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
-            if GENERATED.iter().any(|g| head.contains(g)) {
-                return None;
+            let lines = (!GENERATED.iter().any(|g| head.contains(g)))
+                .then(|| count_code_lines(&text, comment));
+            if let Some(key) = key {
+                cache
+                    .fresh
+                    .lock()
+                    .expect("line cache lock")
+                    .insert(key, lines);
+                cache
+                    .computed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            Some(count_code_lines(&text, comment))
+            lines
         })
         .collect();
     Size {
