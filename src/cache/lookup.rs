@@ -49,7 +49,7 @@ fn common(cache: &Cache, planned: &PlannedCheck, version: &str) -> KeyBuilder {
     ));
     k.str(&format!("{:?}", (&planned.args, planned.coverage_floor)));
     k.str(version);
-    for file in &c.config {
+    for file in &planned.config_files {
         k.str(file);
         k.opt(cache.hashes.hash(file).as_deref().map(str::as_bytes));
     }

@@ -124,7 +124,8 @@ pub fn schedule(
     match cache {
         Some(cache) => {
             for (i, (c, w)) in plan.checks.iter().zip(work).enumerate() {
-                let version = cache.versions.of(root, &c.check, &tools[i])?;
+                let mut version = cache.versions.of(root, &c.check, &tools[i])?;
+                version.push_str(&tool::environment(&tools[i]));
                 let (found, rest) = cache::lookup(cache, i, c, &version, w);
                 lookups.push(found);
                 left.push(rest);

@@ -20,6 +20,8 @@ pub struct PlannedCheck {
     pub files: Vec<String>,
     /// Coverage floor in percent, for coverage checks.
     pub coverage_floor: Option<f64>,
+    /// The check's config inputs that exist, its globs expanded.
+    pub config_files: Vec<String>,
 }
 
 pub struct Selection {
@@ -98,6 +100,7 @@ pub fn select_checks(
                 args,
                 files: Vec::new(),
                 coverage_floor: None,
+                config_files: Vec::new(),
             });
         };
 
@@ -222,6 +225,7 @@ pub fn select_checks(
         if c.check.kind == Kind::Coverage {
             c.coverage_floor = thresholds;
         }
+        c.config_files = config_inputs(&c.check.config, &project.files);
         let keep = !c.files.is_empty() && touched;
         if !keep {
             left_out.push((c.check.id.0.clone(), "no files to check".into()));
@@ -260,4 +264,24 @@ fn floors(project: &Project, ladder: &Ladder, rank: usize) -> Option<f64> {
     (0..=rank)
         .rev()
         .find_map(|r| table.get(ladder.name(r)).and_then(|t| t.coverage))
+}
+
+/// Config inputs: exact names, and globs (`requirements*.txt`) matched
+/// against the project's files; a name that does not exist stays listed, so
+/// creating it changes the key.
+fn config_inputs(patterns: &[String], files: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for pattern in patterns {
+        if !pattern.contains(['*', '?', '[', '{']) {
+            out.push(pattern.clone());
+            continue;
+        }
+        if let Ok(glob) = globset::Glob::new(pattern) {
+            let m = glob.compile_matcher();
+            out.extend(files.iter().filter(|f| m.is_match(f.as_str())).cloned());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }

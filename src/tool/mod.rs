@@ -116,3 +116,30 @@ fn missing_hint(check: &Check) -> String {
         )
     }
 }
+
+/// What is installed in the tool's Python environment, when it runs from one
+/// (the distributions in its site-packages), so upgrading a package the tests
+/// import changes the cache key even when no project file changed.
+pub fn environment(tool: &Tool) -> String {
+    let Some(prefix) = tool.program.parent().and_then(Path::parent) else {
+        return String::new();
+    };
+    if !prefix.join("pyvenv.cfg").is_file() {
+        return String::new();
+    }
+    let mut names: Vec<String> = std::fs::read_dir(prefix.join("lib"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .flat_map(|python| {
+            std::fs::read_dir(python.path().join("site-packages"))
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".dist-info"))
+        .collect();
+    names.sort();
+    format!("\n{}", names.join("\n"))
+}
