@@ -4,7 +4,7 @@
 #[path = "common/registry.rs"]
 mod registry;
 
-use registry::{Fault, LocalRegistry, write_pypi_project};
+use registry::{Fault, LocalRegistry, build_wheel, write_pypi_project};
 use std::path::Path;
 use std::process::Command;
 
@@ -14,41 +14,6 @@ fn have_pip() -> bool {
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false)
-}
-
-/// A minimal pure-Python wheel of `tinypkg` whose module says its version.
-fn build_wheel(out: &Path, version: &str) -> std::path::PathBuf {
-    let script = r#"
-import base64, hashlib, sys, zipfile
-out, version = sys.argv[1], sys.argv[2]
-name = f"tinypkg-{version}-py3-none-any.whl"
-info = f"tinypkg-{version}.dist-info"
-files = {
-    "tinypkg/__init__.py": f"VERSION = {version!r}\n",
-    f"{info}/METADATA": f"Metadata-Version: 2.1\nName: tinypkg\nVersion: {version}\n",
-    f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: rungs-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-}
-record = []
-for path, text in files.items():
-    digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-    record.append(f"{path},sha256={digest},{len(text.encode())}")
-record.append(f"{info}/RECORD,,")
-files[f"{info}/RECORD"] = "\n".join(record) + "\n"
-with zipfile.ZipFile(f"{out}/{name}", "w") as z:
-    for path, text in files.items():
-        z.writestr(path, text)
-print(name)
-"#;
-    let output = Command::new("python3")
-        .args(["-c", script, out.to_str().unwrap(), version])
-        .output()
-        .expect("python3");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    out.join(String::from_utf8_lossy(&output.stdout).trim())
 }
 
 #[test]
@@ -62,7 +27,7 @@ fn pip_installs_the_asked_version_from_the_local_index() {
     std::fs::create_dir_all(&wheels).unwrap();
     let built: Vec<_> = ["1.0", "1.1", "2.0"]
         .iter()
-        .map(|v| build_wheel(&wheels, v))
+        .map(|v| build_wheel(&wheels, "tinypkg", v))
         .collect();
     let root = work.path().join("index");
     let refs: Vec<&Path> = built.iter().map(|p| p.as_path()).collect();

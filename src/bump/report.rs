@@ -110,6 +110,17 @@ pub fn markdown(report: &Report, now: i64) -> String {
             );
         }
     }
+    let held: Vec<&(String, String)> = report
+        .skipped
+        .iter()
+        .filter(|(_, why)| why != "up to date")
+        .collect();
+    if !held.is_empty() {
+        out.push_str("\n### Held back\n\n");
+        for (name, why) in held {
+            let _ = writeln!(out, "- `{name}`: {why}");
+        }
+    }
     if !report.errors.is_empty() {
         out.push_str("\n### Not checked\n\n");
         for e in &report.errors {

@@ -80,14 +80,6 @@ impl Worktree {
         )
     }
 
-    pub fn head(&self) -> Result<String, Error> {
-        Ok(
-            String::from_utf8_lossy(&self.repo.git(&["rev-parse", "HEAD"])?)
-                .trim()
-                .to_string(),
-        )
-    }
-
     pub fn path(&self) -> &Path {
         &self.dir
     }

@@ -4,7 +4,7 @@
 
 use super::prepare::{prepare, run_checks, schedule};
 use super::{Format, Selection};
-use crate::bump::registry::Registries;
+use crate::bump::registry::{Lookup, RegistryOverrides};
 use crate::bump::report::{self, Bump, Outcome, Report};
 use crate::bump::version::{self, Policy};
 use crate::bump::worktree::Worktree;
@@ -203,9 +203,25 @@ pub fn run(cwd: &Path, args: &BumpArgs) -> Result<i32, Error> {
     let looked = Instant::now();
     let packages = registries.fetch_all(&deps);
     let lookup_time = looked.elapsed();
-    let python = project_python(&root);
+    let python = project_python(&root).or_else(|| {
+        // No interpreter to ask: the lowest Python the project declares.
+        let spec = manifest::project_python(&root)?;
+        let lower = spec
+            .split(',')
+            .find_map(|part| part.trim().strip_prefix(">="))?;
+        Some(
+            lower
+                .trim()
+                .split('.')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("."),
+        )
+    });
     let now = now();
     let mut candidates: Vec<Candidate> = Vec::new();
+    // What each candidate was chosen from, to choose again one kind smaller.
+    let mut known: Vec<(crate::bump::Dependency, crate::bump::Package, Policy)> = Vec::new();
     for (dep, package) in deps.iter().zip(packages) {
         let package = match package {
             Ok(p) => p,
@@ -220,9 +236,19 @@ pub fn run(cwd: &Path, args: &BumpArgs) -> Result<i32, Error> {
         {
             dep_policy.allow = kind;
         }
-        match version::choose(dep, &package, &dep_policy, now, python.as_deref()) {
-            Ok(Some(c)) => candidates.push(c),
-            Ok(None) => report.skipped.push((dep.name.clone(), "up to date".into())),
+        known.push((dep.clone(), package.clone(), dep_policy.clone()));
+        match version::decide(dep, &package, &dep_policy, now, python.as_deref()) {
+            Ok(decision) => match decision.candidate {
+                Some(c) => candidates.push(c),
+                None => {
+                    let why = if decision.notes.is_empty() {
+                        "up to date".to_string()
+                    } else {
+                        decision.notes.join("; ")
+                    };
+                    report.skipped.push((dep.name.clone(), why));
+                }
+            },
             Err(message) => report.errors.push(DependencyError {
                 name: dep.name.clone(),
                 manifest: dep.manifest.clone(),
@@ -231,9 +257,15 @@ pub fn run(cwd: &Path, args: &BumpArgs) -> Result<i32, Error> {
         }
     }
     eprintln!(
-        "rungs: {} dependencies looked up in {:.2}s; {} can be bumped",
+        "rungs: {} dependencies looked up in {:.2}s (PyPI {} from {}, crates.io {} from {}, npm {} from {}); {} can be bumped",
         deps.len(),
         lookup_time.as_secs_f64(),
+        registries.registries.pypi,
+        registries.origins.pypi,
+        registries.registries.crates,
+        registries.origins.crates,
+        registries.registries.npm,
+        registries.origins.npm,
         candidates.len()
     );
     if args.dry_run || candidates.is_empty() {
@@ -254,7 +286,21 @@ pub fn run(cwd: &Path, args: &BumpArgs) -> Result<i32, Error> {
         .replace("{date}", &report.date);
     let wt = Worktree::create(&user, &branch)?;
     report.branch = Some(branch.clone());
-    let outcome = bump_in(&wt, &project, &mut candidates, &mut report);
+    let smaller = |c: &Candidate| -> Option<Candidate> {
+        let kind = match c.kind {
+            UpdateKind::Major => UpdateKind::Minor,
+            UpdateKind::Minor => UpdateKind::Patch,
+            UpdateKind::Patch => return None,
+        };
+        let (dep, package, policy) = known.iter().find(|(d, _, _)| *d == c.dependency)?;
+        let mut policy = policy.clone();
+        policy.allow = kind;
+        version::choose(dep, package, &policy, now, python.as_deref())
+            .ok()
+            .flatten()
+            .filter(|s| s.to != c.to)
+    };
+    let outcome = bump_in(&wt, &project, candidates, &smaller, &mut report);
     let committed = report.bumps.iter().any(|b| {
         matches!(
             b.outcome,
@@ -273,21 +319,15 @@ pub fn run(cwd: &Path, args: &BumpArgs) -> Result<i32, Error> {
 }
 
 /// Registry URLs: rungs's config over the user's pip, Cargo and npm configuration.
-fn registries(_root: &Path, overrides: &crate::config::BumpRegistries) -> Registries {
-    Registries {
-        pypi: overrides
-            .pypi
-            .clone()
-            .unwrap_or_else(|| "https://pypi.org/simple".into()),
-        crates: overrides
-            .crates
-            .clone()
-            .unwrap_or_else(|| "https://index.crates.io".into()),
-        npm: overrides
-            .npm
-            .clone()
-            .unwrap_or_else(|| "https://registry.npmjs.org".into()),
-    }
+fn registries(root: &Path, overrides: &crate::config::BumpRegistries) -> Lookup {
+    Lookup::from_env(
+        root,
+        &RegistryOverrides {
+            pypi: overrides.pypi.clone(),
+            crates: overrides.crates.clone(),
+            npm: overrides.npm.clone(),
+        },
+    )
 }
 
 fn finish(report: &Report, args: &BumpArgs, now: i64, code: i32) -> Result<i32, Error> {
@@ -309,7 +349,7 @@ type Verdict = Option<(String, String)>;
 struct Bumper<'a> {
     wt: &'a Worktree,
     project: &'a crate::project::Project,
-    candidates: &'a [Candidate],
+    candidates: Vec<Candidate>,
     verified: BTreeMap<Vec<usize>, Verdict>,
 }
 
@@ -404,10 +444,18 @@ impl Bumper<'_> {
         Ok(None)
     }
 
-    /// The bumps in `set` that break the checks on their own; a set whose
+    /// `base` (bumps already accepted) plus `set`, in index order.
+    fn with(base: &[usize], set: &[usize]) -> Vec<usize> {
+        let mut all: Vec<usize> = base.iter().chain(set).copied().collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The bumps in `set` that break the checks on top of `base`; a set whose
     /// halves pass apart but fail together is returned whole.
-    fn failing(&mut self, set: Vec<usize>) -> Result<Vec<usize>, Error> {
-        if set.is_empty() || self.verify(&set)?.is_none() {
+    fn failing(&mut self, base: &[usize], set: Vec<usize>) -> Result<Vec<usize>, Error> {
+        if set.is_empty() || self.verify(&Self::with(base, &set))?.is_none() {
             return Ok(Vec::new());
         }
         if set.len() == 1 {
@@ -415,9 +463,66 @@ impl Bumper<'_> {
         }
         let right = set[set.len() / 2..].to_vec();
         let left = set[..set.len() / 2].to_vec();
-        let mut found = self.failing(left)?;
-        found.extend(self.failing(right)?);
+        let mut found = self.failing(base, left)?;
+        found.extend(self.failing(base, right)?);
         Ok(if found.is_empty() { set } else { found })
+    }
+
+    /// One round: which of `ids` pass on top of `base`, as commit groups
+    /// (single bumps, or pairs that only pass together), and which fail.
+    fn round(
+        &mut self,
+        base: &[usize],
+        ids: Vec<usize>,
+    ) -> Result<(Vec<Vec<usize>>, Vec<usize>), Error> {
+        let failing = self.failing(base, ids.clone())?;
+        let mut passing: Vec<usize> = ids
+            .iter()
+            .copied()
+            .filter(|i| !failing.contains(i))
+            .collect();
+        // Passing apart is not passing together: keep what still passes, one by one.
+        if self.verify(&Self::with(base, &passing))?.is_some() {
+            let mut kept = Vec::new();
+            for &i in &passing {
+                let mut trial = kept.clone();
+                trial.push(i);
+                if self.verify(&Self::with(base, &trial))?.is_none() {
+                    kept = trial;
+                }
+            }
+            passing = kept;
+        }
+        let mut groups: Vec<Vec<usize>> = passing.iter().map(|&i| vec![i]).collect();
+        let mut accepted: Vec<usize> = base.iter().chain(&passing).copied().collect();
+        let mut still: Vec<usize> = ids
+            .iter()
+            .copied()
+            .filter(|i| !passing.contains(i))
+            .collect();
+        // Failing bumps that pass in pairs move together.
+        if still.len() <= 6 {
+            let mut k = 0;
+            while k < still.len() {
+                let a = still[k];
+                let mut partner = None;
+                for &b in &still[k + 1..] {
+                    if self.verify(&Self::with(&accepted, &[a, b]))?.is_none() {
+                        partner = Some(b);
+                        break;
+                    }
+                }
+                match partner {
+                    Some(b) => {
+                        groups.push(vec![a, b]);
+                        accepted.extend([a, b]);
+                        still.retain(|x| *x != a && *x != b);
+                    }
+                    None => k += 1,
+                }
+            }
+        }
+        Ok((groups, still))
     }
 }
 
@@ -553,11 +658,12 @@ fn message(cands: &[&Candidate]) -> String {
 fn bump_in(
     wt: &Worktree,
     project: &crate::project::Project,
-    candidates: &mut Vec<Candidate>,
+    candidates: Vec<Candidate>,
+    fallback: &dyn Fn(&Candidate) -> Option<Candidate>,
     report: &mut Report,
 ) -> Result<i32, Error> {
     // A bump whose manifest edit is not possible is reported, not tried.
-    candidates.retain(|c| {
+    let mut editable = |c: &Candidate| {
         let path = wt.path().join(&c.dependency.manifest);
         let edit = std::fs::read_to_string(&path)
             .map_err(|e| e.to_string())
@@ -574,90 +680,65 @@ fn bump_in(
             });
         }
         edit.is_ok()
-    });
-    candidates.sort_by(|a, b| {
-        a.dependency
-            .name
-            .to_lowercase()
-            .cmp(&b.dependency.name.to_lowercase())
-    });
+    };
+    let mut next: Vec<Candidate> = candidates.into_iter().filter(|c| editable(c)).collect();
     let mut bumper = Bumper {
         wt,
         project,
-        candidates,
+        candidates: Vec::new(),
         verified: BTreeMap::new(),
     };
     if let Some((check, tail)) = bumper.verify(&[])? {
         report.baseline_failure = Some(format!("{check}:\n{tail}"));
         return Ok(exit::FAILED);
     }
-    let all: Vec<usize> = (0..candidates.len()).collect();
-    let failing = bumper.failing(all.clone())?;
-    let mut passing: Vec<usize> = all
-        .iter()
-        .copied()
-        .filter(|i| !failing.contains(i))
-        .collect();
-    // Passing apart is not passing together: keep what still passes, one by one.
-    if bumper.verify(&passing)?.is_some() {
-        let mut kept = Vec::new();
-        for &i in &passing {
-            let mut trial = kept.clone();
-            trial.push(i);
-            if bumper.verify(&trial)?.is_none() {
-                kept = trial;
-            }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut base: Vec<usize> = Vec::new();
+    let mut failures: Vec<(usize, (String, String))> = Vec::new();
+    // A bump that fails is retried one update kind smaller (2.0 fails: try 1.1).
+    for _ in 0..3 {
+        if next.is_empty() {
+            break;
         }
-        passing = kept;
-    }
-    // Failing bumps that pass in pairs move together.
-    let mut groups: Vec<Vec<usize>> = passing.iter().map(|&i| vec![i]).collect();
-    let mut still_failing: Vec<usize> = all
-        .iter()
-        .copied()
-        .filter(|i| !passing.contains(i))
-        .collect();
-    if still_failing.len() <= 6 {
-        let mut i = 0;
-        while i < still_failing.len() {
-            let a = still_failing[i];
-            let partner = still_failing[i + 1..].iter().copied().find(|&b| {
-                let mut trial = passing.clone();
-                trial.extend([a, b]);
-                trial.sort();
-                bumper.verify(&trial).map(|v| v.is_none()).unwrap_or(false)
+        next.sort_by(|a, b| {
+            a.dependency
+                .name
+                .to_lowercase()
+                .cmp(&b.dependency.name.to_lowercase())
+        });
+        let first = bumper.candidates.len();
+        bumper.candidates.append(&mut next);
+        let ids: Vec<usize> = (first..bumper.candidates.len()).collect();
+        let (passed, failed) = bumper.round(&base, ids)?;
+        for g in &passed {
+            base.extend(g);
+        }
+        groups.extend(passed);
+        for i in failed {
+            let alone = bumper.verify(&Bumper::with(&base, &[i]))?;
+            let why = alone.unwrap_or_else(|| {
+                (
+                    "checks".into(),
+                    "fails only together with other bumps".into(),
+                )
             });
-            if let Some(b) = partner {
-                groups.push(vec![a, b]);
-                passing.extend([a, b]);
-                still_failing.retain(|x| *x != a && *x != b);
-            } else {
-                i += 1;
+            failures.push((i, why));
+            // Edits are checked against the base, not a trial's state.
+            wt.reset()?;
+            if let Some(smaller) = fallback(&bumper.candidates[i])
+                && editable(&smaller)
+            {
+                next.push(smaller);
             }
         }
     }
-    // Why each failing bump fails: its own verification on the base.
-    let mut failures = BTreeMap::new();
-    for &i in &still_failing {
-        let verdict = bumper.verify(&[i])?.or(bumper.verify(&{
-            let mut t = passing.clone();
-            t.push(i);
-            t.sort();
-            t
-        })?);
-        failures.insert(
-            i,
-            verdict.unwrap_or_else(|| ("checks".into(), "fails only with the other bumps".into())),
-        );
-    }
-    // Commit, one per bump (or group), in a linear history.
+    // Commit, one per bump (or pair), in a linear history.
     wt.reset()?;
-    groups.sort_by_key(|g| g[0]);
     for group in &groups {
         for &i in group {
             bumper.apply(i)?;
         }
-        let cands: Vec<&Candidate> = group.iter().map(|&i| &candidates[i]).collect();
+        let cands: Vec<&Candidate> = group.iter().map(|&i| &bumper.candidates[i]).collect();
         let commit = wt.commit(&message(&cands))?;
         for &i in group {
             let outcome = if group.len() == 1 {
@@ -669,29 +750,26 @@ fn bump_in(
                     with: group
                         .iter()
                         .filter(|&&j| j != i)
-                        .map(|&j| candidates[j].dependency.name.clone())
+                        .map(|&j| bumper.candidates[j].dependency.name.clone())
                         .collect(),
                     commit: commit.clone(),
                 }
             };
             report.bumps.push(Bump {
-                candidate: candidates[i].clone(),
+                candidate: bumper.candidates[i].clone(),
                 outcome,
             });
         }
     }
     for (i, (check, tail)) in failures {
         report.bumps.push(Bump {
-            candidate: candidates[i].clone(),
+            candidate: bumper.candidates[i].clone(),
             outcome: Outcome::Failed { check, tail },
         });
     }
     report.bumps.sort_by(|a, b| {
-        a.candidate
-            .dependency
-            .name
-            .to_lowercase()
-            .cmp(&b.candidate.dependency.name.to_lowercase())
+        (a.candidate.dependency.name.to_lowercase(), &a.candidate.to)
+            .cmp(&(b.candidate.dependency.name.to_lowercase(), &b.candidate.to))
     });
     Ok(exit::PASSED)
 }

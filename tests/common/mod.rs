@@ -2,6 +2,8 @@
 //! `rungs` binary on it, read what it printed.
 #![allow(dead_code)]
 
+pub mod registry;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

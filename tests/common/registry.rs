@@ -372,3 +372,38 @@ fn normalize(name: &str) -> String {
     }
     out
 }
+
+/// A minimal pure-Python wheel of package `name` whose module says its version.
+pub fn build_wheel(out: &Path, name: &str, version: &str) -> std::path::PathBuf {
+    let script = r#"
+import base64, hashlib, sys, zipfile
+out, pkg, version = sys.argv[1], sys.argv[2], sys.argv[3]
+name = f"{pkg}-{version}-py3-none-any.whl"
+info = f"{pkg}-{version}.dist-info"
+files = {
+    f"{pkg}/__init__.py": f"VERSION = {version!r}\n",
+    f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {pkg}\nVersion: {version}\n",
+    f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: rungs-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+}
+record = []
+for path, text in files.items():
+    digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+    record.append(f"{path},sha256={digest},{len(text.encode())}")
+record.append(f"{info}/RECORD,,")
+files[f"{info}/RECORD"] = "\n".join(record) + "\n"
+with zipfile.ZipFile(f"{out}/{name}", "w") as z:
+    for path, text in files.items():
+        z.writestr(path, text)
+print(name)
+"#;
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, out.to_str().unwrap(), name, version])
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out.join(String::from_utf8_lossy(&output.stdout).trim())
+}

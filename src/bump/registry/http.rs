@@ -93,7 +93,13 @@ impl std::fmt::Debug for Http {
 
 impl Http {
     pub fn new(config: HttpConfig) -> Http {
+        // The system's trust store (SSL_CERT_FILE honoured), so registries
+        // behind a company proxy with its own CA work as they do for pip and npm.
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+            .build();
         let agent = ureq::Agent::config_builder()
+            .tls_config(tls)
             .timeout_global(Some(config.timeout))
             .http_status_as_error(false)
             .user_agent(concat!("rungs/", env!("CARGO_PKG_VERSION")))

@@ -37,20 +37,6 @@ pub struct Registries {
     pub npm: String,
 }
 
-impl Registries {
-    /// The registries the user's configuration names for the project at
-    /// `root`, with rungs's own `[bump.registries]` first.
-    pub fn from_env(root: &Path, overrides: &RegistryOverrides) -> Registries {
-        Lookup::from_env(root, overrides).registries
-    }
-
-    /// Look up every dependency (in parallel) with default patience; a
-    /// failure is that dependency's alone.
-    pub fn fetch_all(&self, deps: &[Dependency]) -> Vec<Result<Package, DependencyError>> {
-        Lookup::new(self.clone()).fetch_all(deps)
-    }
-}
-
 /// Everything a look-up needs: the registries, npm's per-scope registries,
 /// where each URL came from, and how patient to be.
 #[derive(Clone, Debug)]
@@ -237,6 +223,7 @@ impl Lookup {
 }
 
 /// A package from a registry answer already in hand (a recorded one, say).
+#[cfg(test)]
 pub fn parse_recorded(ecosystem: Ecosystem, name: &str, body: &[u8]) -> Result<Package, String> {
     match ecosystem {
         Ecosystem::Python => pypi::parse(body, name),

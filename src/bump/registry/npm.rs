@@ -41,7 +41,7 @@ struct Manifest {
 enum Repository {
     Url(String),
     Object { url: Option<String> },
-    Other(serde_json::Value),
+    Other(#[allow(dead_code)] serde_json::Value),
 }
 
 /// Releases from a package document. A deprecated version counts as yanked:

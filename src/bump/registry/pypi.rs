@@ -66,7 +66,8 @@ enum Yanked {
     #[default]
     No,
     Flag(bool),
-    Reason(String),
+    /// The reason is shown by pip, not needed here.
+    Reason(#[allow(dead_code)] String),
 }
 
 impl Yanked {

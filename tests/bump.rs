@@ -1,0 +1,307 @@
+//! `rungs bump` end to end, offline: a local index on 127.0.0.1 serves real
+//! wheels built by the test; the project's own tests decide which bumps land.
+
+mod common;
+use common::registry::{LocalRegistry, build_wheel, write_pypi_project};
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A local index serving each (package, versions).
+fn index(packages: &[(&str, &[&str])]) -> (tempfile::TempDir, LocalRegistry) {
+    let root = tempfile::tempdir().unwrap();
+    let wheels = root.path().join("build");
+    std::fs::create_dir_all(&wheels).unwrap();
+    for (name, versions) in packages {
+        let files: Vec<std::path::PathBuf> = versions
+            .iter()
+            .map(|v| build_wheel(&wheels, name, v))
+            .collect();
+        let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+        write_pypi_project(root.path(), name, &refs);
+    }
+    let server = LocalRegistry::start(root.path());
+    (root, server)
+}
+
+/// A Python project pinned to `requirements`, whose tests are `tests`, in a
+/// git repository; its dependencies install into `.deps` (on pytest's path).
+fn project(requirements: &str, tests: &str, bump: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    write(
+        p,
+        "pyproject.toml",
+        "[project]\nname = \"app\"\nversion = \"0\"\nrequires-python = \">=3.8\"\n\n[tool.pytest.ini_options]\npythonpath = [\".deps\"]\n",
+    );
+    write(p, "requirements.txt", requirements);
+    write(p, "tests/test_app.py", tests);
+    write(p, ".gitignore", ".deps/\n__pycache__/\n");
+    write(
+        p,
+        "rungs.toml",
+        &format!(
+            "stacks = [\"python\"]\ntier = \"basic\"\n\n[checks.ruff-format]\nenabled = false\n[checks.ruff-imports]\nenabled = false\n[checks.ruff]\nenabled = false\n\n[bump]\ninstall = [\"python3\", \"-m\", \"pip\", \"install\", \"--quiet\", \"--disable-pip-version-check\", \"--upgrade\", \"--target\", \".deps\", \"-r\", \"requirements.txt\"]\n{bump}"
+        ),
+    );
+    git(p, &["init", "-q", "-b", "main"]);
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "start"]);
+    dir
+}
+
+fn bump(dir: &Path, server: &LocalRegistry, args: &[&str]) -> Run {
+    let url = format!("{}/simple/", server.url());
+    let mut all = vec!["bump", "--json", "report.json", "--markdown", "report.md"];
+    all.extend_from_slice(args);
+    rungs_env(
+        dir,
+        &all,
+        &[
+            ("PIP_INDEX_URL", url.as_str()),
+            ("PIP_FIND_LINKS", ""),
+            ("PIP_NO_INDEX", ""),
+        ],
+    )
+}
+
+#[test]
+fn a_breaking_major_is_left_out_and_the_minor_below_it_is_committed() {
+    if !require(&["pytest", "git"]) {
+        return;
+    }
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.1", "2.0"])]);
+    let tests = "import tinypkg\n\n\ndef test_still_on_one():\n    assert tinypkg.VERSION.startswith(\"1.\")\n";
+    let dir = project("tinypkg==1.0\n", tests, "allow = \"major\"\n");
+    let head = git(dir.path(), &["rev-parse", "HEAD"]);
+    let run = bump(dir.path(), &server, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // The user's branch and files are as they were.
+    assert_eq!(git(dir.path(), &["rev-parse", "HEAD"]), head);
+    assert_eq!(git(dir.path(), &["branch", "--show-current"]), "main\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("requirements.txt")).unwrap(),
+        "tinypkg==1.0\n"
+    );
+    // One commit on the bump branch, moving to 1.1.
+    let branch = git(
+        dir.path(),
+        &[
+            "branch",
+            "--list",
+            "rungs/bump-*",
+            "--format=%(refname:short)",
+        ],
+    );
+    let branch = branch.trim();
+    assert!(
+        branch.starts_with("rungs/bump-"),
+        "no bump branch: {}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert_eq!(
+        git(
+            dir.path(),
+            &["log", "--format=%s", &format!("main..{branch}")]
+        ),
+        "deps: bump tinypkg 1.0 -> 1.1 (minor)\n"
+    );
+    assert_eq!(
+        git(dir.path(), &["show", &format!("{branch}:requirements.txt")]),
+        "tinypkg==1.1\n"
+    );
+    // The report names the failing test of 2.0.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let bumps = report["bumps"].as_array().unwrap();
+    let failed = bumps
+        .iter()
+        .find(|b| b["candidate"]["to"] == "2.0")
+        .expect("2.0 reported");
+    assert_eq!(failed["outcome"]["result"], "failed");
+    assert_eq!(failed["outcome"]["check"], "pytest");
+    assert!(
+        failed["outcome"]["tail"]
+            .as_str()
+            .unwrap()
+            .contains("tests/test_app.py::test_still_on_one"),
+        "{failed}"
+    );
+    let markdown = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        markdown.contains("| tinypkg | 1.0 | 1.1 | minor |"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("❌ breaks `pytest`"), "{markdown}");
+}
+
+#[test]
+fn bisection_commits_exactly_the_bumps_that_pass() {
+    if !require(&["pytest", "git"]) {
+        return;
+    }
+    let (_root, server) = index(&[
+        ("alpha", &["1.0", "1.1"]),
+        ("beta", &["1.0", "1.1"]),
+        ("gamma", &["1.0", "1.1"]),
+    ]);
+    let tests = "import alpha, beta, gamma\n\n\ndef test_gamma_stays():\n    assert gamma.VERSION == \"1.0\"\n";
+    let dir = project("alpha==1.0\nbeta==1.0\ngamma==1.0\n", tests, "");
+    let run = bump(dir.path(), &server, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let branch = git(
+        dir.path(),
+        &[
+            "branch",
+            "--list",
+            "rungs/bump-*",
+            "--format=%(refname:short)",
+        ],
+    );
+    let log = git(
+        dir.path(),
+        &[
+            "log",
+            "--reverse",
+            "--format=%s",
+            &format!("main..{}", branch.trim()),
+        ],
+    );
+    assert_eq!(
+        log,
+        "deps: bump alpha 1.0 -> 1.1 (minor)\ndeps: bump beta 1.0 -> 1.1 (minor)\n"
+    );
+    assert_eq!(
+        git(
+            dir.path(),
+            &["show", &format!("{}:requirements.txt", branch.trim())]
+        ),
+        "alpha==1.1\nbeta==1.1\ngamma==1.0\n"
+    );
+}
+
+#[test]
+fn dry_run_lists_what_would_move_and_changes_nothing() {
+    if !require(&["git"]) {
+        return;
+    }
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.0.1", "1.1", "2.0"])]);
+    let dir = project(
+        "tinypkg==1.0\n",
+        "def test_ok():\n    pass\n",
+        "allow = \"patch\"\n",
+    );
+    let run = bump(dir.path(), &server, &["--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("| tinypkg | 1.0 | 1.0.1 | patch |"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("would bump"), "{}", run.stdout);
+    assert!(git(dir.path(), &["branch", "--list", "rungs/bump-*"]).is_empty());
+}
+
+#[test]
+fn a_dirty_working_tree_is_refused_and_left_alone() {
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.1"])]);
+    let dir = project("tinypkg==1.0\n", "def test_ok():\n    pass\n", "");
+    write(
+        dir.path(),
+        "requirements.txt",
+        "tinypkg==1.0\n# my unfinished edit\n",
+    );
+    let run = bump(dir.path(), &server, &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("the working tree has uncommitted changes"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("M requirements.txt"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("requirements.txt")).unwrap(),
+        "tinypkg==1.0\n# my unfinished edit\n"
+    );
+}
+
+#[test]
+fn a_failing_baseline_stops_before_any_bump() {
+    if !require(&["pytest", "git"]) {
+        return;
+    }
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.1"])]);
+    let dir = project(
+        "tinypkg==1.0\n",
+        "def test_broken():\n    assert False\n",
+        "",
+    );
+    let run = bump(dir.path(), &server, &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("The project's checks fail before any bump"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        git(dir.path(), &["branch", "--list", "rungs/bump-*"]).is_empty(),
+        "no branch is left behind"
+    );
+}
+
+#[test]
+fn a_registry_answering_junk_is_a_per_dependency_error() {
+    if !require(&["git"]) {
+        return;
+    }
+    let (root, server) = index(&[("tinypkg", &["1.0", "1.1"])]);
+    std::fs::write(
+        root.path().join("simple/tinypkg/index.json"),
+        "<html>not json</html>",
+    )
+    .unwrap();
+    let dir = project(
+        "tinypkg==1.0\nmissingpkg==1.0\n",
+        "def test_ok():\n    pass\n",
+        "",
+    );
+    let run = bump(dir.path(), &server, &["--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("### Not checked"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("`tinypkg` (requirements.txt)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("`missingpkg` (requirements.txt)"),
+        "{}",
+        run.stdout
+    );
+}
