@@ -91,6 +91,17 @@ fn shards_split_the_files_without_overlap_and_merge_to_the_whole_run() {
     want.sort();
     assert_eq!(got, want);
     assert_eq!(merged.check("fake")["files"], 9);
+    let junit = out.path().join("merged.xml");
+    let mut with_report = vec!["merge", "--junit", junit.to_str().unwrap()];
+    with_report.extend(results.iter().map(String::as_str));
+    assert_eq!(rungs(dir.path(), &with_report).code, 1);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("classname=\"fake\""), "{xml}");
+    assert_eq!(
+        xml.matches("<failure").count(),
+        3,
+        "the three findings across the shards: {xml}"
+    );
     let text = rungs(
         dir.path(),
         &[

@@ -7,7 +7,12 @@ use crate::error::Error;
 use crate::report::{Summary, TerminalReporter};
 use std::path::{Path, PathBuf};
 
-pub fn run(cwd: &Path, files: &[PathBuf], format: Format) -> Result<i32, Error> {
+pub fn run(
+    cwd: &Path,
+    files: &[PathBuf],
+    format: Format,
+    reports: &super::reports::ReportArgs,
+) -> Result<i32, Error> {
     let mut parts = Vec::new();
     for file in files {
         let path = cwd.join(file);
@@ -25,6 +30,7 @@ pub fn run(cwd: &Path, files: &[PathBuf], format: Format) -> Result<i32, Error> 
     let summary = Summary::merge(parts)
         .ok_or_else(|| Error::usage("rungs merge needs at least one result file"))?;
     record_durations(cwd, &summary);
+    write_reports(cwd, &summary, files.len(), reports)?;
     match format {
         Format::Json => println!(
             "{}",
@@ -50,4 +56,40 @@ fn record_durations(cwd: &Path, summary: &Summary) {
         durations.record(c.check.clone(), value);
     }
     durations.save();
+}
+
+/// The report files (JUnit, Code Quality ...) of the whole run, as a single
+/// unsharded run would have written them.
+fn write_reports(
+    cwd: &Path,
+    summary: &Summary,
+    shards: usize,
+    args: &super::reports::ReportArgs,
+) -> Result<(), Error> {
+    let project = crate::project::Project::open(cwd, &crate::preset::builtin_presets()?)?;
+    let mut reporters = super::reports::file_reporters(cwd, &project, args);
+    if reporters.is_empty() {
+        return Ok(());
+    }
+    let plan = crate::plan::Plan {
+        tier: crate::plan::TierChoice {
+            name: summary.tier.clone(),
+            rank: 0,
+            reason: format!("merged from {shards} shards"),
+            size_class: None,
+        },
+        checks: Vec::new(),
+        left_out: Vec::new(),
+        jobs: Vec::new(),
+        predicted: std::time::Duration::ZERO,
+        budget: summary.budget,
+    };
+    for r in &mut reporters {
+        r.event(&crate::report::Event::Finished {
+            plan: &plan,
+            summary,
+        });
+        r.finish()?;
+    }
+    Ok(())
 }

@@ -47,6 +47,8 @@ pub enum Command {
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        reports: reports::ReportArgs,
     },
     /// Bump outdated dependencies, each verified by the project's checks.
     Bump(bump::BumpArgs),
@@ -140,6 +142,10 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Cache(command) => cache::run(&command),
         Command::Hook(command) => hook::run(&cwd, &command),
         Command::Bump(args) => bump::run(&cwd, &args),
-        Command::Merge { files, format } => merge::run(&cwd, &files, format),
+        Command::Merge {
+            files,
+            format,
+            reports,
+        } => merge::run(&cwd, &files, format, &reports),
     }
 }
