@@ -92,32 +92,44 @@ pub fn run(inv: &Invocation, cancel: &AtomicBool) -> Completed {
     let pid = child.id();
     let out_rx = reader(child.stdout.take().expect("piped"));
     let err_rx = reader(child.stderr.take().expect("piped"));
-    let mut pause = Duration::from_millis(1);
+    // A thread waits for the child, so its end is seen at once (no polling
+    // delay); this thread watches the deadline and Ctrl-C meanwhile.
+    let (done_tx, done_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done_tx.send(child.wait());
+    });
+    let decode = |status: std::io::Result<std::process::ExitStatus>| {
+        use std::os::unix::process::ExitStatusExt;
+        match status {
+            Ok(status) => match (status.code(), status.signal()) {
+                (Some(code), _) => Exit::Code(code),
+                (None, Some(sig)) => Exit::Signal(sig),
+                _ => Exit::Code(-1),
+            },
+            Err(e) => Exit::SpawnFailed(format!("could not wait for the tool: {e}")),
+        }
+    };
     let exit = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                use std::os::unix::process::ExitStatusExt;
-                break match (status.code(), status.signal()) {
-                    (Some(code), _) => Exit::Code(code),
-                    (None, Some(sig)) => Exit::Signal(sig),
-                    _ => Exit::Code(-1),
-                };
+        let left = inv.timeout.saturating_sub(start.elapsed());
+        match done_rx.recv_timeout(left.min(Duration::from_millis(25))) {
+            Ok(status) => break decode(status),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                break Exit::SpawnFailed("lost track of the tool's process".into());
             }
-            Ok(None) => {}
-            Err(e) => break Exit::SpawnFailed(format!("could not wait for the tool: {e}")),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if cancel.load(Ordering::SeqCst) {
+        let stop = if cancel.load(Ordering::SeqCst) {
+            Some(Exit::Interrupted)
+        } else if start.elapsed() >= inv.timeout {
+            Some(Exit::TimedOut)
+        } else {
+            None
+        };
+        if let Some(exit) = stop {
             kill_group(pid);
-            let _ = child.wait();
-            break Exit::Interrupted;
+            let _ = done_rx.recv();
+            break exit;
         }
-        if start.elapsed() >= inv.timeout {
-            kill_group(pid);
-            let _ = child.wait();
-            break Exit::TimedOut;
-        }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(20));
     };
     // Anything the tool left running in its group goes with it, so pipes close.
     kill_group(pid);
