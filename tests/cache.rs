@@ -163,14 +163,13 @@ fn a_change_within_the_same_second_with_the_same_size_and_mtime_misses() {
 }
 
 /// Every stored result: whole-set entries under `results/`, and the per-file
-/// tables of file-level checks under `projects/*/files/`.
+/// tables of file-level checks under `projects/*/files/CHECK/`.
 fn stored(cache: &Path) -> Vec<std::path::PathBuf> {
     let mut all = walk(&cache.join("results"));
-    all.extend(
-        walk(&cache.join("projects"))
-            .into_iter()
-            .filter(|p| p.parent().is_some_and(|d| d.ends_with("files"))),
-    );
+    all.extend(walk(&cache.join("projects")).into_iter().filter(|p| {
+        p.ancestors()
+            .any(|d| d.file_name().is_some_and(|n| n == "files"))
+    }));
     all
 }
 

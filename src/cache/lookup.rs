@@ -121,7 +121,7 @@ pub fn lookup(
         .collect();
     let mut missed = Vec::new();
     let mut hits = Vec::new();
-    let table = super::FileTable::load(&cache.project, planned.check.id.as_str());
+    let table = super::FileTable::load(&cache.project, planned.check.id.as_str(), &files);
     for (file, key) in keys {
         match table.get(&file, key) {
             Some(entry) => {

@@ -115,48 +115,62 @@ fn parse_key(hex: &str) -> Result<CacheKey, ()> {
     Ok(CacheKey(out))
 }
 
-/// Per-file results of one file-level check in one project: path -> entry.
-/// Each entry still carries its key, so a stale or foreign one is a miss.
+/// Per-file results of one file-level check in one project: path -> entry,
+/// in 64 buckets by path, so a run that looks up a few files reads and
+/// writes a few small files. Each entry still carries its key, so a stale or
+/// foreign one is a miss.
 pub struct FileTable {
-    path: PathBuf,
-    pub entries: std::collections::BTreeMap<String, Entry>,
-    changed: bool,
+    dir: PathBuf,
+    buckets: std::collections::BTreeMap<u8, (std::collections::BTreeMap<String, Entry>, bool)>,
+}
+
+const BUCKETS: u8 = 64;
+
+fn bucket_of(file: &str) -> u8 {
+    blake3::hash(file.as_bytes()).as_bytes()[0] % BUCKETS
 }
 
 impl FileTable {
-    pub fn load(project_dir: &Path, check: &str) -> FileTable {
-        let path = project_dir.join("files").join(format!("{check}.json"));
-        let entries = std::fs::read(&path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        FileTable {
-            path,
-            entries,
-            changed: false,
+    /// The table of `check`, with the buckets holding `files` read.
+    pub fn load(project_dir: &Path, check: &str, files: &[String]) -> FileTable {
+        let dir = project_dir.join("files").join(check);
+        let mut buckets = std::collections::BTreeMap::new();
+        for file in files {
+            let b = bucket_of(file);
+            buckets.entry(b).or_insert_with(|| {
+                let entries = std::fs::read(dir.join(format!("{b:02x}.json")))
+                    .ok()
+                    .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                    .unwrap_or_default();
+                (entries, false)
+            });
         }
+        FileTable { dir, buckets }
     }
 
     pub fn get(&self, file: &str, key: CacheKey) -> Option<&Entry> {
-        self.entries
-            .get(file)
+        self.buckets
+            .get(&bucket_of(file))
+            .and_then(|(entries, _)| entries.get(file))
             .filter(|e| e.key == key.to_string() && cacheable(e.outcome))
     }
 
+    /// Record `entry` for `file` (whose bucket `load` read).
     pub fn put(&mut self, file: String, entry: Entry) {
-        self.entries.insert(file, entry);
-        self.changed = true;
+        let (entries, changed) = self.buckets.entry(bucket_of(&file)).or_default();
+        entries.insert(file, entry);
+        *changed = true;
     }
 
     pub fn save(&self) {
-        if !self.changed {
-            return;
-        }
-        if let Some(parent) = self.path.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        if let Ok(bytes) = serde_json::to_vec(&self.entries) {
-            let _ = write_atomic(&self.path, &bytes);
+        for (b, (entries, changed)) in &self.buckets {
+            if !changed {
+                continue;
+            }
+            let _ = std::fs::create_dir_all(&self.dir);
+            if let Ok(bytes) = serde_json::to_vec(entries) {
+                let _ = write_atomic(&self.dir.join(format!("{b:02x}.json")), &bytes);
+            }
         }
     }
 }
