@@ -11,6 +11,8 @@ mod pep508;
 mod pipfile;
 mod pyproject;
 mod requirements;
+#[cfg(test)]
+mod tests;
 mod toml_text;
 
 use super::{Dependency, ManifestError};

@@ -1,46 +1,9 @@
-//! `rungs bump`'s manifests: discovery, edits that change nothing but the
+//! Tests of `rungs bump`'s manifests: discovery, edits that change nothing but the
 //! requirement, malformed input, and lock commands, on real-world manifests
 //! from PyPI, crates.io and npm (fixtures/manifests/README.md names them).
 
-// The manifest code is compiled into this test directly: rungs is a binary
-// crate, and `rungs bump` is not wired to the command line yet. The shared
-// types are restated here as in src/bump/mod.rs; if they change there, the
-// manifest code stops compiling here, which is the reminder to update them.
-#[allow(dead_code)]
-mod bump {
-    use std::path::PathBuf;
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-    pub enum Ecosystem {
-        Python,
-        Rust,
-        Node,
-    }
-
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct Dependency {
-        pub ecosystem: Ecosystem,
-        pub name: String,
-        pub manifest: PathBuf,
-        pub section: String,
-        pub requirement: String,
-        pub current: Option<String>,
-    }
-
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct ManifestError {
-        pub path: PathBuf,
-        pub line: usize,
-        pub message: String,
-    }
-}
-
-#[allow(dead_code)]
-#[path = "../src/bump/manifest/mod.rs"]
-mod manifest;
-
-pub use bump::{Dependency, Ecosystem, ManifestError};
-use manifest::{discover, edit, lock_command, project_python};
+use super::{discover, edit, lock_command, project_python};
+use crate::bump::{Dependency, Ecosystem, ManifestError};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
