@@ -49,52 +49,65 @@ impl Versions {
         }
     }
 
-    /// The tool's version as its version command prints it.
-    pub fn of(&mut self, root: &Path, check: &Check, tool: &Tool) -> Result<String, Error> {
-        let Some(argv) = &check.version else {
-            return Ok(String::new());
-        };
-        // The version command's program: the check's own, found the same way.
-        let program = if argv[0] == check.program() {
-            tool.program.clone()
-        } else {
-            crate::tool::find(root, &argv[0])
-                .map(|t| t.program)
-                .unwrap_or_else(|| PathBuf::from(&argv[0]))
-        };
-        let id = format!("{}\0{}", program.display(), argv[1..].join("\0"));
-        let stamp = if check.cache_version {
-            stamp(&program)
-        } else {
-            None
-        };
-        if let (Some(stamp), Some(known)) = (stamp, self.known.get(&id))
-            && known.stamp == stamp
-        {
-            return Ok(known.version.clone());
-        }
-        let out = Command::new(&program)
-            .args(&argv[1..])
-            .current_dir(root)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .map_err(|e| version_error(check, argv, &e.to_string()))?;
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            return Err(version_error(check, argv, stderr.trim()));
-        }
-        let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        if let Some(stamp) = stamp {
-            self.known.insert(
+    /// The versions of several checks' tools, in order. Those not known
+    /// from an earlier run are asked at the same time: each is a tool start
+    /// (a Python one takes a few hundred milliseconds).
+    pub fn of_all(
+        &mut self,
+        root: &Path,
+        checks: &[(&Check, &Tool)],
+    ) -> Result<Vec<String>, Error> {
+        let questions: Vec<Option<Question>> =
+            checks.iter().map(|(c, t)| question(root, c, t)).collect();
+        let answers: Vec<Result<String, Error>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = questions
+                .iter()
+                .zip(checks)
+                .map(|(q, (check, _))| {
+                    let known = q.as_ref().and_then(|q| {
+                        let stamp = q.stamp?;
+                        self.known
+                            .get(&q.id)
+                            .filter(|k| k.stamp == stamp)
+                            .map(|k| k.version.clone())
+                    });
+                    scope.spawn(move || match (q, known) {
+                        (None, _) => Ok(String::new()),
+                        (Some(_), Some(version)) => Ok(version),
+                        (Some(q), None) => ask(root, check, q),
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Ok(String::new())))
+                .collect()
+        });
+        let mut out = Vec::new();
+        for (q, answer) in questions.into_iter().zip(answers) {
+            let version = answer?;
+            if let Some(Question {
                 id,
-                Known {
-                    stamp,
-                    version: version.clone(),
-                },
-            );
-            self.changed = true;
+                stamp: Some(stamp),
+                ..
+            }) = q
+                && self
+                    .known
+                    .get(&id)
+                    .is_none_or(|k| k.stamp != stamp || k.version != version)
+            {
+                self.known.insert(
+                    id,
+                    Known {
+                        stamp,
+                        version: version.clone(),
+                    },
+                );
+                self.changed = true;
+            }
+            out.push(version);
         }
-        Ok(version)
+        Ok(out)
     }
 
     pub fn save(&self) {
@@ -120,4 +133,52 @@ fn version_error(check: &Check, argv: &[String], detail: &str) -> Error {
             )
         }),
     }
+}
+
+/// How to ask one tool its version, and what identifies the answer.
+struct Question {
+    program: PathBuf,
+    args: Vec<String>,
+    id: String,
+    /// The program file's stamp, when the answer may be remembered.
+    stamp: Option<(u64, i64, i64, i64, i64, u64)>,
+}
+
+fn question(root: &Path, check: &Check, tool: &Tool) -> Option<Question> {
+    let argv = check.version.as_ref()?;
+    // The version command's program: the check's own, found the same way.
+    let program = if argv[0] == check.program() {
+        tool.program.clone()
+    } else {
+        crate::tool::find(root, &argv[0])
+            .map(|t| t.program)
+            .unwrap_or_else(|| PathBuf::from(&argv[0]))
+    };
+    let id = format!("{}\0{}", program.display(), argv[1..].join("\0"));
+    let stamp = if check.cache_version {
+        stamp(&program)
+    } else {
+        None
+    };
+    Some(Question {
+        program,
+        args: argv[1..].to_vec(),
+        id,
+        stamp,
+    })
+}
+
+fn ask(root: &Path, check: &Check, q: &Question) -> Result<String, Error> {
+    let argv = check.version.as_deref().unwrap_or_default();
+    let out = Command::new(&q.program)
+        .args(&q.args)
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| version_error(check, argv, &e.to_string()))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(version_error(check, argv, stderr.trim()));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }

@@ -123,8 +123,10 @@ pub fn schedule(
     let mut left = Vec::new();
     match cache {
         Some(cache) => {
+            let pairs: Vec<_> = plan.checks.iter().map(|c| &c.check).zip(&tools).collect();
+            let versions = cache.versions.of_all(root, &pairs)?;
             for (i, (c, w)) in plan.checks.iter().zip(work).enumerate() {
-                let mut version = cache.versions.of(root, &c.check, &tools[i])?;
+                let mut version = versions[i].clone();
                 version.push_str(&tool::environment(&tools[i]));
                 let (found, rest) = cache::lookup(cache, i, c, &version, w);
                 lookups.push(found);
