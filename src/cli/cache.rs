@@ -48,6 +48,9 @@ fn walk(dir: &Path, cutoff: Option<SystemTime>, remove: bool) -> (u64, u64) {
 fn walkdir(dir: &Path) -> impl Iterator<Item = ignore::DirEntry> {
     ignore::WalkBuilder::new(dir)
         .standard_filters(false)
+        // The hook's copies of the index are whole or nothing: an old file in
+        // one is current, and pruning it would leave the copy incomplete.
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with("shadow"))
         .build()
         .filter_map(Result::ok)
 }

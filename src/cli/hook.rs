@@ -238,6 +238,14 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         .split(',')
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
+        // A typo must not block every commit: say so and go on (as pre-commit's SKIP).
+        .filter(|id| {
+            let known = crate::check::is_builtin(id) || project.config.raw.checks.contains_key(id);
+            if !known {
+                eprintln!("rungs: RUNGS_SKIP names `{id}`, which is not a check; ignored");
+            }
+            known
+        })
         .collect();
     let selection = Selection {
         tier: None,
@@ -313,7 +321,11 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
     if interrupted {
         return Err(Error::Interrupted);
     }
-    if failed && fix_enabled {
+    // Fixes are carried over only while the index is what was checked: after
+    // a `git add` during the hook, a fix of the old content could undo the new.
+    let index_changed =
+        stage == HookStage::PreCommit && fingerprint(&shadow::index_entries(repo, None)?) != before;
+    if failed && fix_enabled && !index_changed {
         let fixed = fix_staged(
             repo,
             &mut shadow,
@@ -335,7 +347,10 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
             );
         }
     }
-    if stage == HookStage::PreCommit && fingerprint(&shadow::index_entries(repo, None)?) != before {
+    if index_changed
+        || (stage == HookStage::PreCommit
+            && fingerprint(&shadow::index_entries(repo, None)?) != before)
+    {
         eprintln!(
             "rungs: the staged content changed while rungs was checking it (`git add` during the hook?); commit again to check what is staged now."
         );
@@ -426,9 +441,11 @@ fn fix_staged(
     for j in 0..ctx.plan.jobs.len() {
         let _: Vec<JobReport> = execute::run_jobs(&ctx, &[j], Mode::Fix, &mut |_| {});
     }
-    let blobs: BTreeMap<String, String> = shadow::index_entries(repo, None)?
-        .into_iter()
-        .map(|e| (e.path, e.blob))
+    // The base of each fix is the staged content that was checked.
+    let blobs: BTreeMap<String, String> = shadow
+        .entries
+        .iter()
+        .map(|e| (e.path.clone(), e.blob.clone()))
         .collect();
     let mut changes = Vec::new();
     let mut conflicts = Vec::new();
@@ -457,16 +474,25 @@ fn fix_staged(
             merge::three_way(repo, &staged, &worktree, &fixed)?
         };
         match new {
-            Some(bytes) if bytes != worktree => changes.push((top_rel, bytes)),
+            Some(bytes) if bytes != worktree => changes.push(journal::Change {
+                path: top_rel,
+                expected: worktree,
+                new: bytes,
+            }),
             Some(_) => {}
             None => conflicts.push(top_rel),
         }
     }
-    journal::apply(repo, &changes)?;
+    // A file saved again since it was read is left alone too.
+    conflicts.extend(journal::apply(repo, &changes)?);
     for path in &conflicts {
         eprintln!(
             "rungs: the fix for {path} conflicts with its unstaged changes; the file was left as it is. Fix it by hand, or stage all of it and commit again."
         );
     }
-    Ok(changes.into_iter().map(|(p, _)| p).collect())
+    Ok(changes
+        .into_iter()
+        .map(|c| c.path)
+        .filter(|p| !conflicts.contains(p))
+        .collect())
 }

@@ -47,13 +47,24 @@ fn script(stage: &str) -> String {
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "rungs".into());
     let quoted = shell_words::quote(&exe);
-    format!(
+    let head = format!(
         "#!/bin/sh\n{MARKER}\n# Remove with `rungs hook uninstall`. Skip once: RUNGS_SKIP=check,... or git commit --no-verify.\n\
-RUNGS={quoted}\n[ -x \"$RUNGS\" ] || RUNGS=rungs\n\
-\"$RUNGS\" hook run --stage {stage} \"$@\" || exit $?\n\
-chained=\"$0{CHAINED_SUFFIX}\"\n\
+RUNGS={quoted}\n[ -x \"$RUNGS\" ] || RUNGS=rungs\nchained=\"$0{CHAINED_SUFFIX}\"\n"
+    );
+    let body = if stage == "pre-push" {
+        // git writes the pushed refs on stdin: rungs and a chained hook both get them.
+        format!(
+            "input=$(mktemp) || exit 1\ntrap 'rm -f \"$input\"' EXIT\ncat > \"$input\"\n\
+\"$RUNGS\" hook run --stage {stage} \"$@\" < \"$input\" || exit $?\n\
+if [ -x \"$chained\" ]; then \"$chained\" \"$@\" < \"$input\"; exit $?; fi\n"
+        )
+    } else {
+        format!(
+            "\"$RUNGS\" hook run --stage {stage} \"$@\" || exit $?\n\
 if [ -x \"$chained\" ]; then exec \"$chained\" \"$@\"; fi\n"
-    )
+        )
+    };
+    head + &body
 }
 
 pub struct Installed {

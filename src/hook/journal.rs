@@ -29,24 +29,41 @@ struct Journal {
     files: Vec<Saved>,
 }
 
-/// Replace files in the work tree: (top-relative path, new content).
-pub fn apply(repo: &Repo, changes: &[(String, Vec<u8>)]) -> Result<(), Error> {
-    if changes.is_empty() {
-        return Ok(());
-    }
+/// One file to replace: its top-relative path, the content it had when the
+/// fix was computed, and the new content.
+pub struct Change {
+    pub path: String,
+    pub expected: Vec<u8>,
+    pub new: Vec<u8>,
+}
+
+/// Replace files in the work tree. A file whose content is no longer what
+/// the fix was computed from (saved again meanwhile) is left alone; those
+/// paths are returned.
+pub fn apply(repo: &Repo, all: &[Change]) -> Result<Vec<String>, Error> {
     let mut saved = Vec::new();
-    for (path, new) in changes {
-        let full = repo.top.join(path);
+    let mut changes: Vec<(&String, &Vec<u8>)> = Vec::new();
+    let mut skipped = Vec::new();
+    for change in all {
+        let full = repo.top.join(&change.path);
         let old = std::fs::read(&full).map_err(|e| Error::io(&full, e))?;
+        if old != change.expected {
+            skipped.push(change.path.clone());
+            continue;
+        }
         let mode = std::fs::metadata(&full)
             .map(|m| m.permissions().mode())
             .unwrap_or(0o644);
         saved.push(Saved {
-            path: path.clone(),
+            path: change.path.clone(),
             original: repo.hash_object(&old)?,
-            written: repo.hash_object(new)?,
+            written: repo.hash_object(&change.new)?,
             mode,
         });
+        changes.push((&change.path, &change.new));
+    }
+    if changes.is_empty() {
+        return Ok(skipped);
     }
     keep_alive(repo, &saved)?;
     let journal_path = repo.private(JOURNAL);
@@ -66,7 +83,7 @@ pub fn apply(repo: &Repo, changes: &[(String, Vec<u8>)]) -> Result<(), Error> {
         write_file(&repo.top.join(path), new)?;
     }
     std::fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
-    Ok(())
+    Ok(skipped)
 }
 
 /// A ref to a tree of the saved blobs, so `git gc` never drops them.
