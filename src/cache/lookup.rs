@@ -73,10 +73,14 @@ pub fn lookup(
     work: Work,
 ) -> (Lookup, Work) {
     let mut found = Lookup::default();
-    let files = match &work {
+    let per_file = planned.check.scope == Scope::Files && !planned.check.serial;
+    // What the tool is given, and what its verdict depends on: for a check
+    // that reads the whole project (tests, a type checker), all its inputs.
+    let (given, files): (Vec<String>, Vec<String>) = match &work {
         Work::None => return (found, work),
-        Work::Files(f) => f.clone(),
-        Work::Project(_) => planned.files.clone(),
+        Work::Files(f) if per_file => (f.clone(), f.clone()),
+        Work::Files(f) => (f.clone(), planned.all_inputs.clone()),
+        Work::Project(passed) => (passed.clone(), planned.all_inputs.clone()),
     };
     let hashes = cache.hashes.hash_all(&files);
     if hashes.iter().any(Option::is_none) {
@@ -85,26 +89,20 @@ pub fn lookup(
     }
     let base = common(cache, planned, version);
     let mut whole = base.clone();
-    whole.str(
-        if planned.check.scope == Scope::Files && !planned.check.serial {
-            "set"
-        } else {
-            "all"
-        },
-    );
+    whole.str(if per_file { "set" } else { "all" });
     for (f, h) in files.iter().zip(&hashes) {
         whole.str(f).str(h.as_deref().unwrap_or_default());
     }
-    if let Work::Project(passed) = &work {
-        whole.u64(passed.len() as u64);
-        for f in passed {
+    if !per_file {
+        whole.u64(given.len() as u64);
+        for f in &given {
             whole.str(f);
         }
     }
     let whole = whole.finish();
     found.whole = Some(whole);
     if let Some(entry) = cache.store.get(whole) {
-        found.hit = Some(entry.replay(usize::MAX, index, files.len()));
+        found.hit = Some(entry.replay(usize::MAX, index, given.len()));
         return (found, Work::None);
     }
     if !matches!(work, Work::Files(_)) || planned.check.serial {
@@ -205,7 +203,7 @@ fn split_by_file(report: &JobReport, files: &[String]) -> Vec<(String, Entry)> {
     }
     let failing = |f: &Finding| f.severity != crate::finding::Severity::Info;
     if report.outcome == Outcome::Failed
-        && (report.findings.is_empty()
+        && (!report.findings.iter().any(failing)
             || report
                 .findings
                 .iter()

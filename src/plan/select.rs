@@ -22,6 +22,9 @@ pub struct PlannedCheck {
     pub coverage_floor: Option<f64>,
     /// The check's config inputs that exist, its globs expanded.
     pub config_files: Vec<String>,
+    /// Every project file the check reads, also when only some are checked
+    /// (a type checker's verdict on one file depends on the files it imports).
+    pub all_inputs: Vec<String>,
 }
 
 pub struct Selection {
@@ -101,6 +104,7 @@ pub fn select_checks(
                 files: Vec::new(),
                 coverage_floor: None,
                 config_files: Vec::new(),
+                all_inputs: Vec::new(),
             });
         };
 
@@ -212,20 +216,26 @@ pub fn select_checks(
             .filter(|f| c.check.matches(f))
             .cloned()
             .collect();
+        c.config_files = config_inputs(&c.check.config, &project.files);
+        let config_changed = request
+            .files
+            .as_ref()
+            .is_some_and(|sel| sel.iter().any(|f| c.config_files.contains(f)));
         let touched = match &request.files {
             None => true,
-            Some(sel) => sel
-                .iter()
-                .any(|f| c.check.matches(f) || c.check.config.contains(f)),
+            Some(sel) => config_changed || sel.iter().any(|f| c.check.matches(f)),
         };
+        c.all_inputs = inputs.clone();
         c.files = match (&request.files, c.check.scope) {
-            (Some(sel), Scope::Files) => inputs.into_iter().filter(|f| sel.contains(f)).collect(),
+            // A changed config input re-checks every file it governs.
+            (Some(sel), Scope::Files) if !config_changed => {
+                inputs.into_iter().filter(|f| sel.contains(f)).collect()
+            }
             _ => inputs,
         };
         if c.check.kind == Kind::Coverage {
             c.coverage_floor = thresholds;
         }
-        c.config_files = config_inputs(&c.check.config, &project.files);
         let keep = !c.files.is_empty() && touched;
         if !keep {
             left_out.push((c.check.id.0.clone(), "no files to check".into()));
