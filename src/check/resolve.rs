@@ -109,6 +109,20 @@ impl Check {
                 ),
             });
         }
+        for (field, argv) in [
+            ("fix", &spec.fix),
+            ("version", &spec.version),
+            ("diff-command", &spec.diff_command),
+        ] {
+            if argv.as_ref().is_some_and(|a| a.is_empty()) {
+                return Err(Error::ConfigFile {
+                    path: source.path.clone(),
+                    message: format!(
+                        "check `{id}`: `{field}` is empty (expected a program and its arguments)"
+                    ),
+                });
+            }
+        }
         let scope = spec.scope.unwrap_or(Scope::Files);
         let file_set = glob_set(spec.files.as_deref().unwrap_or_default(), source)?;
         let exclude_set = glob_set(spec.exclude.as_deref().unwrap_or_default(), source)?;

@@ -360,12 +360,20 @@ impl Bumper<'_> {
             return Ok(v.clone());
         }
         self.wt.reset()?;
+        // A lock file the ecosystem's tool cannot regenerate is that bump's failure.
+        let mut verdict = None;
         for &i in set {
-            self.apply(i)?;
+            if let Err(e) = self.apply(i) {
+                verdict = Some(("lock file".to_string(), e.to_string()));
+                break;
+            }
         }
-        let verdict = match self.install()? {
+        let verdict = match verdict {
             Some(fail) => Some(fail),
-            None => self.checks()?,
+            None => match self.install()? {
+                Some(fail) => Some(fail),
+                None => self.checks()?,
+            },
         };
         self.verified.insert(set.to_vec(), verdict.clone());
         Ok(verdict)
@@ -538,6 +546,9 @@ fn tail_of(result: &CheckResult) -> String {
 }
 
 fn run_command(dir: &Path, argv: &[String]) -> Result<(), String> {
+    if argv.is_empty() {
+        return Err("the command is empty (expected a program and its arguments)".into());
+    }
     let out = Command::new(&argv[0])
         .args(&argv[1..])
         .current_dir(dir)

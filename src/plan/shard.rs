@@ -48,9 +48,9 @@ fn bad(text: &str) -> Error {
 /// A test file, by the usual pytest and Django names.
 fn is_test_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    (name.starts_with("test_") && name.ends_with(".py"))
-        || name.ends_with("_test.py")
-        || name == "tests.py"
+    // pytest's defaults and Django's (tests.py, test*.py, *_tests.py).
+    name.ends_with(".py")
+        && (name.starts_with("test") || name.ends_with("_test.py") || name.ends_with("_tests.py"))
 }
 
 struct Unit {

@@ -65,10 +65,7 @@ pub fn diff_base(root: &Path, reference: Option<&str>) -> Result<String, Error> 
 /// Files changed between `base` and the working tree (committed, staged,
 /// unstaged and untracked), relative to `root`, deleted ones left out.
 pub fn changed_files(root: &Path, base: &str) -> Result<Vec<String>, Error> {
-    let prefix = git(root, &["rev-parse", "--show-prefix"])?
-        .trim()
-        .to_string();
-    let mut files = Vec::new();
+    let mut files = std::collections::BTreeSet::new();
     let diff = git(
         root,
         &[
@@ -86,13 +83,9 @@ pub fn changed_files(root: &Path, base: &str) -> Result<Vec<String>, Error> {
         if name.is_empty() {
             continue;
         }
-        let _ = &prefix;
-        if !files.iter().any(|f| f == name) {
-            files.push(name.to_string());
-        }
+        files.insert(name.to_string());
     }
-    files.sort();
-    Ok(files)
+    Ok(files.into_iter().collect())
 }
 
 /// Lines added or changed between `base` and the working tree, per
