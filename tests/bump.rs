@@ -305,3 +305,54 @@ fn a_registry_answering_junk_is_a_per_dependency_error() {
         run.stdout
     );
 }
+
+#[test]
+fn push_sends_the_branch_with_gitlab_merge_request_options() {
+    if !require(&["pytest", "git"]) {
+        return;
+    }
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.1"])]);
+    let dir = project(
+        "tinypkg==1.0\n",
+        "import tinypkg\n\n\ndef test_ok():\n    assert tinypkg.VERSION\n",
+        "",
+    );
+    // A bare remote that accepts push options and records them, as GitLab reads them.
+    let remote = tempfile::tempdir().unwrap();
+    git(remote.path(), &["init", "-q", "--bare"]);
+    git(
+        remote.path(),
+        &["config", "receive.advertisePushOptions", "true"],
+    );
+    let log = remote.path().join("options.log");
+    executable(
+        remote.path(),
+        "hooks/pre-receive",
+        &format!(
+            "#!/bin/sh\ni=0\nwhile [ $i -lt \"${{GIT_PUSH_OPTION_COUNT:-0}}\" ]; do eval \"echo \\$GIT_PUSH_OPTION_$i\" >> {}; i=$((i+1)); done\n",
+            log.display()
+        ),
+    );
+    git(
+        dir.path(),
+        &["remote", "add", "origin", remote.path().to_str().unwrap()],
+    );
+    let run = bump(dir.path(), &server, &["--push"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let branches = git(remote.path(), &["branch", "--list", "rungs/bump-*"]);
+    assert!(
+        branches.contains("rungs/bump-"),
+        "the branch was pushed: {branches}"
+    );
+    let options = std::fs::read_to_string(&log).unwrap();
+    assert!(options.contains("merge_request.create\n"), "{options}");
+    assert!(options.contains("merge_request.target=main\n"), "{options}");
+    assert!(
+        options.contains("merge_request.title=deps: dependency bumps "),
+        "{options}"
+    );
+    assert!(
+        options.contains("merge_request.description=## Dependency bumps<br>"),
+        "{options}"
+    );
+}
