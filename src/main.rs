@@ -11,6 +11,7 @@ mod execute;
 mod finding;
 mod fingerprint;
 mod gate;
+mod git;
 mod hook;
 mod parse;
 mod plan;

@@ -2,7 +2,7 @@
 //! user's own working tree and branch are never touched.
 
 use crate::error::Error;
-use crate::hook::git::Repo;
+use crate::git::Repo;
 use std::path::{Path, PathBuf};
 
 pub struct Worktree {

@@ -12,7 +12,7 @@ use crate::bump::{Candidate, DependencyError, UpdateKind, manifest};
 use crate::cache::Cache;
 use crate::check::Stage;
 use crate::error::{Error, exit};
-use crate::hook::git::Repo;
+use crate::git::Repo;
 use crate::plan::Shard;
 use crate::report::CheckResult;
 use std::collections::BTreeMap;

@@ -7,7 +7,7 @@ use crate::check::{Kind, Stage};
 use crate::error::{Error, exit};
 use crate::execute::{self, JobReport, Mode};
 use crate::finding::Outcome;
-use crate::hook::git::{Repo, split_z};
+use crate::git::{Repo, split_z};
 use crate::hook::{install, journal, merge, shadow};
 use crate::plan::{Job, Shard};
 use crate::preset::builtin_presets;

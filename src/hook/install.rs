@@ -2,8 +2,8 @@
 //! (core.hooksPath, worktrees and submodules respected), never overwriting a
 //! hook that is not ours unless asked to chain it.
 
-use super::git::Repo;
 use crate::error::Error;
+use crate::git::Repo;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 

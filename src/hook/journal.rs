@@ -5,9 +5,9 @@
 //! rungs command that finds a journal puts the originals back, but only over
 //! content rungs itself wrote, never over an edit made since.
 
-use super::git::Repo;
 use crate::cache::write_atomic;
 use crate::error::Error;
+use crate::git::Repo;
 use serde::{Deserialize, Serialize};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

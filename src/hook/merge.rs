@@ -1,8 +1,8 @@
 //! A fixer's change to the staged version of a file, carried over to the
 //! working tree version with git's own three-way merge.
 
-use super::git::Repo;
 use crate::error::Error;
+use crate::git::Repo;
 
 /// `ours` (work tree) with the change `base` (index) -> `theirs` (fixed)
 /// applied; `None` when the two conflict.

@@ -3,7 +3,6 @@
 //! or restored. The only writes to the working tree are a fixer's changes,
 //! made as one journaled transaction (see `journal`).
 
-pub mod git;
 pub mod install;
 pub mod journal;
 pub mod merge;

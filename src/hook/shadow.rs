@@ -4,9 +4,9 @@
 //! fixer touched, are checked out again), so a commit of a few files in a
 //! large repository writes a few files.
 
-use super::git::{Repo, split_z};
 use crate::cache::write_atomic;
 use crate::error::Error;
+use crate::git::{Repo, split_z};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

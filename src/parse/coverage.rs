@@ -2,9 +2,9 @@
 //! Cobertura XML and lcov. Each becomes the same per-file line data, which the
 //! total floor, diff coverage and the Cobertura report rungs writes all use.
 
+use super::junit::attr;
 use super::{Coverage, Input};
-use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -82,17 +82,6 @@ pub fn coverage_py(text: &str, root: &Path) -> Result<Coverage, String> {
         statements: report.totals.num_statements,
         files: sorted(files),
     })
-}
-
-fn attr(e: &BytesStart, key: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == key)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
 }
 
 /// Cobertura XML: each `<class filename>` is relative to one of the `<source>`s.

@@ -37,7 +37,8 @@ pub enum TestOutcome {
     Skipped,
 }
 
-fn attr(e: &BytesStart, key: &str) -> Option<String> {
+/// An XML attribute's value, entities resolved.
+pub(super) fn attr(e: &BytesStart, key: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == key)

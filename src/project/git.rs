@@ -2,27 +2,10 @@
 
 use crate::error::Error;
 use std::path::Path;
-use std::process::Command;
 
 fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|e| Error::Git {
-            message: format!("could not run git: {e}"),
-        })?;
-    if !out.status.success() {
-        return Err(Error::Git {
-            message: format!(
-                "`git {}` failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-        });
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = crate::git::run_in(root, args, None, &[])?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The commit to compare against: the given ref, GitLab's merge-request base,

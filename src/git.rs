@@ -1,5 +1,5 @@
-//! Git plumbing for the hook: raw bytes in and out, NUL-separated names, so
-//! no file name is ever mangled by quoting.
+//! Running git: raw bytes in and out, NUL-separated names, so no file name
+//! is ever mangled by quoting. Used by `--changed`, the hook and `rungs bump`.
 
 use crate::error::Error;
 use std::io::Write;
@@ -73,7 +73,8 @@ impl Repo {
     }
 }
 
-fn run_in(
+/// Run git in `dir`; its stdout, or its stderr as the error.
+pub fn run_in(
     dir: &Path,
     args: &[&str],
     stdin: Option<&[u8]>,
