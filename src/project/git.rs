@@ -98,6 +98,9 @@ pub fn changed_lines(
     let mut current: Option<String> = None;
     for line in diff.lines() {
         if let Some(path) = line.strip_prefix("+++ ") {
+            // git ends a name holding a space with a tab, and C-quotes one
+            // holding a quote, backslash or control character.
+            let path = unquote(path.strip_suffix('\t').unwrap_or(path));
             current = path.strip_prefix("b/").map(str::to_string);
         } else if let (Some(path), Some(hunk)) = (&current, line.strip_prefix("@@ ")) {
             // `@@ -a,b +c,d @@`: d lines from c are new (d = 1 when left out).
@@ -170,4 +173,49 @@ pub fn head(root: &Path) -> Option<String> {
     git(root, &["rev-parse", "HEAD"])
         .ok()
         .map(|s| s.trim().to_string())
+}
+
+/// A path as git prints it in a diff header: as is, or C-quoted (`"b/a\"b"`).
+fn unquote(text: &str) -> String {
+    let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
+        return text.to_string();
+    };
+    let mut bytes = Vec::new();
+    let mut chars = inner.bytes().peekable();
+    while let Some(b) = chars.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match chars.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(d @ b'0'..=b'7') => {
+                let mut value = u32::from(d - b'0');
+                for _ in 0..2 {
+                    if let Some(&n @ b'0'..=b'7') = chars.peek() {
+                        value = value * 8 + u32::from(n - b'0');
+                        chars.next();
+                    }
+                }
+                bytes.push(value as u8);
+            }
+            Some(other) => bytes.push(other),
+            None => {}
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unquote;
+
+    #[test]
+    fn diff_header_names_are_unquoted() {
+        assert_eq!(unquote("b/plain.py"), "b/plain.py");
+        assert_eq!(unquote("\"b/a \\\"q\\\".py\""), "b/a \"q\".py");
+        assert_eq!(unquote("\"b/new\\nline.py\""), "b/new\nline.py");
+        assert_eq!(unquote("\"b/\\303\\274.py\""), "b/ü.py");
+    }
 }
