@@ -225,7 +225,15 @@ pub fn select_checks(
             None => true,
             Some(sel) => config_changed || sel.iter().any(|f| c.check.matches(f)),
         };
-        c.all_inputs = inputs.clone();
+        // A test suite reads more than its code (templates, fixtures, data):
+        // its results are keyed on every project file.
+        c.all_inputs = if c.check.scope == Scope::Project
+            && matches!(c.check.kind, Kind::Test | Kind::Coverage)
+        {
+            project.files.clone()
+        } else {
+            inputs.clone()
+        };
         c.files = match (&request.files, c.check.scope) {
             // A changed config input re-checks every file it governs.
             (Some(sel), Scope::Files) if !config_changed => {
