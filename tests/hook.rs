@@ -99,6 +99,12 @@ impl Repo {
         )
     }
 
+    /// Write a file and stage it.
+    fn stage(&self, rel: &str, text: &str) {
+        write(self.path(), rel, text);
+        self.git(&["add", rel]);
+    }
+
     fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path().join(rel)).unwrap()
     }
@@ -114,12 +120,7 @@ fn a_clean_staged_file_commits() {
         return;
     }
     let repo = Repo::new();
-    write(
-        repo.path(),
-        "inventory/more.py",
-        "\"\"\"More.\"\"\"\n\nVALUE = 1\n",
-    );
-    repo.git(&["add", "inventory/more.py"]);
+    repo.stage("inventory/more.py", "\"\"\"More.\"\"\"\n\nVALUE = 1\n");
     let (ok, out) = repo.commit("more");
     assert!(ok, "{out}");
     assert!(out.contains("passed: 3 of 3 checks passed"), "{out}");
@@ -132,12 +133,7 @@ fn only_staged_content_is_checked_and_unstaged_work_is_untouched() {
     }
     let repo = Repo::new();
     // Staged: clean. Unstaged on top: a lint error and bad formatting.
-    write(
-        repo.path(),
-        "inventory/core.py",
-        "\"\"\"Core.\"\"\"\n\nLIMIT = 4\n",
-    );
-    repo.git(&["add", "inventory/core.py"]);
+    repo.stage("inventory/core.py", "\"\"\"Core.\"\"\"\n\nLIMIT = 4\n");
     let unstaged = "\"\"\"Core.\"\"\"\nimport os\nLIMIT  =  4\n";
     write(repo.path(), "inventory/core.py", unstaged);
     let (ok, out) = repo.commit("limit");
@@ -155,12 +151,10 @@ fn a_staged_finding_fails_even_when_the_unstaged_version_fixes_it() {
         return;
     }
     let repo = Repo::new();
-    write(
-        repo.path(),
+    repo.stage(
         "inventory/core.py",
         "\"\"\"Core.\"\"\"\n\nimport os\n\nLIMIT = 4\n",
     );
-    repo.git(&["add", "inventory/core.py"]);
     let unstaged = "\"\"\"Core.\"\"\"\n\nLIMIT = 4\n";
     write(repo.path(), "inventory/core.py", unstaged);
     let (ok, out) = repo.commit("limit");
@@ -175,12 +169,7 @@ fn a_formatter_fixes_a_fully_staged_file_and_the_commit_stops_for_review() {
         return;
     }
     let repo = Repo::new();
-    write(
-        repo.path(),
-        "inventory/core.py",
-        "\"\"\"Core.\"\"\"\n\nLIMIT=4\n",
-    );
-    repo.git(&["add", "inventory/core.py"]);
+    repo.stage("inventory/core.py", "\"\"\"Core.\"\"\"\n\nLIMIT=4\n");
     let (ok, out) = repo.commit("limit");
     assert!(!ok);
     assert!(
@@ -209,8 +198,7 @@ fn a_fix_is_merged_into_a_file_with_unstaged_changes_elsewhere() {
     let repo = Repo::new();
     let staged =
         "\"\"\"Core.\"\"\"\n\nLIMIT=4\n\n\ndef a():\n    return 1\n\n\ndef b():\n    return 2\n";
-    write(repo.path(), "inventory/core.py", staged);
-    repo.git(&["add", "inventory/core.py"]);
+    repo.stage("inventory/core.py", staged);
     let unstaged = staged.replace("return 2", "return 3  # work in progress");
     write(repo.path(), "inventory/core.py", &unstaged);
     let (ok, out) = repo.commit("limit");
@@ -228,12 +216,7 @@ fn a_fix_that_conflicts_with_unstaged_changes_leaves_the_file_alone() {
         return;
     }
     let repo = Repo::new();
-    write(
-        repo.path(),
-        "inventory/core.py",
-        "\"\"\"Core.\"\"\"\n\nLIMIT=4\n",
-    );
-    repo.git(&["add", "inventory/core.py"]);
+    repo.stage("inventory/core.py", "\"\"\"Core.\"\"\"\n\nLIMIT=4\n");
     let unstaged = "\"\"\"Core.\"\"\"\n\nLIMIT=5  # mine\n";
     write(repo.path(), "inventory/core.py", unstaged);
     let (ok, out) = repo.commit("limit");
@@ -291,12 +274,7 @@ fn rungs_skip_skips_named_checks_once() {
         return;
     }
     let repo = Repo::new();
-    write(
-        repo.path(),
-        "inventory/core.py",
-        "\"\"\"Core.\"\"\"\n\nimport os\n",
-    );
-    repo.git(&["add", "inventory/core.py"]);
+    repo.stage("inventory/core.py", "\"\"\"Core.\"\"\"\n\nimport os\n");
     let out = Command::new("git")
         .args([
             "-c",
@@ -340,12 +318,7 @@ fn git_add_during_the_hook_fails_the_commit() {
     write(repo.path(), "other.txt", "unchecked\n");
     repo.git(&["add", "rungs.toml", "sneaky"]);
     repo.git(&["commit", "-q", "--no-verify", "-m", "sneaky"]);
-    write(
-        repo.path(),
-        "inventory/core.py",
-        "\"\"\"Core.\"\"\"\n\nLIMIT = 5\n",
-    );
-    repo.git(&["add", "inventory/core.py"]);
+    repo.stage("inventory/core.py", "\"\"\"Core.\"\"\"\n\nLIMIT = 5\n");
     let (ok, out) = repo.commit("limit");
     assert!(!ok, "{out}");
     assert!(
@@ -377,12 +350,7 @@ fn install_refuses_a_foreign_hook_chains_it_and_uninstall_restores_it() {
     assert!(refused.stderr.contains("--chain"), "{}", refused.stderr);
     let chained = repo.rungs(&["hook", "install", "--chain"]);
     assert_eq!(chained.code, 0, "{}", chained.stderr);
-    write(
-        repo.path(),
-        "inventory/core.py",
-        "\"\"\"Core.\"\"\"\n\nLIMIT = 5\n",
-    );
-    repo.git(&["add", "inventory/core.py"]);
+    repo.stage("inventory/core.py", "\"\"\"Core.\"\"\"\n\nLIMIT = 5\n");
     let (ok, out) = repo.commit("limit");
     assert!(ok, "{out}");
     assert_eq!(
