@@ -7,6 +7,19 @@ use common::*;
 use std::path::Path;
 use std::process::Command;
 
+/// A diff-coverage run against `main`, as JSON.
+const DIFF_COVERAGE: &[&str] = &[
+    "check",
+    "--changed",
+    "main",
+    "--only",
+    "coverage",
+    "--tier",
+    "standard",
+    "--format",
+    "json",
+];
+
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
@@ -51,20 +64,7 @@ fn diff_coverage_lists_every_uncovered_changed_line() {
     let pricing = std::fs::read_to_string(root.join("catalog/pricing.py")).unwrap();
     let lines = pricing.lines().count();
     write(root, "catalog/pricing.py", &format!("{pricing}{UNTESTED}"));
-    let run = rungs(
-        root,
-        &[
-            "check",
-            "--changed",
-            "main",
-            "--only",
-            "coverage",
-            "--tier",
-            "standard",
-            "--format",
-            "json",
-        ],
-    );
+    let run = rungs(root, DIFF_COVERAGE);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let json = run.json();
     let diff = gate(&json, "diff-coverage");
@@ -111,20 +111,7 @@ fn diff_coverage_lists_every_uncovered_changed_line() {
         "pyproject.toml",
         &format!("{pyproject}\n[tool.rungs.coverage]\ndiff-floor = 50\n"),
     );
-    let lenient = rungs(
-        root,
-        &[
-            "check",
-            "--changed",
-            "main",
-            "--only",
-            "coverage",
-            "--tier",
-            "standard",
-            "--format",
-            "json",
-        ],
-    );
+    let lenient = rungs(root, DIFF_COVERAGE);
     assert_eq!(lenient.code, 0, "{}", lenient.stdout);
     let diff = gate(&lenient.json(), "diff-coverage").clone();
     assert_eq!(diff["verdict"], "passed");
@@ -144,20 +131,7 @@ fn no_coverable_line_changed_is_its_own_verdict() {
         "catalog/pricing.py",
         &format!("# Prices in euros.\n{pricing}"),
     );
-    let run = rungs(
-        root,
-        &[
-            "check",
-            "--changed",
-            "main",
-            "--only",
-            "coverage",
-            "--tier",
-            "standard",
-            "--format",
-            "json",
-        ],
-    );
+    let run = rungs(root, DIFF_COVERAGE);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let diff = gate(&run.json(), "diff-coverage").clone();
     assert_eq!(diff["verdict"], "no-coverable-changes");
