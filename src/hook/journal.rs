@@ -72,15 +72,18 @@ pub fn apply(repo: &Repo, all: &[Change]) -> Result<Vec<String>, Error> {
     }
     let journal = serde_json::to_vec_pretty(&Journal { files: saved }).expect("journal serializes");
     write_atomic(&journal_path, &journal)?;
-    // Fault injection for the tests: die after this many writes, as SIGKILL would.
-    let die_after: Option<usize> = std::env::var("RUNGS_FAILPOINT_FIX_WRITES")
-        .ok()
-        .and_then(|v| v.parse().ok());
+    // Fault injection for the tests, dying as SIGKILL would: "N" before the
+    // Nth write, "N+" once its temp file is written but before the rename.
+    let failpoint = std::env::var("RUNGS_FAILPOINT_FIX_WRITES").ok();
+    let failpoint = failpoint.as_deref().and_then(|v| {
+        let (n, mid) = v.strip_suffix('+').map_or((v, false), |n| (n, true));
+        n.parse::<usize>().ok().map(|n| (n, mid))
+    });
     for (i, (path, new)) in changes.iter().enumerate() {
-        if die_after == Some(i) {
+        if failpoint == Some((i, false)) {
             std::process::abort();
         }
-        write_file(&repo.top.join(path), new)?;
+        write_file(&repo.top.join(path), new, failpoint == Some((i, true)))?;
     }
     std::fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
     Ok(skipped)
@@ -101,12 +104,37 @@ fn keep_alive(repo: &Repo, saved: &[Saved]) -> Result<(), Error> {
     Ok(())
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).ok();
-    write_atomic(path, bytes)?;
-    if let Some(mode) = mode {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(path, e))?;
+/// Where the new content of `path` is written before it is renamed over it.
+/// The name is fixed by the target's name, so the recovery after a SIGKILL
+/// mid-write can find it and remove it: a user's tree never keeps a stray
+/// temp file.
+fn temp_for(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.as_encoded_bytes())
+        .unwrap_or(b"");
+    let tag = blake3::hash(name).to_hex();
+    path.with_file_name(format!(".rungs-fix-{}.tmp", &tag[..16]))
+}
+
+fn write_file(path: &Path, bytes: &[u8], die_before_rename: bool) -> Result<(), Error> {
+    use std::io::Write;
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions().mode())
+        .unwrap_or(0o644);
+    let tmp = temp_for(path);
+    let written = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        if die_before_rename {
+            std::process::abort();
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
     }
     Ok(())
 }
@@ -138,6 +166,7 @@ pub fn recover(repo: &Repo) -> Result<Option<Recovered>, Error> {
     };
     for s in &journal.files {
         let full = repo.top.join(&s.path);
+        let _ = std::fs::remove_file(temp_for(&full));
         let current = std::fs::read(&full).ok();
         let current_id = match &current {
             Some(bytes) => repo.hash_object(bytes)?,
@@ -148,7 +177,7 @@ pub fn recover(repo: &Repo) -> Result<Option<Recovered>, Error> {
         }
         if current_id == s.written {
             let original = repo.blob(&s.original)?;
-            write_file(&full, &original)?;
+            write_file(&full, &original, false)?;
             std::fs::set_permissions(&full, std::fs::Permissions::from_mode(s.mode))
                 .map_err(|e| Error::io(&full, e))?;
             done.restored.push(s.path.clone());
