@@ -142,7 +142,13 @@ fn fix(prepared: &mut Prepared, args: &CheckArgs, cancel: &AtomicBool) -> Result
         .iter()
         .map(|c| tool::resolve(&prepared.tool_root, &c.check, !args.no_install))
         .collect::<Result<_, _>>()?;
-    plan.jobs = plan::build_jobs(&plan.checks, &work, prepared.workers, &prepared.durations);
+    plan.jobs = plan::build_jobs(
+        root,
+        &plan.checks,
+        &work,
+        prepared.workers,
+        &prepared.durations,
+    );
     let ctx = execute::Context {
         root,
         plan,

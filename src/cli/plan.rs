@@ -12,7 +12,13 @@ pub fn run(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
     let mut p = prepare(cwd, selection, Stage::Ci)?;
     // Cold: every job as if nothing were cached, timed by recorded durations.
     let work = crate::plan::all_work(&p.plan.checks);
-    p.plan.jobs = crate::plan::build_jobs(&p.plan.checks, &work, p.workers, &p.durations);
+    p.plan.jobs = crate::plan::build_jobs(
+        &p.project.root,
+        &p.plan.checks,
+        &work,
+        p.workers,
+        &p.durations,
+    );
     p.plan.predicted = crate::plan::predict_wall(&p.plan.jobs, &p.plan.checks, p.workers);
     let (project, plan) = (&p.project, &p.plan);
     let over_budget = plan.predicted > plan.budget;

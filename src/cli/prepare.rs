@@ -151,6 +151,7 @@ pub fn schedule(
         })
         .collect();
     jobs.extend(plan::build_jobs(
+        root,
         &plan.checks,
         &left,
         prepared.workers,

@@ -6,6 +6,7 @@ use super::PlannedCheck;
 use crate::cache::Durations;
 use crate::check::{Kind, Scope};
 use crate::execute::JobReport;
+use std::path::Path;
 use std::time::Duration;
 
 /// What is left to do for one check after sharding and the cache.
@@ -68,7 +69,12 @@ fn argument_budget() -> usize {
     (arg_max.saturating_sub(env) / 2).clamp(16 * 1024, 1024 * 1024)
 }
 
+/// Split each check's files into one batch per worker (more when a batch
+/// would overflow the argument limit), balanced by bytes rather than by
+/// count: a tool's time follows the size of what it reads, and a tree's big
+/// files tend to sit together (tests, generated code).
 pub fn build_jobs(
+    root: &Path,
     checks: &[PlannedCheck],
     work: &[Work],
     workers: usize,
@@ -101,34 +107,73 @@ pub fn build_jobs(
             .sum();
         let room = budget.saturating_sub(fixed).max(4096);
         let parts = if check.serial { 1 } else { workers.max(1) };
-        let per_part = files.len().div_ceil(parts).max(1);
-        let mut batch: Vec<String> = Vec::new();
-        let mut bytes = 0;
-        let mut push = |batch: Vec<String>| {
-            let predicted = Duration::from_secs_f64(START_SECS + each * batch.len() as f64);
-            jobs.push(Job {
-                check: index,
-                files: batch,
-                predicted,
-                cached: None,
-            });
-        };
-        for file in files {
-            let cost = file.len() + 3 + 8;
-            if !batch.is_empty() && (bytes + cost > room || batch.len() >= per_part) {
-                push(std::mem::take(&mut batch));
-                bytes = 0;
+        let sizes = sizes(root, files);
+        let mean = (sizes.iter().sum::<u64>() as f64 / files.len().max(1) as f64).max(1.0);
+        for part in balance(&sizes, parts) {
+            let mut batch: Vec<String> = Vec::new();
+            let (mut bytes, mut weight) = (0, 0.0);
+            let mut push = |batch: Vec<String>, weight: f64| {
+                let predicted = Duration::from_secs_f64(START_SECS + each * weight);
+                jobs.push(Job {
+                    check: index,
+                    files: batch,
+                    predicted,
+                    cached: None,
+                });
+            };
+            for i in part {
+                let file = &files[i];
+                let cost = file.len() + 3 + 8;
+                if !batch.is_empty() && bytes + cost > room {
+                    push(std::mem::take(&mut batch), weight);
+                    (bytes, weight) = (0, 0.0);
+                }
+                bytes += cost;
+                weight += sizes[i] as f64 / mean;
+                batch.push(file.clone());
             }
-            bytes += cost;
-            batch.push(file.clone());
-        }
-        if !batch.is_empty() {
-            push(batch);
+            if !batch.is_empty() {
+                push(batch, weight);
+            }
         }
     }
     // Longest expected first, then by check order, so every run and node agrees.
     jobs.sort_by(|a, b| b.predicted.cmp(&a.predicted).then(a.check.cmp(&b.check)));
     jobs
+}
+
+/// Each file's size in bytes; one that can't be read counts as empty.
+fn sizes(root: &Path, files: &[String]) -> Vec<u64> {
+    files
+        .iter()
+        .map(|f| std::fs::metadata(root.join(f)).map_or(0, |m| m.len()))
+        .collect()
+}
+
+/// Indices of `sizes` dealt into at most `parts` groups of near-equal total:
+/// largest first, each to the lightest group (ties by index, so every run
+/// and CI node deals the same way). Each group keeps the files' own order.
+fn balance(sizes: &[u64], parts: usize) -> Vec<Vec<usize>> {
+    let parts = parts.clamp(1, sizes.len().max(1));
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
+    let mut groups: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); parts];
+    for i in order {
+        let lightest = (0..parts)
+            .min_by_key(|&g| (groups[g].0, groups[g].1.len(), g))
+            .expect("at least one group");
+        // An empty file still costs the tool a little.
+        groups[lightest].0 += sizes[i].max(1);
+        groups[lightest].1.push(i);
+    }
+    groups
+        .into_iter()
+        .filter(|(_, g)| !g.is_empty())
+        .map(|(_, mut g)| {
+            g.sort_unstable();
+            g
+        })
+        .collect()
 }
 
 /// The wall time a longest-first schedule of `jobs` on `workers` would take.
@@ -149,4 +194,28 @@ pub fn predict_wall(jobs: &[Job], checks: &[PlannedCheck], workers: usize) -> Du
         }
     }
     Duration::from_secs_f64(free_at.iter().copied().fold(0.0, f64::max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balance;
+
+    #[test]
+    fn batches_balance_bytes_not_counts() {
+        // Big files cluster at the end of the list, as tests/ often do.
+        let sizes = [1, 1, 1, 1, 1, 1, 100, 100];
+        let groups = balance(&sizes, 2);
+        let totals: Vec<u64> = groups
+            .iter()
+            .map(|g| g.iter().map(|&i| sizes[i]).sum())
+            .collect();
+        assert_eq!(totals, vec![103, 103]);
+        assert_eq!(groups, vec![vec![0, 2, 4, 6], vec![1, 3, 5, 7]]);
+    }
+
+    #[test]
+    fn never_more_groups_than_files() {
+        assert_eq!(balance(&[5], 4), vec![vec![0]]);
+        assert!(balance(&[], 2).is_empty());
+    }
 }
