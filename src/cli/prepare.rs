@@ -123,11 +123,24 @@ pub fn schedule(
     let mut left = Vec::new();
     match cache {
         Some(cache) => {
-            let pairs: Vec<_> = plan.checks.iter().map(|c| &c.check).zip(&tools).collect();
-            let versions = cache.versions.of_all(root, &pairs)?;
+            // A tool in a Python venv is keyed by the venv's installed
+            // distributions, its own among them: asking its version too
+            // would only cost a start-up.
+            let environments: Vec<String> = tools.iter().map(tool::environment).collect();
+            let ask: Vec<_> = plan
+                .checks
+                .iter()
+                .zip(&tools)
+                .zip(&environments)
+                .filter(|(_, env)| env.is_empty())
+                .map(|((c, t), _)| (&c.check, t))
+                .collect();
+            let mut asked = cache.versions.of_all(root, &ask)?.into_iter();
             for (i, (c, w)) in plan.checks.iter().zip(work).enumerate() {
-                let mut version = versions[i].clone();
-                version.push_str(&tool::environment(&tools[i]));
+                let version = match environments[i].as_str() {
+                    "" => asked.next().unwrap_or_default(),
+                    env => format!("venv{env}"),
+                };
                 let (found, rest) = cache::lookup(cache, i, c, &version, w);
                 lookups.push(found);
                 left.push(rest);
