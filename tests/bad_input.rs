@@ -80,6 +80,17 @@ fn bad_glob_is_placed() {
 }
 
 #[test]
+fn negative_expected_seconds_is_placed() {
+    let err = config_error("[checks.flake8]\nexpected-seconds = -1.5\n");
+    assert!(
+        err.contains(
+            "rungs.toml:2:20: `expected-seconds` is -1.5 (expected a number of seconds, 0 or more)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn malformed_toml_is_placed() {
     let err = config_error("tier = \"basic\n");
     assert!(err.contains("rungs.toml:1:"), "{err}");

@@ -76,6 +76,7 @@ pub struct Check {
     pub parser: ParserKind,
     pub pattern: Option<regex::Regex>,
     pub timeout: Duration,
+    pub expected_seconds: Option<f64>,
     pub install: Install,
     pub ok_codes: Vec<i32>,
     pub fail_codes: Vec<i32>,
@@ -123,6 +124,18 @@ impl Check {
                 });
             }
         }
+        let expected_seconds = match &spec.expected_seconds {
+            Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => {
+                return Err(source.error(
+                    s.span(),
+                    format!(
+                        "`expected-seconds` is {} (expected a number of seconds, 0 or more)",
+                        s.get_ref()
+                    ),
+                ));
+            }
+            s => s.as_ref().map(|s| *s.get_ref()),
+        };
         let scope = spec.scope.unwrap_or(Scope::Files);
         let file_set = glob_set(spec.files.as_deref().unwrap_or_default(), source)?;
         let exclude_set = glob_set(spec.exclude.as_deref().unwrap_or_default(), source)?;
@@ -158,6 +171,7 @@ impl Check {
             parser,
             pattern,
             timeout: Duration::from_secs(spec.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+            expected_seconds,
             install: spec.install.clone().unwrap_or_default(),
             ok_codes: spec.ok_codes.clone().unwrap_or_else(|| vec![0]),
             fail_codes: spec.fail_codes.clone().unwrap_or_else(|| vec![1]),

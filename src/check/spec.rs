@@ -36,6 +36,9 @@ pub struct CheckSpec {
     pub pattern: Option<Spanned<String>>,
     /// Seconds before the job is killed.
     pub timeout: Option<u64>,
+    /// Expected seconds per file (per run for project-level checks), to
+    /// schedule the longest jobs first before any duration was recorded.
+    pub expected_seconds: Option<Spanned<f64>>,
     pub install: Option<super::Install>,
     /// Exit codes that mean "ran and found nothing" / "ran and found problems".
     pub ok_codes: Option<Vec<i32>>,
@@ -68,7 +71,7 @@ impl CheckSpec {
     pub fn patched(&self, over: &CheckSpec) -> CheckSpec {
         let mut base = self.clone();
         patch_fields!(base, over; extends, kind, description, files, exclude, scope, command,
-            fix, diff_command, version, config, detect, env, parser, pattern, timeout, install,
+            fix, diff_command, version, config, detect, env, parser, pattern, timeout, expected_seconds, install,
             ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled);
         base
     }

@@ -41,6 +41,7 @@ const FILE_SECS: f64 = 0.002;
 pub fn per_file(durations: &Durations, planned: &PlannedCheck) -> f64 {
     durations
         .get(planned.check.id.as_str())
+        .or(planned.check.expected_seconds)
         .unwrap_or(FILE_SECS)
 }
 
@@ -48,6 +49,7 @@ pub fn per_file(durations: &Durations, planned: &PlannedCheck) -> f64 {
 pub fn per_run(durations: &Durations, planned: &PlannedCheck) -> f64 {
     durations
         .get(planned.check.id.as_str())
+        .or(planned.check.expected_seconds)
         .unwrap_or(match planned.check.kind {
             Kind::Test | Kind::Coverage => 30.0,
             _ => 10.0,
