@@ -255,3 +255,54 @@ fn a_missing_python_tool_is_installed_from_its_pin_into_the_cache_once() {
         offline.stderr
     );
 }
+
+/// The batches a check's files were run in: one sorted line of names per
+/// tool start.
+fn batches(dir: &std::path::Path) -> Vec<String> {
+    let log = std::fs::read_to_string(dir.join("calls.log")).unwrap();
+    let mut calls: Vec<String> = log
+        .lines()
+        .map(|l| {
+            let mut names: Vec<&str> = l.split_whitespace().collect();
+            names.sort();
+            names.join(" ")
+        })
+        .collect();
+    calls.sort();
+    calls
+}
+
+#[test]
+fn files_are_split_across_workers_only_when_it_pays_and_then_by_size() {
+    let script = "#!/bin/sh\nprintf '%s\\n' \"$*\" >> calls.log\n";
+    let setup = |check_toml: &str| {
+        let dir = project(check_toml, script);
+        // Two big files that sort together, as a tests/ folder does.
+        for (name, kb) in [
+            ("a1.py", 1),
+            ("a2.py", 1),
+            ("a3.py", 1),
+            ("z1.py", 60),
+            ("z2.py", 60),
+        ] {
+            write(dir.path(), name, &"x = 1\n".repeat(kb * 170));
+        }
+        dir
+    };
+    // Cheap work: one start, not one per worker.
+    let cheap = setup("expected-seconds = 0.001\n");
+    let run = rungs(cheap.path(), &["check", "--jobs", "2", "--no-cache"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        batches(cheap.path()),
+        ["a1.py a2.py a3.py app.py z1.py z2.py"]
+    );
+    // Costly work: two batches, each with one of the big files.
+    let costly = setup("expected-seconds = 1\n");
+    let run = rungs(costly.path(), &["check", "--jobs", "2", "--no-cache"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        batches(costly.path()),
+        ["a1.py a3.py z1.py", "a2.py app.py z2.py"]
+    );
+}

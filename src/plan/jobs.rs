@@ -36,6 +36,8 @@ pub struct Job {
 /// Fixed cost of starting a tool, when nothing was recorded.
 const START_SECS: f64 = 0.05;
 const FILE_SECS: f64 = 0.002;
+/// Tool starts' worth of work a batch must carry for a split to pay.
+const MIN_PART_STARTS: f64 = 2.0;
 
 /// Expected seconds of one file of a file-level check.
 pub fn per_file(durations: &Durations, planned: &PlannedCheck) -> f64 {
@@ -108,7 +110,14 @@ pub fn build_jobs(
             .map(|a| a.len() + 1 + 8)
             .sum();
         let room = budget.saturating_sub(fixed).max(4096);
-        let parts = if check.serial { 1 } else { workers.max(1) };
+        // A split pays a tool start per part: only worth it while each part
+        // still has a few starts' worth of work (a hook's five files don't).
+        let worth = (each * files.len() as f64 / (MIN_PART_STARTS * START_SECS)) as usize;
+        let parts = if check.serial {
+            1
+        } else {
+            workers.max(1).min(worth.max(1))
+        };
         let sizes = sizes(root, files);
         let mean = (sizes.iter().sum::<u64>() as f64 / files.len().max(1) as f64).max(1.0);
         for part in balance(&sizes, parts) {
