@@ -213,6 +213,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         "shadow"
     });
     crate::timing::mark("hook: staged files");
+    let stamp = index_stamp(repo, stage);
     let mut shadow = shadow::sync(repo, &shadow_dir, index.as_deref())?;
     let before = fingerprint(&shadow.entries);
     crate::timing::mark("hook: shadow synced");
@@ -323,8 +324,13 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
     }
     // Fixes are carried over only while the index is what was checked: after
     // a `git add` during the hook, a fix of the old content could undo the new.
-    let index_changed =
-        stage == HookStage::PreCommit && fingerprint(&shadow::index_entries(repo, None)?) != before;
+    let index_moved = || -> Result<bool, Error> {
+        if stage != HookStage::PreCommit || (stamp.is_some() && index_stamp(repo, stage) == stamp) {
+            return Ok(false);
+        }
+        Ok(fingerprint(&shadow::index_entries(repo, None)?) != before)
+    };
+    let index_changed = failed && fix_enabled && index_moved()?;
     if failed && fix_enabled && !index_changed {
         let fixed = fix_staged(
             repo,
@@ -347,16 +353,37 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
             );
         }
     }
-    if index_changed
-        || (stage == HookStage::PreCommit
-            && fingerprint(&shadow::index_entries(repo, None)?) != before)
-    {
+    if index_changed || index_moved()? {
         eprintln!(
             "rungs: the staged content changed while rungs was checking it (`git add` during the hook?); commit again to check what is staged now."
         );
         exit_code = exit::FAILED;
     }
     Ok(exit_code)
+}
+
+/// The index file's identity, to notice cheaply that nobody replaced it
+/// during the hook: git writes an index by renaming a new file over it, so
+/// an unchanged inode, size, mtime and ctime mean unchanged entries.
+fn index_stamp(repo: &Repo, stage: HookStage) -> Option<(u64, u64, i64, i64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    if stage != HookStage::PreCommit {
+        return None;
+    }
+    // `git commit -a` or `git commit PATH` points the hook at a temporary index.
+    let path = match std::env::var_os("GIT_INDEX_FILE") {
+        Some(p) => repo.top.join(p),
+        None => repo.git_dir.join("index"),
+    };
+    let m = std::fs::metadata(path).ok()?;
+    Some((
+        m.ino(),
+        m.size(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+    ))
 }
 
 /// A digest of the index, to notice `git add` during the hook.
