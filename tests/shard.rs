@@ -192,3 +192,91 @@ fn merge_names_a_file_that_is_not_a_result() {
         run.stderr
     );
 }
+
+/// The coverage check on shard `shard` (`1/1`: the whole run), as JSON.
+fn coverage_shard(dir: &std::path::Path, shard: &str) -> Run {
+    rungs(
+        dir,
+        &[
+            "check",
+            "--only",
+            "coverage",
+            "--shard",
+            shard,
+            "--format",
+            "json",
+            "--no-cache",
+        ],
+    )
+}
+
+#[test]
+fn coverage_is_split_by_test_file_and_judged_once_the_shards_are_joined() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let dir = fixture("python-ruff");
+    // One function no test calls (in the module only the second shard's
+    // tests import), and a floor the whole suite misses by a little.
+    let util = dir.path().join("inventory/util.py");
+    let mut text = std::fs::read_to_string(&util).unwrap();
+    text.push_str("\n\ndef double(value):\n    return value * 2\n");
+    std::fs::write(&util, text).unwrap();
+    let pyproject = std::fs::read_to_string(dir.path().join("pyproject.toml")).unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        &format!(
+            "{pyproject}\n[tool.rungs]\ntier = \"standard\"\n[tool.rungs.thresholds]\nstandard = {{ coverage = 99.0 }}\n"
+        ),
+    );
+    let whole = coverage_shard(dir.path(), "1/1");
+    assert_eq!(whole.code, 1, "{}", whole.stderr);
+    let out = tempfile::tempdir().unwrap();
+    let mut results = Vec::new();
+    let (mut tests, mut below) = (0, 0);
+    for i in 1..=2 {
+        let run = coverage_shard(dir.path(), &format!("{i}/2"));
+        // A shard's part is below the floor, but only the whole is judged.
+        assert_eq!(run.code, 0, "shard {i}: {}", run.stdout);
+        let cov = &run.check("coverage")["coverage"];
+        assert_eq!(cov["partial"], true);
+        below += usize::from(cov["percent"].as_f64().unwrap() < 90.0);
+        tests += run.check("coverage")["tests"]["total"].as_u64().unwrap();
+        let path = out.path().join(format!("shard-{i}.json"));
+        std::fs::write(&path, &run.stdout).unwrap();
+        results.push(path.to_str().unwrap().to_string());
+    }
+    assert_eq!(tests, 4, "every test ran on exactly one shard");
+    assert_eq!(
+        below, 1,
+        "one shard's part is far below the floor, and passed"
+    );
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(results.iter().map(String::as_str));
+    let merged = rungs(dir.path(), &args);
+    assert_eq!(merged.code, 1, "{}", merged.stderr);
+    let (joined, alone) = (merged.check("coverage"), whole.check("coverage"));
+    assert_eq!(joined["coverage"]["percent"], alone["coverage"]["percent"]);
+    assert_eq!(
+        joined["coverage"]["statements"],
+        alone["coverage"]["statements"]
+    );
+    assert_eq!(joined["coverage"]["partial"], serde_json::Value::Null);
+    assert_eq!(findings(&joined), findings(&alone));
+    assert_eq!(findings(&joined), ["- coverage-floor"]);
+    assert_eq!(
+        joined["findings"][0]["message"],
+        "total coverage 97.92% is below the floor of 99%"
+    );
+    // The merged text report has the TOTAL line GitLab's coverage regex reads.
+    let mut args = vec!["merge"];
+    args.extend(results.iter().map(String::as_str));
+    let text = rungs(dir.path(), &args);
+    assert!(
+        text.stdout
+            .contains("TOTAL       48        1     97.92% (floor 99%)"),
+        "{}",
+        text.stdout
+    );
+}

@@ -47,7 +47,10 @@ fn common(cache: &Cache, planned: &PlannedCheck, version: &str) -> KeyBuilder {
             &c.diff_command
         )
     ));
-    k.str(&format!("{:?}", (&planned.args, planned.coverage_floor)));
+    k.str(&format!(
+        "{:?}",
+        (&planned.args, planned.coverage_floor, planned.partial)
+    ));
     k.str(version);
     for file in &planned.config_files {
         k.str(file);

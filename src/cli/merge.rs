@@ -27,8 +27,9 @@ pub fn run(
         })?;
         parts.push(summary);
     }
-    let summary = Summary::merge(parts)
+    let mut summary = Summary::merge(parts)
         .ok_or_else(|| Error::usage("rungs merge needs at least one result file"))?;
+    judge_joined(cwd, &mut summary)?;
     record_durations(cwd, &summary);
     write_reports(cwd, &summary, files.len(), reports)?;
     match format {
@@ -39,6 +40,28 @@ pub fn run(
         Format::Text => TerminalReporter::new().print_summary(&summary),
     }
     Ok(summary.exit_code)
+}
+
+/// Coverage the shards measured in parts, joined, gets the verdicts a single
+/// run would have given it; a failed gate fails the merged run.
+fn judge_joined(cwd: &Path, summary: &mut Summary) -> Result<(), Error> {
+    if !summary
+        .checks
+        .iter()
+        .any(|c| c.coverage.as_ref().is_some_and(|c| c.partial))
+    {
+        return Ok(());
+    }
+    let project = crate::project::Project::open(cwd, &crate::preset::builtin_presets()?)?;
+    let config = project.config.coverage()?;
+    let gates = crate::gate::judge_joined(&project.root, &config, &mut summary.checks)?;
+    summary.gates.extend(gates);
+    if summary.exit_code == crate::error::exit::PASSED
+        && summary.checks.iter().any(|c| !c.outcome.is_success())
+    {
+        summary.exit_code = crate::error::exit::FAILED;
+    }
+    Ok(())
 }
 
 /// Per-file durations of file-level checks and run durations of the others,

@@ -96,8 +96,10 @@ pub fn schedule(
         let mut kept = Vec::new();
         let mut kept_work = Vec::new();
         for (mut c, w) in std::mem::take(&mut plan.checks).into_iter().zip(work) {
-            if let Work::Files(mine) = &w {
-                c.files = mine.clone();
+            match &w {
+                Work::Files(mine) => c.files = mine.clone(),
+                Work::Project(tests) => c.partial = !tests.is_empty(),
+                Work::None => {}
             }
             if matches!(w, Work::None) {
                 plan.left_out.push((

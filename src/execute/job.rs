@@ -143,6 +143,7 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         out_dir: Path::new(&out),
         root,
         coverage_floor: planned.coverage_floor,
+        coverage_partial: planned.partial,
     };
     match parse::parse(&input) {
         Ok(parsed) => {

@@ -96,7 +96,8 @@ pub fn judge_coverage(
 ) -> Result<Vec<Gate>, Error> {
     let mut gates = Vec::new();
     for check in checks.iter_mut() {
-        if check.coverage.is_none() || check.outcome > Outcome::Failed {
+        // A shard's part of the coverage is judged once joined, by rungs merge.
+        if check.coverage.as_ref().is_none_or(|c| c.partial) || check.outcome > Outcome::Failed {
             continue;
         }
         let mut added: Vec<Finding> = Vec::new();
@@ -114,6 +115,43 @@ pub fn judge_coverage(
             check.findings.extend(added);
             check.outcome = check.outcome.max(Outcome::Failed);
         }
+    }
+    Ok(gates)
+}
+
+/// Coverage that shards measured in parts, joined by `rungs merge`: judged
+/// now as a single run judges its own (the floor, then the ratchet; diff
+/// coverage needs `--changed`, which a merge has no base for).
+pub fn judge_joined(
+    root: &Path,
+    config: &CoverageConfig,
+    checks: &mut [CheckResult],
+) -> Result<Vec<Gate>, Error> {
+    let mut gates = Vec::new();
+    for check in checks.iter_mut() {
+        let Some(cov) = check.coverage.as_mut().filter(|c| c.partial) else {
+            continue;
+        };
+        cov.partial = false;
+        if let Some(floor) = cov.floor
+            && cov.percent + 1e-9 < floor
+        {
+            let message = format!(
+                "total coverage {:.2}% is below the floor of {floor}%",
+                cov.percent
+            );
+            let mut added = vec![finding(&check.check, "coverage-floor", None, None, message)];
+            crate::fingerprint::assign(root, &mut added);
+            check.findings.extend(added);
+            check.outcome = check.outcome.max(Outcome::Failed);
+        }
+        let changes = Changes { base: None };
+        gates.extend(judge_coverage(
+            root,
+            config,
+            &changes,
+            std::slice::from_mut(check),
+        )?);
     }
     Ok(gates)
 }

@@ -81,6 +81,7 @@ pub fn coverage_py(text: &str, root: &Path) -> Result<Coverage, String> {
         covered_lines: report.totals.covered_lines,
         statements: report.totals.num_statements,
         files: sorted(files),
+        partial: false,
     })
 }
 
@@ -202,6 +203,40 @@ fn totals(files: Vec<FileCoverage>) -> Coverage {
         covered_lines: covered,
         statements,
         files,
+        partial: false,
+    }
+}
+
+/// Two shards' coverage of the same code as one: a line ran if it ran in
+/// either. The percentage is recomputed from the lines (coverage.py's own
+/// includes branches when measured; the joined one counts lines).
+pub fn join(a: Coverage, b: Coverage) -> Coverage {
+    let mut lines: BTreeMap<String, BTreeMap<u32, bool>> = BTreeMap::new();
+    for f in a.files.into_iter().chain(b.files) {
+        let file = lines.entry(f.path).or_default();
+        for n in f.missed {
+            file.entry(n).or_insert(false);
+        }
+        for n in f.covered {
+            file.insert(n, true);
+        }
+    }
+    let files = lines
+        .into_iter()
+        .map(|(path, lines)| FileCoverage {
+            path,
+            covered: lines.iter().filter(|(_, c)| **c).map(|(n, _)| *n).collect(),
+            missed: lines
+                .iter()
+                .filter(|(_, c)| !**c)
+                .map(|(n, _)| *n)
+                .collect(),
+        })
+        .collect();
+    Coverage {
+        floor: a.floor.or(b.floor),
+        partial: a.partial || b.partial,
+        ..totals(files)
     }
 }
 

@@ -205,7 +205,9 @@ pub fn coverage(input: &Input) -> Result<Parsed, String> {
     };
     let mut coverage = super::coverage::read(input)?;
     let percent = coverage.percent;
+    coverage.partial = input.coverage_partial;
     if let Some(floor) = input.coverage_floor
+        && !input.coverage_partial
         && percent + 1e-9 < floor
     {
         let mut f = input.finding(None, None, None);

@@ -45,6 +45,10 @@ pub struct Coverage {
     /// Per file, the lines that ran and those that did not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileCoverage>,
+    /// One shard's part of a test suite split across CI jobs: `rungs merge`
+    /// joins the parts' lines and judges the floor.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
@@ -67,6 +71,8 @@ pub struct Input<'a> {
     pub out_dir: &'a Path,
     pub root: &'a Path,
     pub coverage_floor: Option<f64>,
+    /// The coverage is one shard's part: the floor is judged by `rungs merge`.
+    pub coverage_partial: bool,
 }
 
 impl Input<'_> {

@@ -20,6 +20,9 @@ pub struct PlannedCheck {
     pub files: Vec<String>,
     /// Coverage floor in percent, for coverage checks.
     pub coverage_floor: Option<f64>,
+    /// Runs one shard's part of a test suite split across CI jobs: its
+    /// coverage is partial, joined and judged by `rungs merge`.
+    pub partial: bool,
     /// The check's config inputs that exist, its globs expanded.
     pub config_files: Vec<String>,
     /// Every project file the check reads, also when only some are checked
@@ -103,6 +106,7 @@ pub fn select_checks(
                 args,
                 files: Vec::new(),
                 coverage_floor: None,
+                partial: false,
                 config_files: Vec::new(),
                 all_inputs: Vec::new(),
             });

@@ -1,7 +1,8 @@
 //! Splitting a run across CI jobs (`--shard I/N`, GitLab's `parallel: N`).
 //! Every node computes the same split from the same recorded durations: units
 //! sorted by expected duration (descending), then by id, each given to the
-//! least-loaded shard. File-level checks split by file, test suites by test file.
+//! least-loaded shard. File-level checks split by file, test suites (with or
+//! without coverage) by test file.
 
 use super::PlannedCheck;
 use super::jobs::{Work, per_file, per_run};
@@ -86,7 +87,7 @@ pub fn split(checks: &[PlannedCheck], durations: &Durations, shard: Shard) -> Ve
                     seconds: each,
                 }));
             }
-            Scope::Project if c.check.kind == Kind::Test => {
+            Scope::Project if matches!(c.check.kind, Kind::Test | Kind::Coverage) => {
                 let tests: Vec<&String> = c.files.iter().filter(|f| is_test_file(f)).collect();
                 let known: Vec<f64> = tests
                     .iter()

@@ -163,7 +163,12 @@ fn merge_exit(a: i32, b: i32) -> i32 {
 impl CheckResult {
     fn absorb(&mut self, other: CheckResult) {
         self.outcome = self.outcome.max(other.outcome);
-        self.files += other.files;
+        // A suite split by test file gives each shard all its inputs.
+        if self.kind == "test" || self.kind == "coverage" {
+            self.files = self.files.max(other.files);
+        } else {
+            self.files += other.files;
+        }
         self.cached &= other.cached;
         self.duration += other.duration;
         self.findings.extend(other.findings);
@@ -177,7 +182,10 @@ impl CheckResult {
             }
             self.output.push_str(&other.output);
         }
-        self.coverage = self.coverage.take().or(other.coverage);
+        self.coverage = match (self.coverage.take(), other.coverage) {
+            (Some(a), Some(b)) => Some(crate::parse::coverage::join(a, b)),
+            (a, b) => a.or(b),
+        };
         match (&mut self.tests, other.tests) {
             (Some(a), Some(b)) => {
                 a.total += b.total;
