@@ -441,3 +441,72 @@ fn pre_push_checks_the_pushed_commits() {
     );
     assert!(text.contains("inventory/core.py:3:8: F401"), "{text}");
 }
+
+#[test]
+fn each_staged_file_is_checked_in_its_own_project_of_a_monorepo() {
+    if !require(&["ruff"]) {
+        return;
+    }
+    // No project at the top: a Python backend and a small tools package.
+    let top = tempfile::tempdir().unwrap();
+    copy_dir(
+        &common::repo().join("fixtures/python-ruff"),
+        &top.path().join("backend"),
+    );
+    write(top.path(), "README.md", "# shop\n");
+    write(
+        top.path(),
+        "tools/pyproject.toml",
+        "[project]\nname = \"tools\"\nversion = \"0\"\n",
+    );
+    write(
+        top.path(),
+        "tools/run.py",
+        "\"\"\"Run.\"\"\"\n\nVALUE = 1\n",
+    );
+    let repo = Repo {
+        dir: top,
+        cache: tempfile::tempdir().unwrap(),
+    };
+    repo.git(&["init", "-q", "-b", "main"]);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "start"]);
+    // Installed from the backend's folder, as its developers would.
+    let install = rungs_env(
+        &repo.path().join("backend"),
+        &["hook", "install"],
+        &[("RUNGS_CACHE_DIR", repo.cache.path().to_str().unwrap())],
+    );
+    assert_eq!(install.code, 0, "{}", install.stderr);
+
+    repo.stage(
+        "backend/inventory/core.py",
+        "\"\"\"Core.\"\"\"\n\nLIMIT=4\n",
+    );
+    repo.stage("tools/run.py", "\"\"\"Run.\"\"\"\n\nVALUE = 2\n");
+    repo.stage("README.md", "# shop\n\nA shop.\n");
+    let (ok, out) = repo.commit("three places");
+    assert!(!ok, "{out}");
+    assert!(out.contains("rungs: backend (1 file staged)"), "{out}");
+    assert!(out.contains("rungs: tools (1 file staged)"), "{out}");
+    assert!(
+        !out.contains("0 of 0 checks"),
+        "the README is no project's: {out}"
+    );
+    // Paths in the report are the project's own, fixes land in the right file.
+    assert!(
+        out.contains("inventory/core.py:3: would be reformatted"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rungs: fixed 1 file in your working tree: backend/inventory/core.py"),
+        "{out}"
+    );
+    assert_eq!(
+        repo.read("backend/inventory/core.py"),
+        "\"\"\"Core.\"\"\"\n\nLIMIT = 4\n"
+    );
+    repo.git(&["add", "backend/inventory/core.py"]);
+    let (ok, out) = repo.commit("three places");
+    assert!(ok, "{out}");
+}

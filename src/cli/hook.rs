@@ -85,7 +85,7 @@ pub fn run(cwd: &Path, command: &HookCommand) -> Result<i32, Error> {
             }
             Ok(exit::PASSED)
         }
-        HookCommand::Run { stage, .. } => run_hook(&repo, cwd, *stage),
+        HookCommand::Run { stage, .. } => run_hook(&repo, *stage),
     }
 }
 
@@ -177,7 +177,7 @@ fn changed_files(repo: &Repo, stage: HookStage) -> Result<(Vec<String>, Option<S
     }
 }
 
-fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
+fn run_hook(repo: &Repo, stage: HookStage) -> Result<i32, Error> {
     let start = Instant::now();
     let (files, tip) = changed_files(repo, stage)?;
     if files.is_empty() {
@@ -187,11 +187,6 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         .top
         .canonicalize()
         .map_err(|e| Error::io(&repo.top, e))?;
-    let real_root = crate::project::find_root(cwd);
-    let prefix = real_root
-        .strip_prefix(&top)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
     let cache_root = cache::root()?;
     let state = cache::project_dir(&cache_root, &repo.git_dir);
     // For a push, a temporary index of the pushed commit; for a commit, git's own.
@@ -217,14 +212,107 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
     let mut shadow = shadow::sync(repo, &shadow_dir, index.as_deref())?;
     let before = fingerprint(&shadow.entries);
     crate::timing::mark("hook: shadow synced");
-    let project_root = shadow.dir.join(&prefix);
-    let prefix_str = prefix.to_string_lossy().replace('\\', "/");
+    // Whether the index changed since it was read (`git add` during the hook):
+    // fixes of the old content could then undo the new.
+    let index_moved = || -> Result<bool, Error> {
+        if stage != HookStage::PreCommit || (stamp.is_some() && index_stamp(repo, stage) == stamp) {
+            return Ok(false);
+        }
+        Ok(fingerprint(&shadow::index_entries(repo, None)?) != before)
+    };
+    let cancel = execute::interrupt::flag();
+    let projects = by_project(&shadow.dir, &files);
+    let several = projects.len() > 1;
+    let mut exit_code = exit::PASSED;
+    for (prefix, rel) in projects {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        let run = Staged {
+            repo,
+            real_root: top.join(&prefix),
+            prefix,
+            files: rel,
+            stage,
+            start,
+            cancel: &cancel,
+            several,
+        };
+        let code = check_project(&run, &mut shadow, &index_moved)?;
+        exit_code = exit_code.max(code);
+    }
+    if index_moved()? {
+        eprintln!(
+            "rungs: the staged content changed while rungs was checking it (`git add` during the hook?); commit again to check what is staged now."
+        );
+        exit_code = exit::FAILED;
+    }
+    Ok(exit_code)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Staged files by the project they belong to, as `rungs check` run in the
+/// file's folder would find it in the staged tree: the nearest folder with
+/// rungs config, else with a project manifest, else the repository's top.
+/// So a repository holding `backend/` (Django) and `frontend/` (node) checks
+/// each part as its own project. Keys are top-relative prefixes ("" for the
+/// top); files are relative to their project.
+fn by_project(shadow: &Path, files: &[String]) -> BTreeMap<String, Vec<String>> {
+    let mut roots: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in files {
+        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        let prefix = roots
+            .entry(dir)
+            .or_insert_with(|| {
+                let root = crate::project::find_root_within(&shadow.join(dir), shadow);
+                root.strip_prefix(shadow)
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default()
+            })
+            .clone();
+        let rel = match prefix.as_str() {
+            "" => file.clone(),
+            p => file[p.len() + 1..].to_string(),
+        };
+        out.entry(prefix).or_default().push(rel);
+    }
+    out
+}
+
+/// One project's part of a hook run.
+struct Staged<'a> {
+    repo: &'a Repo,
+    /// The project's folder in the working tree (where its tools are found).
+    real_root: PathBuf,
+    /// The project's folder relative to the repository's top ("" for the top).
+    prefix: String,
+    /// Its staged files, relative to it.
+    files: Vec<String>,
+    stage: HookStage,
+    start: Instant,
+    cancel: &'a std::sync::atomic::AtomicBool,
+    /// Other projects have staged files too: say which one this report is of.
+    several: bool,
+}
+
+/// Check one project's staged files in the shadow copy, and carry the
+/// fixers' changes to the working tree.
+fn check_project(
+    run: &Staged,
+    shadow: &mut shadow::Shadow,
+    index_moved: &dyn Fn() -> Result<bool, Error>,
+) -> Result<i32, Error> {
+    let prefix = run.prefix.as_str();
+    let project_root = shadow.dir.join(prefix);
     let under = |path: &str| -> Option<String> {
-        if prefix_str.is_empty() {
+        if prefix.is_empty() {
             Some(path.to_string())
         } else {
-            path.strip_prefix(&format!("{prefix_str}/"))
-                .map(str::to_string)
+            path.strip_prefix(&format!("{prefix}/")).map(str::to_string)
         }
     };
     let blobs: std::collections::HashMap<String, String> = shadow
@@ -233,7 +321,6 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         .filter_map(|e| under(&e.path).map(|p| (p, e.blob.clone())))
         .collect();
     let project = Project::open_index(&project_root, &builtin_presets()?, &blobs)?;
-    let rel: Vec<String> = files.iter().filter_map(|f| under(f)).collect();
     let skip: Vec<String> = std::env::var("RUNGS_SKIP")
         .unwrap_or_default()
         .split(',')
@@ -257,16 +344,25 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         jobs: None,
         format: Format::Text,
     };
-    let fix_enabled = project.config.raw.hook.fix.unwrap_or(true) && stage == HookStage::PreCommit;
+    let fix_enabled =
+        project.config.raw.hook.fix.unwrap_or(true) && run.stage == HookStage::PreCommit;
     crate::timing::mark("hook: project opened");
     let mut prepared = plan_for(
         project,
-        real_root.clone(),
+        run.real_root.clone(),
         &selection,
         Stage::Commit,
-        Some(rel),
+        Some(run.files.clone()),
     )?;
-    let cancel = execute::interrupt::flag();
+    if prepared.plan.checks.is_empty() && run.several {
+        // A README at the top of a repository of projects: nothing to say.
+        return Ok(exit::PASSED);
+    }
+    if run.several {
+        let name = if prefix.is_empty() { "." } else { prefix };
+        println!("rungs: {name} ({} staged)", plural(run.files.len(), "file"));
+    }
+    let cancel = run.cancel;
     let mut cache = Cache::open(&project_root)?;
     let mut scheduled = schedule(
         &mut prepared,
@@ -283,7 +379,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         &mut prepared,
         &mut scheduled,
         Some(&cache),
-        &cancel,
+        cancel,
         &mut |plan, report| terminal.event(&Event::JobFinished { plan, report }),
     );
     crate::timing::mark("hook: checks run");
@@ -299,7 +395,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
         })
         .collect();
     let failed = checks.iter().any(|c| !c.outcome.is_success());
-    let mut exit_code = if interrupted {
+    let exit_code = if interrupted {
         exit::INTERRUPTED
     } else if failed {
         exit::FAILED
@@ -309,7 +405,7 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
     let summary = Summary {
         tier: plan.tier.name.clone(),
         checks: checks.clone(),
-        wall: start.elapsed(),
+        wall: run.start.elapsed(),
         budget: plan.budget,
         exit_code,
         gates: Vec::new(),
@@ -322,42 +418,26 @@ fn run_hook(repo: &Repo, cwd: &Path, stage: HookStage) -> Result<i32, Error> {
     if interrupted {
         return Err(Error::Interrupted);
     }
-    // Fixes are carried over only while the index is what was checked: after
-    // a `git add` during the hook, a fix of the old content could undo the new.
-    let index_moved = || -> Result<bool, Error> {
-        if stage != HookStage::PreCommit || (stamp.is_some() && index_stamp(repo, stage) == stamp) {
-            return Ok(false);
-        }
-        Ok(fingerprint(&shadow::index_entries(repo, None)?) != before)
-    };
-    let index_changed = failed && fix_enabled && index_moved()?;
-    if failed && fix_enabled && !index_changed {
+    if failed && fix_enabled && !index_moved()? {
         let fixed = fix_staged(
-            repo,
-            &mut shadow,
-            &prefix_str,
+            run.repo,
+            shadow,
+            prefix,
             &mut prepared,
             &scheduled.tools,
             &checks,
-            &cancel,
+            cancel,
         )?;
         if cancel.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
         }
         if !fixed.is_empty() {
             eprintln!(
-                "\nrungs: fixed {} file{} in your working tree: {}\n  review the changes, `git add` them, and commit again.",
-                fixed.len(),
-                if fixed.len() == 1 { "" } else { "s" },
+                "\nrungs: fixed {} in your working tree: {}\n  review the changes, `git add` them, and commit again.",
+                plural(fixed.len(), "file"),
                 fixed.join(", ")
             );
         }
-    }
-    if index_changed || index_moved()? {
-        eprintln!(
-            "rungs: the staged content changed while rungs was checking it (`git add` during the hook?); commit again to check what is staged now."
-        );
-        exit_code = exit::FAILED;
     }
     Ok(exit_code)
 }

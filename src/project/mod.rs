@@ -104,6 +104,24 @@ pub fn find_root(start: &Path) -> PathBuf {
     start
 }
 
+/// `find_root` inside `top` (a copy of a repository, which has no `.git`):
+/// the nearest folder at or above `start` with rungs config, else with a
+/// project manifest, else `top`.
+pub fn find_root_within(start: &Path, top: &Path) -> PathBuf {
+    let within = || start.ancestors().take_while(|d| d.starts_with(top));
+    for dir in within() {
+        if dir.join("rungs.toml").is_file() || has_tool_rungs(&dir.join("pyproject.toml")) {
+            return dir.to_path_buf();
+        }
+    }
+    for dir in within() {
+        if ROOT_MARKERS.iter().any(|m| dir.join(m).is_file()) {
+            return dir.to_path_buf();
+        }
+    }
+    top.to_path_buf()
+}
+
 fn has_tool_rungs(pyproject: &Path) -> bool {
     std::fs::read_to_string(pyproject)
         .map(|t| t.contains("[tool.rungs"))
