@@ -49,8 +49,13 @@ fn index(packages: &[(&str, &[&str])]) -> (tempfile::TempDir, LocalRegistry) {
 /// A Python project pinned to `requirements`, whose tests are `tests`, in a
 /// git repository; its dependencies install into `.deps` (on pytest's path).
 fn project(requirements: &str, tests: &str, bump: &str) -> tempfile::TempDir {
+    project_in("", requirements, tests, bump)
+}
+
+/// `project`, in folder `sub` of the repository.
+fn project_in(sub: &str, requirements: &str, tests: &str, bump: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path();
+    let p = &dir.path().join(sub);
     write(
         p,
         "pyproject.toml",
@@ -66,9 +71,10 @@ fn project(requirements: &str, tests: &str, bump: &str) -> tempfile::TempDir {
             "stacks = [\"python\"]\ntier = \"basic\"\n\n[checks.ruff-format]\nenabled = false\n[checks.ruff-imports]\nenabled = false\n[checks.ruff]\nenabled = false\n\n[bump]\ninstall = [\"python3\", \"-m\", \"pip\", \"install\", \"--quiet\", \"--disable-pip-version-check\", \"--upgrade\", \"--target\", \".deps\", \"-r\", \"requirements.txt\"]\n{bump}"
         ),
     );
-    git(p, &["init", "-q", "-b", "main"]);
-    git(p, &["add", "-A"]);
-    git(p, &["commit", "-q", "-m", "start"]);
+    write(dir.path(), "README.md", "# a repository\n");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "start"]);
     dir
 }
 
@@ -354,5 +360,41 @@ fn push_sends_the_branch_with_gitlab_merge_request_options() {
     assert!(
         options.contains("merge_request.description=## Dependency bumps<br>"),
         "{options}"
+    );
+}
+
+#[test]
+fn a_project_in_a_subfolder_of_the_repository_is_bumped_in_place() {
+    if !require(&["pytest", "git"]) {
+        return;
+    }
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.1"])]);
+    let tests = "import tinypkg\n\n\ndef test_imports():\n    assert tinypkg.VERSION\n";
+    let dir = project_in("services/api", "tinypkg==1.0\n", tests, "");
+    let api = dir.path().join("services/api");
+    let run = bump(&api, &server, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let branch = git(
+        dir.path(),
+        &[
+            "branch",
+            "--list",
+            "rungs/bump-*",
+            "--format=%(refname:short)",
+        ],
+    );
+    let branch = branch.trim();
+    assert!(branch.starts_with("rungs/bump-"), "{}", run.stdout);
+    let changed = git(
+        dir.path(),
+        &["diff", "--name-only", &format!("main..{branch}")],
+    );
+    assert_eq!(changed, "services/api/requirements.txt\n");
+    assert_eq!(
+        git(
+            dir.path(),
+            &["show", &format!("{branch}:services/api/requirements.txt")]
+        ),
+        "tinypkg==1.1\n"
     );
 }

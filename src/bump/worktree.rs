@@ -8,14 +8,17 @@ use std::path::{Path, PathBuf};
 pub struct Worktree {
     pub repo: Repo,
     pub dir: PathBuf,
+    /// The project's folder in the worktree (a repository's subfolder, or its top).
+    project: PathBuf,
     pub branch: String,
     pub base: String,
     user: Repo,
 }
 
 impl Worktree {
-    /// A new branch at HEAD, checked out in a temporary folder.
-    pub fn create(user: &Repo, branch: &str) -> Result<Worktree, Error> {
+    /// A new branch at HEAD, checked out in a temporary folder; the project
+    /// is at `prefix` below the repository's top.
+    pub fn create(user: &Repo, branch: &str, prefix: &Path) -> Result<Worktree, Error> {
         if user
             .git(&[
                 "rev-parse",
@@ -49,6 +52,7 @@ impl Worktree {
         let repo = Repo::discover(&dir)?;
         Ok(Worktree {
             repo,
+            project: dir.join(prefix),
             dir,
             branch: branch.to_string(),
             base,
@@ -80,8 +84,9 @@ impl Worktree {
         )
     }
 
+    /// The project's folder in the worktree.
     pub fn path(&self) -> &Path {
-        &self.dir
+        &self.project
     }
 
     /// Remove the folder; the branch stays when it has commits of its own.

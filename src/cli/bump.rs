@@ -284,7 +284,13 @@ pub fn run(cwd: &Path, args: &BumpArgs) -> Result<i32, Error> {
         .or_else(|| project.config.raw.bump.branch.clone())
         .unwrap_or_else(|| "rungs/bump-{date}".into())
         .replace("{date}", &report.date);
-    let wt = Worktree::create(&user, &branch)?;
+    // The project may sit in a subfolder of the repository (a monorepo).
+    let top = user
+        .top
+        .canonicalize()
+        .map_err(|e| Error::io(&user.top, e))?;
+    let prefix = root.strip_prefix(&top).unwrap_or(Path::new(""));
+    let wt = Worktree::create(&user, &branch, prefix)?;
     report.branch = Some(branch.clone());
     let smaller = |c: &Candidate| -> Option<Candidate> {
         let kind = match c.kind {
