@@ -35,6 +35,33 @@ impl Durations {
         self.seconds.insert(key, value);
     }
 
+    /// A test suite's run over `files`, spread by each file's share of the
+    /// tests' own times where the runner reported them (slow files weigh
+    /// more in the next split), else evenly.
+    pub fn record_tests(
+        &mut self,
+        id: &str,
+        files: &[&String],
+        seconds: f64,
+        cases: &[crate::parse::TestCase],
+    ) {
+        let mut by_file: BTreeMap<&str, f64> = BTreeMap::new();
+        for case in cases {
+            if let Some(file) = &case.file {
+                *by_file.entry(file).or_default() += case.seconds.max(0.0);
+            }
+        }
+        let known: f64 = files.iter().filter_map(|f| by_file.get(f.as_str())).sum();
+        for f in files {
+            let share = if known > 0.0 {
+                by_file.get(f.as_str()).copied().unwrap_or(0.0) / known
+            } else {
+                1.0 / files.len() as f64
+            };
+            self.record(format!("{id}::{f}"), seconds * share);
+        }
+    }
+
     pub fn save(&self) {
         if let Some(path) = &self.path
             && let Ok(bytes) = serde_json::to_vec_pretty(&self.seconds)
@@ -44,5 +71,39 @@ impl Durations {
             }
             let _ = write_atomic(path, &bytes);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Durations;
+    use crate::parse::{TestCase, TestOutcome};
+
+    fn case(file: &str, seconds: f64) -> TestCase {
+        TestCase {
+            name: format!("{file}::t"),
+            file: Some(file.to_string()),
+            line: None,
+            seconds,
+            outcome: TestOutcome::Passed,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn a_suite_is_spread_over_its_files_by_their_tests_times() {
+        let mut d = Durations::default();
+        let (slow, fast) = (
+            "tests/test_slow.py".to_string(),
+            "tests/test_fast.py".to_string(),
+        );
+        let cases = [case(&slow, 3.0), case(&slow, 3.0), case(&fast, 2.0)];
+        d.record_tests("pytest", &[&slow, &fast], 10.0, &cases);
+        assert_eq!(d.get("pytest::tests/test_slow.py"), Some(7.5));
+        assert_eq!(d.get("pytest::tests/test_fast.py"), Some(2.5));
+        // No times reported: evenly.
+        let mut even = Durations::default();
+        even.record_tests("pytest", &[&slow, &fast], 10.0, &[]);
+        assert_eq!(even.get("pytest::tests/test_fast.py"), Some(5.0));
     }
 }

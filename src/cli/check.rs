@@ -219,9 +219,12 @@ pub(super) fn remember(
                 if passed.is_empty() {
                     durations.record(id.to_string(), seconds);
                 } else {
-                    for f in &passed {
-                        durations.record(format!("{id}::{f}"), seconds / passed.len() as f64);
-                    }
+                    let cases: Vec<crate::parse::TestCase> = ran
+                        .iter()
+                        .filter_map(|r| r.tests.as_ref())
+                        .flat_map(|t| t.cases.iter().cloned())
+                        .collect();
+                    durations.record_tests(id, &passed, seconds, &cases);
                 }
             }
         }

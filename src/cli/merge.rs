@@ -77,6 +77,20 @@ fn record_durations(cwd: &Path, summary: &Summary) {
             seconds / c.files as f64
         };
         durations.record(c.check.clone(), value);
+        // Each test file's time, for the next split of the suite across shards.
+        if let Some(tests) = c
+            .tests
+            .as_ref()
+            .filter(|_| c.kind == "test" || c.kind == "coverage")
+        {
+            let mut files: Vec<&String> =
+                tests.cases.iter().filter_map(|t| t.file.as_ref()).collect();
+            files.sort();
+            files.dedup();
+            if !files.is_empty() {
+                durations.record_tests(&c.check, &files, seconds, &tests.cases);
+            }
+        }
     }
     durations.save();
 }
