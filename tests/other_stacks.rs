@@ -74,4 +74,12 @@ fn a_failing_rust_test_is_a_finding_where_it_panicked() {
             .unwrap()
             .contains("assertion failed: !no_names(&[])")
     );
+    // Each test is its own case (for the JUnit report), the failed one placed.
+    let cases = test["tests"]["cases"].as_array().unwrap();
+    let failed: Vec<&serde_json::Value> =
+        cases.iter().filter(|c| c["outcome"] == "failed").collect();
+    assert_eq!(failed.len(), 1, "{cases:?}");
+    assert_eq!(failed[0]["name"], "tests::empty_list_is_empty");
+    assert_eq!(failed[0]["file"], "src/lib.rs");
+    assert_eq!(test["tests"]["total"].as_u64(), Some(cases.len() as u64));
 }
