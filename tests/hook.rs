@@ -510,3 +510,27 @@ fn each_staged_file_is_checked_in_its_own_project_of_a_monorepo() {
     let (ok, out) = repo.commit("three places");
     assert!(ok, "{out}");
 }
+
+#[test]
+fn content_rungs_check_already_checked_is_not_checked_again_by_the_hook() {
+    if !require(&["ruff"]) {
+        return;
+    }
+    let repo = Repo::new();
+    write(
+        repo.path(),
+        "inventory/more.py",
+        "\"\"\"More.\"\"\"\n\nVALUE = 1\n",
+    );
+    let run = repo.rungs(&["check", "--only", "ruff-format,ruff-imports,ruff"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    repo.git(&["add", "inventory/more.py"]);
+    let (ok, out) = repo.commit("more");
+    assert!(ok, "{out}");
+    let checks: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with('✔') || l.starts_with('✘'))
+        .collect();
+    assert_eq!(checks.len(), 3, "{out}");
+    assert!(checks.iter().all(|l| l.contains("(cached)")), "{out}");
+}

@@ -31,12 +31,22 @@ pub struct Cache {
 
 impl Cache {
     pub fn open(project_root: &Path) -> Result<Cache, Error> {
+        Cache::open_shared(project_root, project_root)
+    }
+
+    /// The cache of files under `files_root` whose per-file results are
+    /// kept with those of `results_of`: the hook checks a copy of the index
+    /// but shares results with `rungs check` in the working tree, so content
+    /// checked by either is not checked again. Each entry carries its key,
+    /// so a file whose staged and working contents differ is only a miss.
+    /// File hashes stay per folder (their stat data is the folder's own).
+    pub fn open_shared(files_root: &Path, results_of: &Path) -> Result<Cache, Error> {
         let root = self::root()?;
-        let project = project_dir(&root, project_root);
+        let hashes = project_dir(&root, files_root).join("hashes.json");
         Ok(Cache {
             store: Store::new(&root),
-            project: project.clone(),
-            hashes: FileHashes::load(project_root, Some(project.join("hashes.json"))),
+            project: project_dir(&root, results_of),
+            hashes: FileHashes::load(files_root, Some(hashes)),
             versions: Versions::load(Some(root.join("versions.json"))),
         })
     }

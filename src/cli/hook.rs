@@ -230,7 +230,13 @@ fn run_hook(repo: &Repo, stage: HookStage) -> Result<i32, Error> {
         }
         let run = Staged {
             repo,
-            real_root: top.join(&prefix),
+            // Not `join("")`, which adds a trailing slash: the cache names a
+            // project by its path, shared with `rungs check`'s.
+            real_root: if prefix.is_empty() {
+                top.clone()
+            } else {
+                top.join(&prefix)
+            },
             prefix,
             files: rel,
             stage,
@@ -307,7 +313,11 @@ fn check_project(
     index_moved: &dyn Fn() -> Result<bool, Error>,
 ) -> Result<i32, Error> {
     let prefix = run.prefix.as_str();
-    let project_root = shadow.dir.join(prefix);
+    let project_root = if prefix.is_empty() {
+        shadow.dir.clone()
+    } else {
+        shadow.dir.join(prefix)
+    };
     let under = |path: &str| -> Option<String> {
         if prefix.is_empty() {
             Some(path.to_string())
@@ -363,7 +373,7 @@ fn check_project(
         println!("rungs: {name} ({} staged)", plural(run.files.len(), "file"));
     }
     let cancel = run.cancel;
-    let mut cache = Cache::open(&project_root)?;
+    let mut cache = Cache::open_shared(&project_root, &run.real_root)?;
     let mut scheduled = schedule(
         &mut prepared,
         Some(&mut cache),
