@@ -179,37 +179,40 @@ fn changed_files(repo: &Repo, stage: HookStage) -> Result<(Vec<String>, Option<S
 
 fn run_hook(repo: &Repo, stage: HookStage) -> Result<i32, Error> {
     let start = Instant::now();
-    let (files, tip) = changed_files(repo, stage)?;
-    if files.is_empty() {
-        return Ok(exit::PASSED);
-    }
     let top = repo
         .top
         .canonicalize()
         .map_err(|e| Error::io(&repo.top, e))?;
     let cache_root = cache::root()?;
     let state = cache::project_dir(&cache_root, &repo.git_dir);
-    // For a push, a temporary index of the pushed commit; for a commit, git's own.
+    let stamp = index_stamp(repo, stage);
+    // A commit's staged files and its index copy don't depend on each other:
+    // git is asked for both at once (a push's copy needs the pushed commit).
+    let (changed, early) = std::thread::scope(|scope| {
+        let changed = scope.spawn(|| changed_files(repo, stage));
+        let early = (stage == HookStage::PreCommit)
+            .then(|| shadow::sync(repo, &state.join("shadow"), None));
+        (changed.join(), early)
+    });
+    let (files, tip) = changed.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    if files.is_empty() {
+        return Ok(exit::PASSED);
+    }
+    // For a push, a temporary index of the pushed commit.
     let temp_index =
         tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let index: Option<PathBuf> = match &tip {
-        Some(commit) => {
+    crate::timing::mark("hook: staged files");
+    let mut shadow = match (early, &tip) {
+        (Some(synced), _) => synced?,
+        (None, Some(commit)) => {
             repo.git_env(
                 &["read-tree", commit],
                 &[("GIT_INDEX_FILE", temp_index.path())],
             )?;
-            Some(temp_index.path().to_path_buf())
+            shadow::sync(repo, &state.join("shadow-push"), Some(temp_index.path()))?
         }
-        None => None,
+        (None, None) => unreachable!("a push names its commit"),
     };
-    let shadow_dir = state.join(if index.is_some() {
-        "shadow-push"
-    } else {
-        "shadow"
-    });
-    crate::timing::mark("hook: staged files");
-    let stamp = index_stamp(repo, stage);
-    let mut shadow = shadow::sync(repo, &shadow_dir, index.as_deref())?;
     let before = fingerprint(&shadow.entries);
     crate::timing::mark("hook: shadow synced");
     // Whether the index changed since it was read (`git add` during the hook):
