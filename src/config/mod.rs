@@ -93,6 +93,7 @@ pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
     }
     let mut total = 0u64;
     let mut number = String::new();
+    let mut units = 0;
     for c in text.chars() {
         if c.is_ascii_digit() {
             number.push(c);
@@ -107,8 +108,9 @@ pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
         };
         total += number.parse::<u64>().ok()? * unit;
         number.clear();
+        units += 1;
     }
-    (number.is_empty() && total > 0).then(|| std::time::Duration::from_secs(total))
+    (number.is_empty() && units > 0).then(|| std::time::Duration::from_secs(total))
 }
 
 #[cfg(test)]
@@ -123,5 +125,9 @@ mod tests {
         assert_eq!(parse_duration("30d"), Some(Duration::from_secs(30 * 86400)));
         assert_eq!(parse_duration("soon"), None);
         assert_eq!(parse_duration("3x"), None);
+        // Zero is a duration (`rungs cache prune --older-than 0d`: everything).
+        assert_eq!(parse_duration("0d"), Some(Duration::ZERO));
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("m"), None);
     }
 }
