@@ -534,3 +534,32 @@ fn content_rungs_check_already_checked_is_not_checked_again_by_the_hook() {
     assert_eq!(checks.len(), 3, "{out}");
     assert!(checks.iter().all(|l| l.contains("(cached)")), "{out}");
 }
+
+#[test]
+fn a_project_at_the_top_takes_its_subfolders_unless_they_have_rungs_config() {
+    if !require(&["ruff"]) {
+        return;
+    }
+    let repo = Repo::new();
+    // A fixture with its own manifest inside the project: part of it.
+    write(
+        repo.path(),
+        "tests/fixtures/app/pyproject.toml",
+        "[project]\nname = \"app\"\nversion = \"0\"\n",
+    );
+    // A package with its own rungs config: a project of its own.
+    write(
+        repo.path(),
+        "tools/rungs.toml",
+        "stacks = [\"python\"]\ntier = \"basic\"\n",
+    );
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "more"]);
+    repo.stage("tests/fixtures/app/app.py", "\"\"\"App.\"\"\"\n\nX = 1\n");
+    repo.stage("tools/run.py", "\"\"\"Run.\"\"\"\n\nY = 1\n");
+    let (ok, out) = repo.commit("both");
+    assert!(ok, "{out}");
+    assert!(out.contains("rungs: . (1 file staged)"), "{out}");
+    assert!(out.contains("rungs: tools (1 file staged)"), "{out}");
+    assert!(!out.contains("tests/fixtures/app ("), "{out}");
+}

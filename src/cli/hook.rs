@@ -263,12 +263,11 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Staged files by the project they belong to, as `rungs check` run in the
-/// file's folder would find it in the staged tree: the nearest folder with
-/// rungs config, else with a project manifest, else the repository's top.
-/// So a repository holding `backend/` (Django) and `frontend/` (node) checks
-/// each part as its own project. Keys are top-relative prefixes ("" for the
-/// top); files are relative to their project.
+/// Staged files by the project they belong to in the staged tree (see
+/// `project_within`): one project at the top when the top is one, each part
+/// of a repository of projects (`backend/` Django, `frontend/` node) on its
+/// own otherwise, and any folder with rungs config on its own. Keys are
+/// top-relative prefixes ("" for the top); files are relative to their project.
 fn by_project(shadow: &Path, files: &[String]) -> BTreeMap<String, Vec<String>> {
     let mut roots: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -277,7 +276,7 @@ fn by_project(shadow: &Path, files: &[String]) -> BTreeMap<String, Vec<String>> 
         let prefix = roots
             .entry(dir)
             .or_insert_with(|| {
-                let root = crate::project::find_root_within(&shadow.join(dir), shadow);
+                let root = crate::project::project_within(&shadow.join(dir), shadow);
                 root.strip_prefix(shadow)
                     .map(|p| p.to_string_lossy().replace('\\', "/"))
                     .unwrap_or_default()

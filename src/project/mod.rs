@@ -104,22 +104,24 @@ pub fn find_root(start: &Path) -> PathBuf {
     start
 }
 
-/// `find_root` inside `top` (a copy of a repository, which has no `.git`):
-/// the nearest folder at or above `start` with rungs config, else with a
-/// project manifest, else `top`.
-pub fn find_root_within(start: &Path, top: &Path) -> PathBuf {
+/// The project a file in folder `start` of a repository (or a copy of one,
+/// without `.git`) at `top` belongs to: the nearest folder with rungs config;
+/// else the top, when the top is a project itself (a manifest there makes the
+/// repository one project, as `rungs check` at the top sees it, fixtures and
+/// examples included); else, in a repository of projects (`backend/`,
+/// `frontend/`, nothing at the top), the nearest folder with a manifest.
+pub fn project_within(start: &Path, top: &Path) -> PathBuf {
     let within = || start.ancestors().take_while(|d| d.starts_with(top));
     for dir in within() {
         if dir.join("rungs.toml").is_file() || has_tool_rungs(&dir.join("pyproject.toml")) {
             return dir.to_path_buf();
         }
     }
-    for dir in within() {
-        if ROOT_MARKERS.iter().any(|m| dir.join(m).is_file()) {
-            return dir.to_path_buf();
-        }
+    let marked = |dir: &Path| ROOT_MARKERS.iter().any(|m| dir.join(m).is_file());
+    if marked(top) {
+        return top.to_path_buf();
     }
-    top.to_path_buf()
+    within().find(|d| marked(d)).unwrap_or(top).to_path_buf()
 }
 
 fn has_tool_rungs(pyproject: &Path) -> bool {
