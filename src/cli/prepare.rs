@@ -125,24 +125,30 @@ pub fn schedule(
     let mut left = Vec::new();
     match cache {
         Some(cache) => {
-            // A tool in a Python venv is keyed by the venv's installed
+            // A Python venv's tool is keyed by the venv's installed
             // distributions, its own among them: asking its version too
             // would only cost a start-up.
             let environments: Vec<String> = tools.iter().map(tool::environment).collect();
+            let pinned: Vec<bool> = tools
+                .iter()
+                .zip(&environments)
+                .map(|(t, env)| tool::pinned_by_environment(t, env))
+                .collect();
             let ask: Vec<_> = plan
                 .checks
                 .iter()
                 .zip(&tools)
-                .zip(&environments)
-                .filter(|(_, env)| env.is_empty())
+                .zip(&pinned)
+                .filter(|(_, pinned)| !**pinned)
                 .map(|((c, t), _)| (&c.check, t))
                 .collect();
             let mut asked = cache.versions.of_all(root, &ask)?.into_iter();
             for (i, (c, w)) in plan.checks.iter().zip(work).enumerate() {
-                let version = match environments[i].as_str() {
-                    "" => asked.next().unwrap_or_default(),
-                    env => format!("venv{env}"),
+                let mut version = match pinned[i] {
+                    true => "venv".to_string(),
+                    false => asked.next().unwrap_or_default(),
                 };
+                version.push_str(&environments[i]);
                 let (found, rest) = cache::lookup(cache, i, c, &version, w);
                 lookups.push(found);
                 left.push(rest);

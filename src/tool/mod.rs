@@ -143,3 +143,84 @@ pub fn environment(tool: &Tool) -> String {
     names.sort();
     format!("\n{}", names.join("\n"))
 }
+
+/// Whether `environment` (the venv's distributions) pins the tool itself, so
+/// its version need not be asked: a Python entry script of that venv (its
+/// shebang names the venv's python), or a program its distribution installed
+/// under its own name (ruff's binary, `ruff-0.17.6.dist-info`). A program
+/// linked into the venv from elsewhere, or a node tool, is not.
+pub fn pinned_by_environment(tool: &Tool, environment: &str) -> bool {
+    let program = &tool.program;
+    let Some(prefix) = program.parent().and_then(Path::parent) else {
+        return false;
+    };
+    if environment.is_empty() || program.is_symlink() {
+        return false;
+    }
+    let mut head = [0u8; 512];
+    let read = std::fs::File::open(program)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..read]);
+    // pip writes `#!/venv/bin/python`, or for long paths a `#!/bin/sh` line
+    // that execs it.
+    let python = prefix.join("bin").join("python");
+    if head.starts_with("#!") && head.contains(python.to_string_lossy().as_ref()) {
+        return true;
+    }
+    let normal = |s: &str| s.to_ascii_lowercase().replace(['-', '.'], "_");
+    let name = normal(&program.file_name().unwrap_or_default().to_string_lossy());
+    environment
+        .lines()
+        .any(|dist| normal(dist).starts_with(&format!("{name}_")) && !head.starts_with("#!"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Tool, environment, pinned_by_environment};
+    use std::path::Path;
+
+    fn tool(path: &Path) -> Tool {
+        Tool {
+            program: path.to_path_buf(),
+            origin: String::new(),
+            bin_dir: None,
+        }
+    }
+
+    #[test]
+    fn only_a_tool_the_venv_installed_is_pinned_by_its_distributions() {
+        let venv = tempfile::tempdir().unwrap();
+        let p = venv.path();
+        std::fs::write(p.join("pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+        std::fs::create_dir_all(p.join("bin")).unwrap();
+        let site = p.join("lib/python3.12/site-packages");
+        for dist in ["flake8-7.5.0.dist-info", "ruff-0.17.6.dist-info"] {
+            std::fs::create_dir_all(site.join(dist)).unwrap();
+        }
+        let script = format!("#!{}/bin/python\nimport flake8\n", p.display());
+        std::fs::write(p.join("bin/flake8"), script).unwrap();
+        std::fs::write(p.join("bin/ruff"), b"\x7fELF\x02\x01").unwrap();
+        std::fs::write(p.join("bin/prettier"), "#!/usr/bin/env node\n").unwrap();
+        std::fs::write(p.join("bin/black"), b"\x7fELF\x02\x01").unwrap();
+        std::os::unix::fs::symlink("/usr/bin/true", p.join("bin/ruff-linked")).unwrap();
+        let pinned = |name: &str| {
+            let t = tool(&p.join("bin").join(name));
+            pinned_by_environment(&t, &environment(&t))
+        };
+        assert!(pinned("flake8"), "an entry script of this venv");
+        assert!(pinned("ruff"), "a binary its own distribution installed");
+        assert!(!pinned("prettier"), "a node tool in the venv's bin");
+        assert!(
+            !pinned("black"),
+            "a binary no distribution here is named after"
+        );
+        assert!(!pinned("ruff-linked"), "a program linked in from elsewhere");
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("flake8"), "#!/usr/bin/python3\n").unwrap();
+        assert!(!pinned_by_environment(
+            &tool(&outside.path().join("flake8")),
+            ""
+        ));
+    }
+}
