@@ -305,4 +305,9 @@ fn files_are_split_across_workers_only_when_it_pays_and_then_by_size() {
         batches(costly.path()),
         ["a1.py a3.py z1.py", "a2.py app.py z2.py"]
     );
+    // Unknown cost (no estimate, nothing recorded): split, as before.
+    let unknown = setup("");
+    let run = rungs(unknown.path(), &["check", "--jobs", "2", "--no-cache"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(batches(unknown.path()).len(), 2);
 }

@@ -112,11 +112,13 @@ pub fn build_jobs(
         let room = budget.saturating_sub(fixed).max(4096);
         // A split pays a tool start per part: only worth it while each part
         // still has a few starts' worth of work (a hook's five files don't).
+        // A check of unknown cost is split, as its first run can't tell.
+        let known = durations.get(check.id.as_str()).is_some() || check.expected_seconds.is_some();
         let worth = (each * files.len() as f64 / (MIN_PART_STARTS * START_SECS)) as usize;
-        let parts = if check.serial {
-            1
-        } else {
-            workers.max(1).min(worth.max(1))
+        let parts = match (check.serial, known) {
+            (true, _) => 1,
+            (false, true) => workers.max(1).min(worth.max(1)),
+            (false, false) => workers.max(1),
         };
         let sizes = sizes(root, files);
         let mean = (sizes.iter().sum::<u64>() as f64 / files.len().max(1) as f64).max(1.0);

@@ -116,6 +116,12 @@ pub fn split(checks: &[PlannedCheck], durations: &Durations, shard: Shard) -> Ve
                     });
                 }
             }
+            // One process over all its files (mypy): timed per file.
+            Scope::Files => units.push(Unit {
+                check: i,
+                file: None,
+                seconds: per_file(durations, c) * c.files.len() as f64,
+            }),
             _ => units.push(Unit {
                 check: i,
                 file: None,
