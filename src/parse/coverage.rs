@@ -16,6 +16,12 @@ pub struct FileCoverage {
     pub path: String,
     pub covered: Vec<u32>,
     pub missed: Vec<u32>,
+    /// Branches (from line, to line; negative: out of the function) taken
+    /// and not, where coverage.py measured branches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covered_branches: Vec<[i64; 2]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed_branches: Vec<[i64; 2]>,
 }
 
 /// The report files the coverage parser looks for in the job's `{out}`, in order.
@@ -54,6 +60,10 @@ struct CoveragePyFile {
     executed_lines: Vec<u32>,
     #[serde(default)]
     missing_lines: Vec<u32>,
+    #[serde(default)]
+    executed_branches: Vec<[i64; 2]>,
+    #[serde(default)]
+    missing_branches: Vec<[i64; 2]>,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +83,8 @@ pub fn coverage_py(text: &str, root: &Path) -> Result<Coverage, String> {
             path: relative(root, &path),
             covered: f.executed_lines,
             missed: f.missing_lines,
+            covered_branches: f.executed_branches,
+            missed_branches: f.missing_branches,
         })
         .collect();
     Ok(Coverage {
@@ -169,35 +181,69 @@ fn file_from_hits(path: String, lines: BTreeMap<u32, bool>) -> FileCoverage {
         path,
         covered: covered.into_iter().map(|(n, _)| n).collect(),
         missed: missed.into_iter().map(|(n, _)| n).collect(),
+        ..FileCoverage::default()
     }
 }
 
-/// Files of the same path (a report listing one file twice) merged, sorted by path.
+/// Files of the same path (a report listing one file twice, or two shards'
+/// reports) as one, sorted by path: a line or branch counts as covered if
+/// it was covered in any of them.
 fn sorted(files: Vec<FileCoverage>) -> Vec<FileCoverage> {
-    let mut by_path: BTreeMap<String, BTreeMap<u32, bool>> = BTreeMap::new();
+    type Hits<K> = BTreeMap<K, bool>;
+    let mut by_path: BTreeMap<String, (Hits<u32>, Hits<[i64; 2]>)> = BTreeMap::new();
     for f in files {
-        let lines = by_path.entry(f.path).or_default();
-        for n in f.covered {
-            lines.insert(n, true);
-        }
+        let (lines, branches) = by_path.entry(f.path).or_default();
         for n in f.missed {
             lines.entry(n).or_insert(false);
         }
+        for n in f.covered {
+            lines.insert(n, true);
+        }
+        for b in f.missed_branches {
+            branches.entry(b).or_insert(false);
+        }
+        for b in f.covered_branches {
+            branches.insert(b, true);
+        }
+    }
+    fn split<K: Copy + Ord>(hits: &BTreeMap<K, bool>) -> (Vec<K>, Vec<K>) {
+        let pick = |want: bool| {
+            hits.iter()
+                .filter(move |(_, h)| **h == want)
+                .map(|(k, _)| *k)
+        };
+        (pick(true).collect(), pick(false).collect())
     }
     by_path
         .into_iter()
-        .map(|(path, lines)| file_from_hits(path, lines))
+        .map(|(path, (lines, branches))| {
+            let (covered, missed) = split(&lines);
+            let (covered_branches, missed_branches) = split(&branches);
+            FileCoverage {
+                path,
+                covered,
+                missed,
+                covered_branches,
+                missed_branches,
+            }
+        })
         .collect()
 }
 
+/// Totals as coverage.py computes them: covered lines and branches over
+/// all lines and branches.
 fn totals(files: Vec<FileCoverage>) -> Coverage {
-    let covered: u64 = files.iter().map(|f| f.covered.len() as u64).sum();
-    let statements: u64 = covered + files.iter().map(|f| f.missed.len() as u64).sum::<u64>();
+    let count = |f: fn(&FileCoverage) -> usize| files.iter().map(f).sum::<usize>() as u64;
+    let covered = count(|f| f.covered.len());
+    let statements = covered + count(|f| f.missed.len());
+    let covered_branches = count(|f| f.covered_branches.len());
+    let branches = covered_branches + count(|f| f.missed_branches.len());
+    let all = statements + branches;
     Coverage {
-        percent: if statements == 0 {
+        percent: if all == 0 {
             100.0
         } else {
-            covered as f64 * 100.0 / statements as f64
+            (covered + covered_branches) as f64 * 100.0 / all as f64
         },
         floor: None,
         covered_lines: covered,
@@ -207,32 +253,10 @@ fn totals(files: Vec<FileCoverage>) -> Coverage {
     }
 }
 
-/// Two shards' coverage of the same code as one: a line ran if it ran in
-/// either. The percentage is recomputed from the lines (coverage.py's own
-/// includes branches when measured; the joined one counts lines).
+/// Two shards' coverage of the same code as one: a line or branch ran if it
+/// ran in either; the percentage is recomputed as coverage.py computes it.
 pub fn join(a: Coverage, b: Coverage) -> Coverage {
-    let mut lines: BTreeMap<String, BTreeMap<u32, bool>> = BTreeMap::new();
-    for f in a.files.into_iter().chain(b.files) {
-        let file = lines.entry(f.path).or_default();
-        for n in f.missed {
-            file.entry(n).or_insert(false);
-        }
-        for n in f.covered {
-            file.insert(n, true);
-        }
-    }
-    let files = lines
-        .into_iter()
-        .map(|(path, lines)| FileCoverage {
-            path,
-            covered: lines.iter().filter(|(_, c)| **c).map(|(n, _)| *n).collect(),
-            missed: lines
-                .iter()
-                .filter(|(_, c)| !**c)
-                .map(|(n, _)| *n)
-                .collect(),
-        })
-        .collect();
+    let files = sorted(a.files.into_iter().chain(b.files).collect());
     Coverage {
         floor: a.floor.or(b.floor),
         partial: a.partial || b.partial,
@@ -253,4 +277,33 @@ fn relative(root: &Path, path: &str) -> String {
     };
     let s = rel.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FileCoverage, join, totals};
+
+    fn part(covered: &[u32], missed: &[u32], taken: &[[i64; 2]], not: &[[i64; 2]]) -> FileCoverage {
+        FileCoverage {
+            path: "a.py".into(),
+            covered: covered.to_vec(),
+            missed: missed.to_vec(),
+            covered_branches: taken.to_vec(),
+            missed_branches: not.to_vec(),
+        }
+    }
+
+    #[test]
+    fn shards_join_lines_and_branches_as_one_run() {
+        let a = totals(vec![part(&[1, 2], &[3], &[[2, 3]], &[[2, -1]])]);
+        let b = totals(vec![part(&[1, 3], &[2], &[], &[[2, 3], [2, -1]])]);
+        let joined = join(a, b);
+        assert_eq!(joined.files[0].covered, [1, 2, 3]);
+        assert!(joined.files[0].missed.is_empty());
+        assert_eq!(joined.files[0].covered_branches, [[2, 3]]);
+        assert_eq!(joined.files[0].missed_branches, [[2, -1]]);
+        // (3 lines + 1 branch) of (3 lines + 2 branches), as coverage.py counts.
+        assert_eq!(joined.percent, 80.0);
+        assert_eq!((joined.covered_lines, joined.statements), (3, 3));
+    }
 }
