@@ -102,6 +102,26 @@ fn shards_split_the_files_without_overlap_and_merge_to_the_whole_run() {
         3,
         "the three findings across the shards: {xml}"
     );
+    // A missing or doubled shard is an error, never a smaller pass.
+    let missing = rungs(dir.path(), &["merge", &results[0], &results[2]]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("shard 2/3 is missing from the results"),
+        "{}",
+        missing.stderr
+    );
+    let doubled = rungs(
+        dir.path(),
+        &["merge", &results[0], &results[1], &results[1], &results[2]],
+    );
+    assert_eq!(doubled.code, 2);
+    assert!(
+        doubled.stderr.contains("shard 2/3 is given twice"),
+        "{}",
+        doubled.stderr
+    );
     let text = rungs(
         dir.path(),
         &[
@@ -279,4 +299,36 @@ fn coverage_is_split_by_test_file_and_judged_once_the_shards_are_joined() {
         "{}",
         text.stdout
     );
+
+    // With branch coverage, the joined figure is coverage.py's own.
+    let pyproject = std::fs::read_to_string(dir.path().join("pyproject.toml")).unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        &format!("{pyproject}\n[tool.coverage.run]\nbranch = true\n"),
+    );
+    let whole = coverage_shard(dir.path(), "1/1");
+    let mut args = vec!["merge".to_string(), "--format".into(), "json".into()];
+    for i in 1..=2 {
+        let run = coverage_shard(dir.path(), &format!("{i}/2"));
+        let path = out.path().join(format!("branch-{i}.json"));
+        std::fs::write(&path, &run.stdout).unwrap();
+        args.push(path.to_str().unwrap().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let merged = rungs(dir.path(), &args);
+    let (joined, alone) = (
+        &merged.check("coverage")["coverage"],
+        &whole.check("coverage")["coverage"],
+    );
+    let files = alone["files"].as_array().unwrap();
+    assert!(
+        files.iter().any(|f| f["covered_branches"].is_array()),
+        "coverage.py measured branches: {alone}"
+    );
+    assert_ne!(
+        alone["percent"], 97.91666666666669,
+        "branches count: {alone}"
+    );
+    assert_eq!(joined["percent"], alone["percent"]);
 }

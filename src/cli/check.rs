@@ -90,8 +90,8 @@ pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
         .collect();
     let complete =
         args.selection.files.is_empty() && args.selection.changed.is_none() && shard.total == 1;
-    let (gate_verdicts, baseline) = if interrupted {
-        (Vec::new(), None)
+    let verdicts = if interrupted {
+        super::gates::Verdicts::default()
     } else {
         gates.judge_run(&project, &args.selection, complete, &mut checks)?
     };
@@ -110,8 +110,10 @@ pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
         wall,
         budget: plan.budget,
         exit_code,
-        gates: gate_verdicts,
-        baseline,
+        gates: verdicts.gates,
+        baseline: verdicts.baseline,
+        shard: (shard.total > 1).then_some([shard.index, shard.total]),
+        changed_base: verdicts.changed_base,
     };
     emit(&Event::Finished {
         plan: &plan,

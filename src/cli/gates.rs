@@ -9,6 +9,15 @@ use crate::gate::{self, Baseline, BaselineSummary, Changes, Gate};
 use crate::project::{Project, git};
 use crate::report::{CheckResult, Summary};
 
+/// What the gates said of a whole run.
+#[derive(Default)]
+pub struct Verdicts {
+    pub gates: Vec<Gate>,
+    pub baseline: Option<BaselineSummary>,
+    /// The commit `--changed` compared against.
+    pub changed_base: Option<String>,
+}
+
 pub struct Gates {
     coverage: CoverageConfig,
     /// Project-relative.
@@ -42,14 +51,15 @@ impl Gates {
         gate::judge_job(&project.root, self.baseline.as_ref(), report)
     }
 
-    /// The coverage gates, and what the baseline says about this run.
+    /// The coverage gates, what the baseline says about this run, and the
+    /// commit `--changed` compared against.
     pub fn judge_run(
         &self,
         project: &Project,
         selection: &Selection,
         complete: bool,
         checks: &mut [CheckResult],
-    ) -> Result<(Vec<Gate>, Option<BaselineSummary>), Error> {
+    ) -> Result<Verdicts, Error> {
         let base = match &selection.changed {
             Some(reference) => Some(git::diff_base(
                 &project.root,
@@ -61,8 +71,12 @@ impl Gates {
             base: base.as_deref(),
         };
         let gates = gate::judge_coverage(&project.root, &self.coverage, &changes, checks)?;
-        let summary = self.baseline.as_ref().map(|b| b.summary(checks, complete));
-        Ok((gates, summary))
+        let baseline = self.baseline.as_ref().map(|b| b.summary(checks, complete));
+        Ok(Verdicts {
+            gates,
+            baseline,
+            changed_base: base,
+        })
     }
 
     /// `rungs baseline`: write today's findings, say what changed.

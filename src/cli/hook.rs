@@ -422,6 +422,8 @@ fn check_project(
         exit_code,
         gates: Vec::new(),
         baseline: None,
+        shard: None,
+        changed_base: None,
     };
     terminal.event(&Event::Finished {
         plan,

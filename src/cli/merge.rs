@@ -27,6 +27,7 @@ pub fn run(
         })?;
         parts.push(summary);
     }
+    complete(files, &parts)?;
     let mut summary = Summary::merge(parts)
         .ok_or_else(|| Error::usage("rungs merge needs at least one result file"))?;
     judge_joined(cwd, &mut summary)?;
@@ -42,6 +43,59 @@ pub fn run(
     Ok(summary.exit_code)
 }
 
+/// Shard results must be the whole run: every `I/N` once, none from another
+/// split. A missing shard's findings and tests would be missing silently, and
+/// its part of the coverage too.
+fn complete(files: &[PathBuf], parts: &[Summary]) -> Result<(), Error> {
+    let shards: Vec<Option<[usize; 2]>> = parts.iter().map(|p| p.shard).collect();
+    if shards.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let total = shards.iter().flatten().map(|s| s[1]).max().unwrap_or(1);
+    let mut seen = vec![Vec::new(); total];
+    for (file, shard) in files.iter().zip(&shards) {
+        match shard {
+            Some([i, n]) if *n == total && (1..=total).contains(i) => {
+                seen[i - 1].push(file.display().to_string())
+            }
+            Some([i, n]) => {
+                return Err(Error::usage(format!(
+                    "{} is shard {i}/{n}, the others are of {total}: results of different splits",
+                    file.display()
+                )));
+            }
+            None => {
+                return Err(Error::usage(format!(
+                    "{} is a whole run, the others are shards: merge the shards of one run",
+                    file.display()
+                )));
+            }
+        }
+    }
+    for (i, files) in seen.iter().enumerate() {
+        match files.len() {
+            1 => {}
+            0 => {
+                return Err(Error::Usage {
+                    message: format!("shard {}/{total} is missing from the results", i + 1),
+                    hint: Some(
+                        "merge every shard's --json result (GitLab: `needs:` the whole parallel job, `artifacts: when: always`)"
+                            .into(),
+                    ),
+                });
+            }
+            _ => {
+                return Err(Error::usage(format!(
+                    "shard {}/{total} is given twice: {}",
+                    i + 1,
+                    files.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Coverage the shards measured in parts, joined, gets the verdicts a single
 /// run would have given it; a failed gate fails the merged run.
 fn judge_joined(cwd: &Path, summary: &mut Summary) -> Result<(), Error> {
@@ -54,7 +108,12 @@ fn judge_joined(cwd: &Path, summary: &mut Summary) -> Result<(), Error> {
     }
     let project = crate::project::Project::open(cwd, &crate::preset::builtin_presets()?)?;
     let config = project.config.coverage()?;
-    let gates = crate::gate::judge_joined(&project.root, &config, &mut summary.checks)?;
+    let gates = crate::gate::judge_joined(
+        &project.root,
+        &config,
+        summary.changed_base.as_deref(),
+        &mut summary.checks,
+    )?;
     summary.gates.extend(gates);
     if summary.exit_code == crate::error::exit::PASSED
         && summary.checks.iter().any(|c| !c.outcome.is_success())

@@ -120,11 +120,12 @@ pub fn judge_coverage(
 }
 
 /// Coverage that shards measured in parts, joined by `rungs merge`: judged
-/// now as a single run judges its own (the floor, then the ratchet; diff
-/// coverage needs `--changed`, which a merge has no base for).
+/// now as a single run judges its own (the floor, diff coverage against the
+/// shards' `--changed` base, the ratchet).
 pub fn judge_joined(
     root: &Path,
     config: &CoverageConfig,
+    base: Option<&str>,
     checks: &mut [CheckResult],
 ) -> Result<Vec<Gate>, Error> {
     let mut gates = Vec::new();
@@ -145,7 +146,7 @@ pub fn judge_joined(
             check.findings.extend(added);
             check.outcome = check.outcome.max(Outcome::Failed);
         }
-        let changes = Changes { base: None };
+        let changes = Changes { base };
         gates.extend(judge_coverage(
             root,
             config,

@@ -54,6 +54,14 @@ pub struct Summary {
     /// The baseline in use, if the project has one.
     #[serde(default)]
     pub baseline: Option<crate::gate::BaselineSummary>,
+    /// `[index, total]` of a shard's result, so `rungs merge` can tell a
+    /// missing shard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<[usize; 2]>,
+    /// The commit `--changed` compared against, so `rungs merge` can judge
+    /// the joined coverage's changed lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_base: Option<String>,
 }
 
 impl CheckResult {
@@ -128,6 +136,7 @@ impl Summary {
     pub fn merge(parts: Vec<Summary>) -> Option<Summary> {
         let mut parts = parts.into_iter();
         let mut out = parts.next()?;
+        out.shard = None;
         for part in parts {
             out.wall = out.wall.max(part.wall);
             out.exit_code = merge_exit(out.exit_code, part.exit_code);
