@@ -563,3 +563,45 @@ fn a_project_at_the_top_takes_its_subfolders_unless_they_have_rungs_config() {
     assert!(out.contains("rungs: tools (1 file staged)"), "{out}");
     assert!(!out.contains("tests/fixtures/app ("), "{out}");
 }
+
+#[test]
+fn a_cache_dir_in_the_config_is_the_working_trees_for_the_hook_too() {
+    if !require(&["ruff"]) {
+        return;
+    }
+    let repo = Repo::new();
+    write(repo.path(), "rungs.toml", "cache-dir = \".rungs-cache\"\n");
+    write(repo.path(), ".gitignore", ".rungs-cache/\n");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "cache dir"]);
+    write(
+        repo.path(),
+        "inventory/more.py",
+        "\"\"\"More.\"\"\"\n\nVALUE = 1\n",
+    );
+    // Without RUNGS_CACHE_DIR, which would override the config; the user
+    // cache dir (for the hook's index copy) in a temporary folder.
+    let home_cache = tempfile::tempdir().unwrap();
+    let xdg = home_cache.path().to_str().unwrap();
+    let run = rungs_env(
+        repo.path(),
+        &["check", "--only", "ruff-format,ruff-imports,ruff"],
+        &[("RUNGS_CACHE_DIR", ""), ("XDG_CACHE_HOME", xdg)],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(repo.path().join(".rungs-cache/CACHEDIR.TAG").is_file());
+    repo.git(&["add", "inventory/more.py"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_rungs"))
+        .args(["hook", "run"])
+        .current_dir(repo.path())
+        .env_remove("RUNGS_CACHE_DIR")
+        .env("XDG_CACHE_HOME", xdg)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let checks: Vec<&str> = text.lines().filter(|l| l.starts_with('✔')).collect();
+    assert_eq!(checks.len(), 3, "{text}");
+    assert!(checks.iter().all(|l| l.contains("(cached)")), "{text}");
+}

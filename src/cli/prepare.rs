@@ -63,8 +63,10 @@ pub fn plan_for(
     let chosen = plan::select_checks(&project, &registry, &ladder, &tier, &request)?;
     let workers = workers(selection, &project);
     let budget = project.config.budget()?;
+    // Relative to the project in the working tree (the hook's project root
+    // is its copy of the index), so the hook and `rungs check` share it.
     if let Some(dir) = &project.config.raw.cache_dir {
-        cache::configure(project.root.join(dir));
+        cache::configure(tool_root.join(dir));
     }
     let durations = cache::durations(&project.root);
     Ok(Prepared {
