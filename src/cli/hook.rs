@@ -227,6 +227,10 @@ fn run_hook(repo: &Repo, stage: HookStage) -> Result<i32, Error> {
     let projects = by_project(&shadow.dir, &files);
     let several = projects.len() > 1;
     let mut exit_code = exit::PASSED;
+    // Each project's report times its own part (the first's includes the sync).
+    let mut project_start = start;
+    let mut unknown_skips: BTreeMap<String, usize> = BTreeMap::new();
+    let count = projects.len();
     for (prefix, rel) in projects {
         if cancel.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
@@ -243,12 +247,17 @@ fn run_hook(repo: &Repo, stage: HookStage) -> Result<i32, Error> {
             prefix,
             files: rel,
             stage,
-            start,
+            start: project_start,
             cancel: &cancel,
             several,
         };
-        let code = check_project(&run, &mut shadow, &index_moved)?;
+        let code = check_project(&run, &mut shadow, &index_moved, &mut unknown_skips)?;
         exit_code = exit_code.max(code);
+        project_start = Instant::now();
+    }
+    // A typo must not block every commit: say so and go on (as pre-commit's SKIP).
+    for (id, _) in unknown_skips.iter().filter(|(_, n)| **n == count) {
+        eprintln!("rungs: RUNGS_SKIP names `{id}`, which is not a check; ignored");
     }
     if index_moved()? {
         eprintln!(
@@ -309,10 +318,13 @@ struct Staged<'a> {
 
 /// Check one project's staged files in the shadow copy, and carry the
 /// fixers' changes to the working tree.
+/// `unknown_skips` counts, per id in RUNGS_SKIP, the projects that have no
+/// such check.
 fn check_project(
     run: &Staged,
     shadow: &mut shadow::Shadow,
     index_moved: &dyn Fn() -> Result<bool, Error>,
+    unknown_skips: &mut BTreeMap<String, usize>,
 ) -> Result<i32, Error> {
     let prefix = run.prefix.as_str();
     let project_root = if prefix.is_empty() {
@@ -338,11 +350,10 @@ fn check_project(
         .split(',')
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
-        // A typo must not block every commit: say so and go on (as pre-commit's SKIP).
         .filter(|id| {
             let known = crate::check::is_builtin(id) || project.config.raw.checks.contains_key(id);
             if !known {
-                eprintln!("rungs: RUNGS_SKIP names `{id}`, which is not a check; ignored");
+                *unknown_skips.entry(id.clone()).or_default() += 1;
             }
             known
         })
