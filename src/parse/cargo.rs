@@ -86,20 +86,27 @@ pub fn tests(input: &Input) -> Result<Parsed, String> {
     let panicked = regex::Regex::new(r"panicked at (.+?):(\d+):(\d+):$").expect("static regex");
     // Where each failing test panicked, in order of appearance per name.
     type Place = (String, Option<u32>, Option<u32>, String);
-    let mut places: HashMap<String, std::collections::VecDeque<Place>> = HashMap::new();
+    // Each `---- NAME stdout ----` section in order, with where its test
+    // panicked (the last panic in it: a spawned thread's comes first).
+    let mut places: HashMap<String, std::collections::VecDeque<Option<Place>>> = HashMap::new();
     let mut current: Option<String> = None;
     let mut lines = input.stdout.lines().peekable();
     while let Some(line) = lines.next() {
         if let Some(c) = section.captures(line) {
-            current = Some(c[1].to_string());
+            let name = c[1].to_string();
+            places.entry(name.clone()).or_default().push_back(None);
+            current = Some(name);
         } else if let Some(c) = panicked.captures(line)
-            && let Some(name) = current.take()
+            && let Some(slot) = current
+                .as_ref()
+                .and_then(|name| places.get_mut(name))
+                .and_then(|q| q.back_mut())
         {
             let detail = lines
                 .peek()
                 .map(|l| l.trim().to_string())
                 .unwrap_or_default();
-            places.entry(name).or_default().push_back((
+            *slot = Some((
                 c[1].to_string(),
                 c[2].parse().ok(),
                 c[3].parse().ok(),
@@ -139,7 +146,7 @@ pub fn tests(input: &Input) -> Result<Parsed, String> {
             }
             "FAILED" => {
                 counts.failed += 1;
-                let place = places.get_mut(&name).and_then(|q| q.pop_front());
+                let place = places.get_mut(&name).and_then(|q| q.pop_front()).flatten();
                 let mut f = match &place {
                     Some((path, l, col, _)) => {
                         let path = input.relative(path);
@@ -196,10 +203,20 @@ failures:
 
 test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s
 
-running 1 test
+running 2 tests
 test tests::adds ... ok
+test tests::empty ... FAILED
 
-test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
+failures:
+
+---- tests::empty stdout ----
+Error: \"no names\"
+
+
+failures:
+    tests::empty
+
+test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
 
 running 1 test
 test src/lib.rs - add (line 5) ... ok
@@ -234,14 +251,21 @@ test src/lib.rs - add (line 5) ... ok
                 "tests::empty",
                 "tests::slow",
                 "tests::adds (2)",
+                "tests::empty (2)",
                 "src/lib.rs - add (line 5)"
             ]
         );
-        assert_eq!((tests.total, tests.failed, tests.skipped), (5, 1, 1));
+        assert_eq!((tests.total, tests.failed, tests.skipped), (6, 2, 1));
+        // The second binary's failure returned an error: no place to borrow.
+        assert_eq!(tests.cases[4].file, None);
+        assert_eq!(
+            parsed.findings[1].display(),
+            "tests::empty (2) test tests::empty failed"
+        );
         assert_eq!(tests.cases[1].outcome, TestOutcome::Failed);
         assert_eq!(tests.cases[1].file.as_deref(), Some("src/lib.rs"));
         assert_eq!(tests.cases[2].message.as_deref(), Some("needs the network"));
-        assert_eq!(parsed.findings.len(), 1);
+        assert_eq!(parsed.findings.len(), 2);
         assert_eq!(
             parsed.findings[0].display(),
             "src/lib.rs:18:9: tests::empty test tests::empty failed: assertion failed: !no_names(&[])"
