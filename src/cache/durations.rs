@@ -37,7 +37,8 @@ impl Durations {
 
     /// A test suite's run over `files`, spread by each file's share of the
     /// tests' own times where the runner reported them (slow files weigh
-    /// more in the next split), else evenly.
+    /// more in the next split); a file with no reported time counts as the
+    /// mean of those with one, and with none reported, evenly.
     pub fn record_tests(
         &mut self,
         id: &str,
@@ -51,10 +52,19 @@ impl Durations {
                 *by_file.entry(file).or_default() += case.seconds.max(0.0);
             }
         }
-        let known: f64 = files.iter().filter_map(|f| by_file.get(f.as_str())).sum();
+        let known: Vec<f64> = files
+            .iter()
+            .filter_map(|f| by_file.get(f.as_str()).copied())
+            .collect();
+        let mean = match known.len() {
+            0 => 1.0,
+            n => known.iter().sum::<f64>() / n as f64,
+        };
+        let weight = |f: &str| by_file.get(f).copied().unwrap_or(mean);
+        let total: f64 = files.iter().map(|f| weight(f)).sum();
         for f in files {
-            let share = if known > 0.0 {
-                by_file.get(f.as_str()).copied().unwrap_or(0.0) / known
+            let share = if total > 0.0 {
+                weight(f) / total
             } else {
                 1.0 / files.len() as f64
             };
@@ -105,5 +115,10 @@ mod tests {
         let mut even = Durations::default();
         even.record_tests("pytest", &[&slow, &fast], 10.0, &[]);
         assert_eq!(even.get("pytest::tests/test_fast.py"), Some(5.0));
+        // A file whose tests reported no time counts as the mean, not as free.
+        let other = "tests/test_other.py".to_string();
+        let mut mean = Durations::default();
+        mean.record_tests("pytest", &[&slow, &fast, &other], 12.0, &cases);
+        assert_eq!(mean.get("pytest::tests/test_other.py"), Some(4.0));
     }
 }

@@ -142,8 +142,13 @@ fn record_durations(cwd: &Path, summary: &Summary) {
             .as_ref()
             .filter(|_| c.kind == "test" || c.kind == "coverage")
         {
-            let mut files: Vec<&String> =
-                tests.cases.iter().filter_map(|t| t.file.as_ref()).collect();
+            // The units the split deals (a Rust test's file is where it panicked).
+            let mut files: Vec<&String> = tests
+                .cases
+                .iter()
+                .filter_map(|t| t.file.as_ref())
+                .filter(|f| crate::plan::is_test_file(f))
+                .collect();
             files.sort();
             files.dedup();
             if !files.is_empty() {

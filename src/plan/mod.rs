@@ -3,6 +3,7 @@
 mod jobs;
 mod select;
 mod shard;
+pub use shard::is_test_file;
 mod tier;
 
 pub use jobs::{Job, Work, build_jobs, predict_wall};

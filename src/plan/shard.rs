@@ -47,7 +47,7 @@ fn bad(text: &str) -> Error {
 }
 
 /// A test file, by the usual pytest and Django names.
-fn is_test_file(path: &str) -> bool {
+pub fn is_test_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     // pytest's defaults and Django's (tests.py, test*.py, *_tests.py).
     name.ends_with(".py")
