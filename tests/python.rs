@@ -204,6 +204,42 @@ fn plan_says_stack_size_tier_and_why_each_check() {
 }
 
 #[test]
+fn a_tool_configured_in_rungs_config_takes_its_role() {
+    let dir = fixture("python-ruff");
+    // No flake8 config of its own: chosen because rungs.toml names it.
+    write(dir.path(), "rungs.toml", "[checks.flake8]\ntimeout = 60\n");
+    let run = rungs(dir.path(), &["plan", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let plan = run.json();
+    let checks = plan["checks"].as_array().unwrap();
+    let ids: Vec<&str> = checks.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"flake8") && !ids.contains(&"ruff"), "{ids:?}");
+    let flake8 = checks.iter().find(|c| c["id"] == "flake8").unwrap();
+    assert!(
+        flake8["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("configured in "),
+        "{flake8}"
+    );
+    // Switched off there: the role falls back to its default.
+    write(
+        dir.path(),
+        "rungs.toml",
+        "[checks.flake8]\nenabled = false\n",
+    );
+    let run = rungs(dir.path(), &["plan", "--format", "json"]);
+    let plan = run.json();
+    let ids: Vec<&str> = plan["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"ruff") && !ids.contains(&"flake8"), "{ids:?}");
+}
+
+#[test]
 fn terminal_report_reads_well() {
     if !require(&["black", "isort", "flake8", "pytest"]) {
         return;

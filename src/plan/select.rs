@@ -116,12 +116,20 @@ pub fn select_checks(
         for role in &stack.preset.roles {
             let found = role.choose.iter().find_map(|id| {
                 let check = registry.get(&CheckId(id.clone()))?;
-                markers
-                    .first(&check.detect)
-                    .map(|m| (check, describe_marker(m)))
+                if let Some(m) = markers.first(&check.detect) {
+                    return Some((check, describe_marker(m), true));
+                }
+                // Configured in rungs's own config (and not switched off):
+                // the project's choice too, though the tool has no config
+                // of its own (so the tier's arguments still apply).
+                let spec = user.get(id.as_str())?.get_ref();
+                (spec.enabled != Some(false)).then(|| {
+                    let reason = format!("configured in {}", source.path.display());
+                    (check, reason, false)
+                })
             });
             let (check, reason, own_config) = match found {
-                Some((check, marker)) => (check, marker, true),
+                Some(found) => found,
                 None if role.optional => continue,
                 None => {
                     let Some(check) = role
