@@ -78,6 +78,21 @@ fn project_in(sub: &str, requirements: &str, tests: &str, bump: &str) -> tempfil
     dir
 }
 
+/// The branch `rungs bump` made, or "" when it made none.
+fn bump_branch(repo: &Path) -> String {
+    git(
+        repo,
+        &[
+            "branch",
+            "--list",
+            "rungs/bump-*",
+            "--format=%(refname:short)",
+        ],
+    )
+    .trim()
+    .to_string()
+}
+
 fn bump(dir: &Path, server: &LocalRegistry, args: &[&str]) -> Run {
     let url = format!("{}/simple/", server.url());
     let mut all = vec!["bump", "--json", "report.json", "--markdown", "report.md"];
@@ -112,16 +127,8 @@ fn a_breaking_major_is_left_out_and_the_minor_below_it_is_committed() {
         "tinypkg==1.0\n"
     );
     // One commit on the bump branch, moving to 1.1.
-    let branch = git(
-        dir.path(),
-        &[
-            "branch",
-            "--list",
-            "rungs/bump-*",
-            "--format=%(refname:short)",
-        ],
-    );
-    let branch = branch.trim();
+    let branch = bump_branch(dir.path());
+    let branch = branch.as_str();
     assert!(
         branch.starts_with("rungs/bump-"),
         "no bump branch: {}\n{}",
@@ -179,15 +186,7 @@ fn bisection_commits_exactly_the_bumps_that_pass() {
     let dir = project("alpha==1.0\nbeta==1.0\ngamma==1.0\n", tests, "");
     let run = bump(dir.path(), &server, &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let branch = git(
-        dir.path(),
-        &[
-            "branch",
-            "--list",
-            "rungs/bump-*",
-            "--format=%(refname:short)",
-        ],
-    );
+    let branch = bump_branch(dir.path());
     let log = git(
         dir.path(),
         &[
@@ -374,16 +373,8 @@ fn a_project_in_a_subfolder_of_the_repository_is_bumped_in_place() {
     let api = dir.path().join("services/api");
     let run = bump(&api, &server, &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let branch = git(
-        dir.path(),
-        &[
-            "branch",
-            "--list",
-            "rungs/bump-*",
-            "--format=%(refname:short)",
-        ],
-    );
-    let branch = branch.trim();
+    let branch = bump_branch(dir.path());
+    let branch = branch.as_str();
     assert!(branch.starts_with("rungs/bump-"), "{}", run.stdout);
     let changed = git(
         dir.path(),
