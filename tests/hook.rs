@@ -511,6 +511,16 @@ fn each_staged_file_is_checked_in_its_own_project_of_a_monorepo() {
     assert!(ok, "{out}");
 }
 
+/// The hook's report shows `checks` checks, every one replayed from the cache.
+fn assert_replayed(report: &str, checks: usize) {
+    let lines: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with('✔') || l.starts_with('✘'))
+        .collect();
+    assert_eq!(lines.len(), checks, "{report}");
+    assert!(lines.iter().all(|l| l.contains("(cached)")), "{report}");
+}
+
 #[test]
 fn content_rungs_check_already_checked_is_not_checked_again_by_the_hook() {
     if !require(&["ruff"]) {
@@ -527,12 +537,7 @@ fn content_rungs_check_already_checked_is_not_checked_again_by_the_hook() {
     repo.git(&["add", "inventory/more.py"]);
     let (ok, out) = repo.commit("more");
     assert!(ok, "{out}");
-    let checks: Vec<&str> = out
-        .lines()
-        .filter(|l| l.starts_with('✔') || l.starts_with('✘'))
-        .collect();
-    assert_eq!(checks.len(), 3, "{out}");
-    assert!(checks.iter().all(|l| l.contains("(cached)")), "{out}");
+    assert_replayed(&out, 3);
 }
 
 #[test]
@@ -601,7 +606,5 @@ fn a_cache_dir_in_the_config_is_the_working_trees_for_the_hook_too() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    let checks: Vec<&str> = text.lines().filter(|l| l.starts_with('✔')).collect();
-    assert_eq!(checks.len(), 3, "{text}");
-    assert!(checks.iter().all(|l| l.contains("(cached)")), "{text}");
+    assert_replayed(&text, 3);
 }
