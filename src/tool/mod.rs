@@ -118,15 +118,25 @@ fn missing_hint(check: &Check) -> String {
 }
 
 /// What is installed in the tool's Python environment, when it runs from one
-/// (the distributions in its site-packages), so upgrading a package the tests
-/// import changes the cache key even when no project file changed.
+/// (its Python's version and the distributions in its site-packages), so
+/// upgrading a package the tests import, or the venv's Python, changes the
+/// cache key even when no project file changed.
 pub fn environment(tool: &Tool) -> String {
     let Some(prefix) = tool.program.parent().and_then(Path::parent) else {
         return String::new();
     };
-    if !prefix.join("pyvenv.cfg").is_file() {
+    let Ok(cfg) = std::fs::read_to_string(prefix.join("pyvenv.cfg")) else {
         return String::new();
-    }
+    };
+    // `version = 3.11.7` (older venvs: `version_info`); the home it was made from.
+    let python: Vec<&str> = cfg
+        .lines()
+        .filter(|l| {
+            let key = l.split('=').next().unwrap_or("").trim();
+            matches!(key, "version" | "version_info" | "home")
+        })
+        .map(str::trim)
+        .collect();
     let mut names: Vec<String> = std::fs::read_dir(prefix.join("lib"))
         .into_iter()
         .flatten()
@@ -141,7 +151,7 @@ pub fn environment(tool: &Tool) -> String {
         .filter(|n| n.ends_with(".dist-info"))
         .collect();
     names.sort();
-    format!("\n{}", names.join("\n"))
+    format!("\n{}\n{}", python.join("\n"), names.join("\n"))
 }
 
 /// Whether `environment` (the venv's distributions) pins the tool itself, so
@@ -172,6 +182,7 @@ pub fn pinned_by_environment(tool: &Tool, environment: &str) -> bool {
     let name = normal(&program.file_name().unwrap_or_default().to_string_lossy());
     environment
         .lines()
+        .filter(|l| l.ends_with(".dist-info"))
         .any(|dist| normal(dist).starts_with(&format!("{name}_")) && !head.starts_with("#!"))
 }
 
@@ -216,6 +227,10 @@ mod tests {
             "a binary no distribution here is named after"
         );
         assert!(!pinned("ruff-linked"), "a program linked in from elsewhere");
+        // Another Python under the same packages is another environment.
+        let before = environment(&tool(&p.join("bin/flake8")));
+        std::fs::write(p.join("pyvenv.cfg"), "home = /usr/bin\nversion = 3.12.1\n").unwrap();
+        assert_ne!(environment(&tool(&p.join("bin/flake8"))), before);
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(outside.path().join("flake8"), "#!/usr/bin/python3\n").unwrap();
         assert!(!pinned_by_environment(
