@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// Bump when the meaning of a stored entry changes.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CacheKey(pub [u8; 32]);
