@@ -464,6 +464,12 @@ fn each_staged_file_is_checked_in_its_own_project_of_a_monorepo() {
         "tools/run.py",
         "\"\"\"Run.\"\"\"\n\nVALUE = 1\n",
     );
+    // The backend's own fixture with a manifest stays part of the backend.
+    write(
+        top.path(),
+        "backend/tests/fixtures/proj/pyproject.toml",
+        "[project]\nname = \"proj\"\nversion = \"0\"\n",
+    );
     let repo = Repo {
         dir: top,
         cache: tempfile::tempdir().unwrap(),
@@ -485,9 +491,14 @@ fn each_staged_file_is_checked_in_its_own_project_of_a_monorepo() {
     );
     repo.stage("tools/run.py", "\"\"\"Run.\"\"\"\n\nVALUE = 2\n");
     repo.stage("README.md", "# shop\n\nA shop.\n");
+    repo.stage(
+        "backend/tests/fixtures/proj/proj.py",
+        "\"\"\"Proj.\"\"\"\n\nX = 1\n",
+    );
     let (ok, out) = repo.commit("three places");
     assert!(!ok, "{out}");
-    assert!(out.contains("rungs: backend (1 file staged)"), "{out}");
+    assert!(out.contains("rungs: backend (2 files staged)"), "{out}");
+    assert!(!out.contains("rungs: backend/tests"), "{out}");
     assert!(out.contains("rungs: tools (1 file staged)"), "{out}");
     assert!(
         !out.contains("0 of 0 checks"),
@@ -607,4 +618,38 @@ fn a_cache_dir_in_the_config_is_the_working_trees_for_the_hook_too() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert_replayed(&text, 3);
+}
+
+#[test]
+fn staged_code_no_stack_of_its_project_checks_is_named() {
+    // A top package.json (commit tooling) over a Python backend with no
+    // rungs config: the backend's files belong to the node project.
+    let top = tempfile::tempdir().unwrap();
+    write(
+        top.path(),
+        "package.json",
+        "{\"name\": \"tooling\", \"private\": true}\n",
+    );
+    write(
+        top.path(),
+        "backend/pyproject.toml",
+        "[project]\nname = \"api\"\nversion = \"0\"\n",
+    );
+    let repo = Repo {
+        dir: top,
+        cache: tempfile::tempdir().unwrap(),
+    };
+    repo.git(&["init", "-q", "-b", "main"]);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "start"]);
+    repo.stage("backend/app.py", "import os\n");
+    let run = repo.rungs(&["hook", "run"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "rungs: the project at the top checks none of 1 staged file: backend/app.py (a project of its own? give its folder a rungs.toml)"
+        ),
+        "{}",
+        run.stderr
+    );
 }

@@ -300,6 +300,52 @@ fn by_project(shadow: &Path, files: &[String]) -> BTreeMap<String, Vec<String>> 
     out
 }
 
+/// Say so when staged code is in a language none of its project's stacks
+/// check: a subproject under a project of another stack (a Python
+/// `backend/` below a top `package.json`) would otherwise pass unseen.
+fn unchecked_code(run: &Staged, project: &Project) -> Result<(), Error> {
+    let known: std::collections::HashSet<String> = builtin_presets()?
+        .into_iter()
+        .flat_map(|p| p.languages)
+        .collect();
+    let checked: std::collections::HashSet<&str> = project
+        .stacks
+        .iter()
+        .flat_map(|s| s.preset.languages.iter().map(String::as_str))
+        .collect();
+    let unchecked: Vec<String> = run
+        .files
+        .iter()
+        .filter(|f| {
+            let ext = f.rsplit_once('.').map_or("", |(_, e)| e);
+            known.contains(ext) && !checked.contains(ext)
+        })
+        .map(|f| match run.prefix.as_str() {
+            "" => f.clone(),
+            p => format!("{p}/{f}"),
+        })
+        .collect();
+    if !unchecked.is_empty() {
+        let shown: Vec<&str> = unchecked.iter().take(5).map(String::as_str).collect();
+        eprintln!(
+            "rungs: the project at {} checks none of {}: {}{} (a project of its own? give its folder a rungs.toml)",
+            if run.prefix.is_empty() {
+                "the top"
+            } else {
+                run.prefix.as_str()
+            },
+            plural(unchecked.len(), "staged file"),
+            shown.join(", "),
+            if unchecked.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
 /// One project's part of a hook run.
 struct Staged<'a> {
     repo: &'a Repo,
@@ -377,6 +423,7 @@ fn check_project(
         Stage::Commit,
         Some(run.files.clone()),
     )?;
+    unchecked_code(run, &prepared.project)?;
     if prepared.plan.checks.is_empty() && run.several {
         // A README at the top of a repository of projects: nothing to say.
         return Ok(exit::PASSED);

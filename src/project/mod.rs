@@ -109,7 +109,8 @@ pub fn find_root(start: &Path) -> PathBuf {
 /// else the top, when the top is a project itself (a manifest there makes the
 /// repository one project, as `rungs check` at the top sees it, fixtures and
 /// examples included); else, in a repository of projects (`backend/`,
-/// `frontend/`, nothing at the top), the nearest folder with a manifest.
+/// `frontend/`, nothing at the top), the outermost folder with a manifest
+/// (a project's own fixtures stay part of it).
 pub fn project_within(start: &Path, top: &Path) -> PathBuf {
     let within = || start.ancestors().take_while(|d| d.starts_with(top));
     for dir in within() {
@@ -121,7 +122,11 @@ pub fn project_within(start: &Path, top: &Path) -> PathBuf {
     if marked(top) {
         return top.to_path_buf();
     }
-    within().find(|d| marked(d)).unwrap_or(top).to_path_buf()
+    within()
+        .filter(|d| marked(d))
+        .last()
+        .unwrap_or(top)
+        .to_path_buf()
 }
 
 fn has_tool_rungs(pyproject: &Path) -> bool {
