@@ -72,10 +72,13 @@ impl Gates {
         };
         let gates = gate::judge_coverage(&project.root, &self.coverage, &changes, checks)?;
         let baseline = self.baseline.as_ref().map(|b| b.summary(checks, complete));
+        // As a commit: the merge job judges against the same one, even if
+        // the branch named moved meanwhile.
+        let changed_base = base.map(|b| git::commit_of(&project.root, &b).unwrap_or(b));
         Ok(Verdicts {
             gates,
             baseline,
-            changed_base: base,
+            changed_base,
         })
     }
 

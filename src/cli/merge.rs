@@ -5,6 +5,7 @@
 use super::Format;
 use crate::error::Error;
 use crate::report::{Summary, TerminalReporter};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub fn run(
@@ -52,11 +53,11 @@ fn complete(files: &[PathBuf], parts: &[Summary]) -> Result<(), Error> {
         return Ok(());
     }
     let total = shards.iter().flatten().map(|s| s[1]).max().unwrap_or(1);
-    let mut seen = vec![Vec::new(); total];
+    let mut seen: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (file, shard) in files.iter().zip(&shards) {
         match shard {
             Some([i, n]) if *n == total && (1..=total).contains(i) => {
-                seen[i - 1].push(file.display().to_string())
+                seen.entry(*i).or_default().push(file.display().to_string())
             }
             Some([i, n]) => {
                 return Err(Error::usage(format!(
@@ -66,32 +67,39 @@ fn complete(files: &[PathBuf], parts: &[Summary]) -> Result<(), Error> {
             }
             None => {
                 return Err(Error::usage(format!(
-                    "{} is a whole run, the others are shards: merge the shards of one run",
+                    "{} is a whole run (or from an older rungs), the others are shards: merge the shards of one run",
                     file.display()
                 )));
             }
         }
     }
-    for (i, files) in seen.iter().enumerate() {
-        match files.len() {
-            1 => {}
-            0 => {
-                return Err(Error::Usage {
-                    message: format!("shard {}/{total} is missing from the results", i + 1),
-                    hint: Some(
-                        "merge every shard's --json result (GitLab: `needs:` the whole parallel job, `artifacts: when: always`)"
-                            .into(),
-                    ),
-                });
-            }
-            _ => {
-                return Err(Error::usage(format!(
-                    "shard {}/{total} is given twice: {}",
-                    i + 1,
-                    files.join(", ")
-                )));
-            }
-        }
+    if let Some((i, files)) = seen.iter().find(|(_, f)| f.len() > 1) {
+        return Err(Error::usage(format!(
+            "shard {i}/{total} is given twice: {}",
+            files.join(", ")
+        )));
+    }
+    // Every index from 1 is there, or the first gap is named (counting up
+    // from 1, so a garbled total of 10^18 costs nothing).
+    if seen.len() < total {
+        let missing = (1..=total).find(|i| !seen.contains_key(i)).unwrap_or(total);
+        return Err(Error::Usage {
+            message: format!("shard {missing}/{total} is missing from the results"),
+            hint: Some(
+                "merge every shard's --json result (GitLab: `needs:` the whole parallel job, `artifacts: when: always`)"
+                    .into(),
+            ),
+        });
+    }
+    let bases: std::collections::BTreeSet<&str> = parts
+        .iter()
+        .filter_map(|p| p.changed_base.as_deref())
+        .collect();
+    if bases.len() > 1 || (!bases.is_empty() && parts.iter().any(|p| p.changed_base.is_none())) {
+        return Err(Error::usage(format!(
+            "the shards compared against different bases ({}): run them with the same --changed",
+            bases.into_iter().collect::<Vec<_>>().join(", ")
+        )));
     }
     Ok(())
 }

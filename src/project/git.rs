@@ -8,6 +8,15 @@ fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// The commit a reference names now (a branch moves; its commit does not).
+pub fn commit_of(root: &Path, reference: &str) -> Option<String> {
+    let spec = format!("{reference}^{{commit}}");
+    git(root, &["rev-parse", "--verify", "--quiet", &spec])
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
 /// The commit to compare against: the given ref, GitLab's merge-request base,
 /// else the merge base with the default branch.
 pub fn diff_base(root: &Path, reference: Option<&str>) -> Result<String, Error> {
