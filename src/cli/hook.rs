@@ -396,6 +396,8 @@ fn check_project(
         .split(',')
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .filter(|id| {
             let known = crate::check::is_builtin(id) || project.config.raw.checks.contains_key(id);
             if !known {
