@@ -47,9 +47,10 @@ impl Durations {
         cases: &[crate::parse::TestCase],
     ) {
         let mut by_file: BTreeMap<&str, f64> = BTreeMap::new();
-        for case in cases {
+        // A case without a time says nothing of its file's.
+        for case in cases.iter().filter(|c| c.seconds > 0.0) {
             if let Some(file) = &case.file {
-                *by_file.entry(file).or_default() += case.seconds.max(0.0);
+                *by_file.entry(file).or_default() += case.seconds;
             }
         }
         let known: Vec<f64> = files
