@@ -90,12 +90,22 @@ pub fn tests(input: &Input) -> Result<Parsed, String> {
     // panicked (the last panic in it: a spawned thread's comes first).
     let mut places: HashMap<String, std::collections::VecDeque<Option<Place>>> = HashMap::new();
     let mut current: Option<String> = None;
+    // `--show-output` also prints the passing tests' sections, under `successes:`.
+    let mut in_failures = false;
     let mut lines = input.stdout.lines().peekable();
     while let Some(line) = lines.next() {
+        match line {
+            "failures:" => in_failures = true,
+            "successes:" => in_failures = false,
+            _ => {}
+        }
         if let Some(c) = section.captures(line) {
             let name = c[1].to_string();
-            places.entry(name.clone()).or_default().push_back(None);
-            current = Some(name);
+            current = None;
+            if in_failures {
+                places.entry(name.clone()).or_default().push_back(None);
+                current = Some(name);
+            }
         } else if let Some(c) = panicked.captures(line)
             && let Some(slot) = current
                 .as_ref()
@@ -221,6 +231,54 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
 running 1 test
 test src/lib.rs - add (line 5) ... ok
 ";
+
+    #[test]
+    fn a_passing_tests_shown_output_takes_no_failures_place() {
+        let output = "
+running 1 test
+test tests::empty ... ok
+
+successes:
+
+---- tests::empty stdout ----
+hello
+
+successes:
+    tests::empty
+
+running 1 test
+test tests::empty ... FAILED
+
+failures:
+
+---- tests::empty stdout ----
+
+thread 'tests::empty' panicked at src/b.rs:3:5:
+boom
+
+failures:
+    tests::empty
+";
+        let (id, spec, source) = crate::check::builtin_specs()
+            .unwrap()
+            .into_iter()
+            .find(|(id, _, _)| id == "cargo-test")
+            .unwrap();
+        let check = Check::resolve(&id, &spec, &source).unwrap();
+        let root = std::path::Path::new("/nowhere");
+        let input = Input {
+            check: &check,
+            stdout: output,
+            stderr: "",
+            out_dir: root,
+            root,
+            coverage_floor: None,
+            coverage_partial: false,
+        };
+        let tests = super::tests(&input).unwrap().tests.unwrap();
+        assert_eq!(tests.cases[1].name, "tests::empty (2)");
+        assert_eq!(tests.cases[1].file.as_deref(), Some("src/b.rs"));
+    }
 
     #[test]
     fn every_test_is_a_case_and_a_failure_is_also_a_finding() {
