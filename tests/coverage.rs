@@ -4,8 +4,6 @@
 
 mod common;
 use common::*;
-use std::path::Path;
-use std::process::Command;
 
 /// A diff-coverage run against `main`, as JSON.
 const DIFF_COVERAGE: &[&str] = &[
@@ -19,20 +17,6 @@ const DIFF_COVERAGE: &[&str] = &[
     "--format",
     "json",
 ];
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// A fixture as a git repository with one commit on `main`.
 fn repository(name: &str) -> tempfile::TempDir {

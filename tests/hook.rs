@@ -53,17 +53,7 @@ impl Repo {
     }
 
     fn git_output(&self, args: &[&str]) -> Output {
-        Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.com",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(self.path())
+        git_command(self.path(), args)
             .env("RUNGS_CACHE_DIR", self.cache.path())
             .env("NO_COLOR", "1")
             .output()

@@ -10,28 +10,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
 /// Every file in the work tree (tracked or not) and the index's entries.
 fn snapshot(dir: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<u8>) {
     let mut files = BTreeMap::new();
@@ -54,7 +32,7 @@ fn snapshot(dir: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<u8>) {
             }
         }
     }
-    (files, git(dir, &["ls-files", "-s", "--", "."]))
+    (files, git_bytes(dir, &["ls-files", "-s", "--", "."]))
 }
 
 /// A repository mid-commit: two fully staged files a formatter will fix, one
@@ -78,13 +56,13 @@ fn template() -> tempfile::TempDir {
     for name in ["a.py", "b.py", "c.py"] {
         write(p, name, body);
     }
-    git(p, &["init", "-q", "-b", "main"]);
-    git(p, &["add", "-A"]);
-    git(p, &["commit", "-q", "-m", "start"]);
+    git_bytes(p, &["init", "-q", "-b", "main"]);
+    git_bytes(p, &["add", "-A"]);
+    git_bytes(p, &["commit", "-q", "-m", "start"]);
     write(p, "a.py", &body.replace("return 1", "return  1"));
     write(p, "b.py", &body.replace("return 2", "return  2"));
     write(p, "c.py", &body.replace("return 1", "return  1"));
-    git(p, &["add", "a.py", "b.py", "c.py"]);
+    git_bytes(p, &["add", "a.py", "b.py", "c.py"]);
     // c.py: unstaged work far from the line the formatter fixes.
     write(
         p,
@@ -296,7 +274,7 @@ fn recovery_never_overwrites_an_edit_made_after_the_crash() {
         .next()
         .unwrap()
         .to_string();
-    let original = git(repo.path(), &["cat-file", "blob", &blob]);
+    let original = git_bytes(repo.path(), &["cat-file", "blob", &blob]);
     assert_eq!(
         original,
         std::fs::read(template.path().join("a.py")).unwrap()

@@ -254,25 +254,6 @@ fn terminal_report_reads_well() {
     insta::assert_snapshot!(slowest.replace_all(&text, "slowest: [CHECKS]"));
 }
 
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
 #[test]
 fn changed_checks_only_files_changed_against_the_ref() {
     if !require(&["ruff", "git"]) {

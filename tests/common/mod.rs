@@ -140,6 +140,38 @@ pub fn rungs_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// `git ARGS` in `dir`, as a test user, never signing: not yet run.
+pub fn git_command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.args([
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "-c",
+        "commit.gpgsign=false",
+    ])
+    .args(args)
+    .current_dir(dir);
+    cmd
+}
+
+/// `git ARGS` in `dir`; its stdout. A failure fails the test with git's stderr.
+pub fn git_bytes(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let out = git_command(dir, args).output().expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// `git_bytes`, as text.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    String::from_utf8_lossy(&git_bytes(dir, args)).into_owned()
+}
+
 pub fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
     if let Some(parent) = path.parent() {
