@@ -10,6 +10,7 @@ mod error;
 mod execute;
 mod finding;
 mod fingerprint;
+mod fs;
 mod gate;
 mod git;
 mod hook;

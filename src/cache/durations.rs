@@ -2,7 +2,7 @@
 //! run (project-level), and per test file for splitting test suites. They
 //! order jobs longest first, predict the wall time and split shards.
 
-use super::write_atomic;
+use crate::fs::write_atomic;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

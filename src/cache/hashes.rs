@@ -2,7 +2,7 @@
 //! size, mtime, ctime and inode are unchanged; the answer never rests on mtime
 //! alone (a fresh clone rehashes and still hits, since keys hold contents).
 
-use super::write_atomic;
+use crate::fs::write_atomic;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -17,6 +17,7 @@ pub use store::{Entry, FileTable, Store, cacheable};
 pub use versions::Versions;
 
 use crate::error::Error;
+use crate::fs::write_atomic;
 use std::path::{Path, PathBuf};
 
 /// The cache as one run uses it.
@@ -100,14 +101,4 @@ pub fn root() -> Result<PathBuf, Error> {
         write_atomic(&tag, TAG.as_bytes())?;
     }
     Ok(dir)
-}
-
-/// Write a file so readers see the old content or the new, never half of it.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }

@@ -1,9 +1,10 @@
 //! Stored results, one file per key under `results/`, written atomically. An
 //! entry that is truncated, garbled or holds another key is a miss.
 
-use super::{CacheKey, write_atomic};
+use super::CacheKey;
 use crate::execute::JobReport;
 use crate::finding::{Finding, Outcome};
+use crate::fs::write_atomic;
 use crate::parse::{Coverage, TestCounts};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -1,9 +1,9 @@
 //! Tool versions, asked of each tool once per run and remembered while the
 //! program file is unchanged (a Python tool's version costs a start-up).
 
-use super::write_atomic;
 use crate::check::Check;
 use crate::error::Error;
+use crate::fs::write_atomic;
 use crate::tool::Tool;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

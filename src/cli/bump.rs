@@ -340,11 +340,11 @@ fn finish(report: &Report, args: &BumpArgs, now: i64, code: i32) -> Result<i32, 
     let text = report::markdown(report, now);
     print!("{text}");
     if let Some(path) = &args.markdown {
-        crate::cache::write_atomic(path, text.as_bytes())?;
+        crate::fs::write_atomic(path, text.as_bytes())?;
     }
     if let Some(path) = &args.json {
         let json = serde_json::to_vec_pretty(report).expect("report serializes");
-        crate::cache::write_atomic(path, &json)?;
+        crate::fs::write_atomic(path, &json)?;
     }
     Ok(code)
 }

@@ -23,7 +23,7 @@ pub fn run(cwd: &Path, force: bool) -> Result<i32, Error> {
         path: path.clone(),
         message: format!("rungs wrote an invalid config (a bug): {e}"),
     })?;
-    crate::cache::write_atomic(&path, text.as_bytes())?;
+    crate::fs::write_atomic(&path, text.as_bytes())?;
     println!("wrote {}", path.display());
     Ok(0)
 }

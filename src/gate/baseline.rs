@@ -192,7 +192,7 @@ pub fn record(root: &Path, rel: &str, checks: &[CheckResult]) -> Result<Recorded
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    crate::cache::write_atomic(&path, text.as_bytes())?;
+    crate::fs::write_atomic(&path, text.as_bytes())?;
     let mut kept: Vec<String> = checks
         .iter()
         .filter(|c| !finished.contains(c.check.as_str()))

@@ -90,7 +90,7 @@ pub fn judge(
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        crate::cache::write_atomic(&file, text.as_bytes())?;
+        crate::fs::write_atomic(&file, text.as_bytes())?;
         gate.message
             .push_str(&format!("; recorded {percent:.2}% for {branch}"));
     }

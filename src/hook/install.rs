@@ -92,7 +92,7 @@ pub fn install(repo: &Repo, stage: &str, chain: bool) -> Result<Installed, Error
         std::fs::rename(&path, &keep).map_err(|e| Error::io(&path, e))?;
         chained = Some(keep);
     }
-    crate::cache::write_atomic(&path, script(stage).as_bytes())?;
+    crate::fs::write_atomic(&path, script(stage).as_bytes())?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
         .map_err(|e| Error::io(&path, e))?;
     Ok(Installed { path, chained })

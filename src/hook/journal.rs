@@ -5,8 +5,8 @@
 //! rungs command that finds a journal puts the originals back, but only over
 //! content rungs itself wrote, never over an edit made since.
 
-use crate::cache::write_atomic;
 use crate::error::Error;
+use crate::fs::write_atomic;
 use crate::git::Repo;
 use serde::{Deserialize, Serialize};
 use std::os::unix::fs::PermissionsExt;

@@ -4,8 +4,8 @@
 //! fixer touched, are checked out again), so a commit of a few files in a
 //! large repository writes a few files.
 
-use crate::cache::write_atomic;
 use crate::error::Error;
+use crate::fs::write_atomic;
 use crate::git::{Repo, split_z};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -68,7 +68,7 @@ impl LineCache {
             if let Some(parent) = path.parent() {
                 let _ = std::fs::create_dir_all(parent);
             }
-            let _ = crate::cache::write_atomic(path, &bytes);
+            let _ = crate::fs::write_atomic(path, &bytes);
         }
     }
 }

@@ -67,7 +67,7 @@ impl FileReporter {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        crate::cache::write_atomic(&self.path, &bytes)
+        crate::fs::write_atomic(&self.path, &bytes)
     }
 }
 
