@@ -6,6 +6,7 @@ mod cache;
 mod check;
 mod cli;
 mod config;
+mod dirs;
 mod error;
 mod execute;
 mod finding;

@@ -1,6 +1,6 @@
 //! `rungs cache stats | prune --older-than 30d | clear`.
 
-use crate::cache;
+use crate::dirs;
 use crate::error::Error;
 use std::path::Path;
 use std::time::SystemTime;
@@ -65,7 +65,7 @@ fn human(bytes: u64) -> String {
 }
 
 pub fn run(command: &CacheCommand) -> Result<i32, Error> {
-    let root = cache::root()?;
+    let root = dirs::root()?;
     match command {
         CacheCommand::Stats => {
             println!("cache     {}", root.display());

@@ -2,7 +2,7 @@
 
 use super::prepare::{plan_for, run_checks, schedule};
 use super::{Format, Selection};
-use crate::cache::{self, Cache};
+use crate::cache::Cache;
 use crate::check::{Kind, Stage};
 use crate::error::{Error, exit};
 use crate::execute::{self, JobReport, Mode};
@@ -183,8 +183,8 @@ fn run_hook(repo: &Repo, stage: HookStage) -> Result<i32, Error> {
         .top
         .canonicalize()
         .map_err(|e| Error::io(&repo.top, e))?;
-    let cache_root = cache::root()?;
-    let state = cache::project_dir(&cache_root, &repo.git_dir);
+    let cache_root = crate::dirs::root()?;
+    let state = crate::dirs::project_dir(&cache_root, &repo.git_dir);
     let stamp = index_stamp(repo, stage);
     // A commit's staged files and its index copy don't depend on each other:
     // git is asked for both at once (a push's copy needs the pushed commit).

@@ -66,7 +66,7 @@ pub fn plan_for(
     // Relative to the project in the working tree (the hook's project root
     // is its copy of the index), so the hook and `rungs check` share it.
     if let Some(dir) = &project.config.raw.cache_dir {
-        cache::configure(tool_root.join(dir));
+        crate::dirs::configure(tool_root.join(dir));
     }
     let durations = cache::durations(&project.root);
     Ok(Prepared {

@@ -103,7 +103,7 @@ fn store(root: &Path, config: &CoverageConfig) -> Result<PathBuf, Error> {
         return Ok(root.join(file));
     }
     let id = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
-    Ok(crate::cache::root()?
+    Ok(crate::dirs::root()?
         .join("projects")
         .join(&id[..16])
         .join("coverage-ratchet.json"))

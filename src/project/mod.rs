@@ -71,9 +71,9 @@ impl Project {
             Some(b) => files::from_index(b.keys(), &config)?,
             None => list_files(&root, &config)?,
         };
-        let lines = crate::cache::root()
+        let lines = crate::dirs::root()
             .ok()
-            .map(|c| crate::cache::project_dir(&c, &root).join("lines.json"));
+            .map(|c| crate::dirs::project_dir(&c, &root).join("lines.json"));
         let cache = LineCache::load(lines);
         let size = measure(&root, &files, &stacks, &cache, blobs);
         cache.save();

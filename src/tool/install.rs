@@ -23,7 +23,7 @@ fn env_dir(check: &Check) -> Result<PathBuf, Error> {
         "py"
     };
     let name = format!("{kind}-{}", &key.finalize().to_hex()[..16]);
-    Ok(crate::cache::root()?.join("tools").join(name))
+    Ok(crate::dirs::root()?.join("tools").join(name))
 }
 
 fn bin_dir(check: &Check, dir: &Path) -> PathBuf {

@@ -1,0 +1,45 @@
+//! The folders rungs owns: the cache root (`RUNGS_CACHE_DIR`, else the
+//! project's `cache-dir`, else the user cache dir, XDG honoured), marked with
+//! a `CACHEDIR.TAG`, and in it one folder per project. Every layer that keeps
+//! something between runs (tools, results, durations, hook state) finds its
+//! place here without depending on the result cache.
+
+use crate::error::Error;
+use crate::fs::write_atomic;
+use std::path::{Path, PathBuf};
+
+/// The folder of one project's own data (hashes, durations), named by its path.
+pub fn project_dir(cache_root: &Path, project_root: &Path) -> PathBuf {
+    let id = blake3::hash(project_root.to_string_lossy().as_bytes()).to_hex();
+    cache_root.join("projects").join(&id[..16])
+}
+
+const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by rungs.\n\
+# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+static CONFIGURED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The project's `cache-dir`, used when RUNGS_CACHE_DIR is not set.
+pub fn configure(dir: PathBuf) {
+    let _ = CONFIGURED.set(dir);
+}
+
+/// The cache root, created with its `CACHEDIR.TAG`.
+pub fn root() -> Result<PathBuf, Error> {
+    let dir = match std::env::var_os("RUNGS_CACHE_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => match CONFIGURED.get() {
+            Some(d) => d.clone(),
+            None => ::dirs::cache_dir()
+                .map(|d| d.join("rungs"))
+                .unwrap_or_else(|| std::env::temp_dir().join("rungs-cache")),
+        },
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        write_atomic(&tag, TAG.as_bytes())?;
+    }
+    Ok(dir)
+}
