@@ -20,6 +20,7 @@ mod plan;
 mod preset;
 mod project;
 mod report;
+mod source;
 mod timing;
 mod tool;
 

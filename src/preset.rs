@@ -2,8 +2,8 @@
 //! detect it, which checks fill which role at which tier, its size classes and
 //! per-tier thresholds.
 
-use crate::config::Source;
 use crate::error::Error;
+use crate::source::Source;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

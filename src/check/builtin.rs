@@ -1,8 +1,8 @@
 //! The built-in check definitions from `checks/`, embedded at build time.
 
 use super::CheckSpec;
-use crate::config::Source;
 use crate::error::Error;
+use crate::source::Source;
 
 const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/checks.rs"));
 

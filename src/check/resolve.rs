@@ -1,8 +1,8 @@
 //! From a [`CheckSpec`] (what was written) to a [`Check`] (what runs).
 
 use super::{CheckId, CheckSpec, Kind, Stage};
-use crate::config::Source;
 use crate::error::Error;
+use crate::source::Source;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

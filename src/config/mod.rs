@@ -7,16 +7,15 @@ mod coverage;
 mod raw;
 mod registry;
 mod reports;
-mod source;
 
 pub use bump::{BumpConfig, Registries as BumpRegistries};
 pub use coverage::{CoverageConfig, RawCoverage};
 pub use raw::RawConfig;
 pub use registry::build_checks;
 pub use reports::{DEFAULT_BASELINE, ReportsConfig};
-pub use source::Source;
 
 use crate::error::Error;
+use crate::source::Source;
 use std::path::Path;
 
 /// A loaded config and the file it came from (none for zero config).

@@ -1,8 +1,9 @@
 //! The checks a project can use: built-ins, patched and extended by its config.
 
-use super::{Config, Source};
+use super::Config;
 use crate::check::{Check, CheckId, CheckSpec, builtin_specs};
 use crate::error::Error;
+use crate::source::Source;
 use std::collections::BTreeMap;
 
 /// Resolve every check: each built-in with the project's patch over it, and

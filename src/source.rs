@@ -1,4 +1,6 @@
-//! A config file's text, kept so byte spans become `file:line:column` in errors.
+//! A config file's text, kept so byte spans become `file:line:column` in
+//! errors. Foundation: check definitions, presets and the config all point
+//! into files they read.
 
 use crate::error::Error;
 use std::ops::Range;
