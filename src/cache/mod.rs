@@ -1,15 +1,12 @@
-//! Where rungs keeps what it may throw away: installed tools, results, tool
-//! versions, and per project its file hashes and recorded durations.
+//! The result cache: results, tool versions, and per project its file hashes.
 //! Where that folder is: [`crate::dirs`].
 
-mod durations;
 mod hashes;
 mod key;
 mod lookup;
 mod store;
 mod versions;
 
-pub use durations::Durations;
 pub use hashes::FileHashes;
 pub use key::{CacheKey, KeyBuilder};
 pub use lookup::{Lookup, lookup, record};
@@ -56,13 +53,5 @@ impl Cache {
     pub fn save(&self) {
         self.hashes.save();
         self.versions.save();
-    }
-}
-
-/// Recorded durations of a project, also without a result cache.
-pub fn durations(project_root: &Path) -> Durations {
-    match root() {
-        Ok(r) => Durations::load(Some(project_dir(&r, project_root).join("durations.json"))),
-        Err(_) => Durations::default(),
     }
 }

@@ -188,7 +188,7 @@ fn fix(prepared: &mut Prepared, args: &CheckArgs, cancel: &AtomicBool) -> Result
 pub(super) fn remember(
     cache: Option<&Cache>,
     plan: &plan::Plan,
-    durations: &mut cache::Durations,
+    durations: &mut plan::Durations,
     mut lookups: Vec<cache::Lookup>,
     reports: &[JobReport],
 ) {

@@ -135,7 +135,7 @@ fn judge_joined(cwd: &Path, summary: &mut Summary) -> Result<(), Error> {
 /// into the project's durations store (carried between pipelines by GitLab's cache).
 fn record_durations(cwd: &Path, summary: &Summary) {
     let root = crate::project::find_root(cwd);
-    let mut durations = crate::cache::durations(&root);
+    let mut durations = crate::plan::Durations::of_project(&root);
     for c in summary.checks.iter().filter(|c| !c.cached) {
         let seconds = c.duration.as_secs_f64();
         let value = if c.kind == "test" || c.kind == "coverage" || c.files == 0 {

@@ -1,10 +1,10 @@
 //! The part every subcommand shares: config -> project -> plan.
 
 use super::Selection;
-use crate::cache::{self, Cache, Durations, Lookup};
+use crate::cache::{self, Cache, Lookup};
 use crate::check::{Check, CheckId, Stage};
 use crate::error::Error;
-use crate::plan::{self, Job, Ladder, Plan, Request, Shard, Work};
+use crate::plan::{self, Durations, Job, Ladder, Plan, Request, Shard, Work};
 use crate::preset::builtin_presets;
 use crate::project::{Project, git};
 use crate::tool::{self, Tool};
@@ -68,7 +68,7 @@ pub fn plan_for(
     if let Some(dir) = &project.config.raw.cache_dir {
         crate::dirs::configure(tool_root.join(dir));
     }
-    let durations = cache::durations(&project.root);
+    let durations = Durations::of_project(&project.root);
     Ok(Prepared {
         plan: Plan {
             tier,

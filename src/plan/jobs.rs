@@ -2,8 +2,8 @@
 //! limit and spread over the workers; project-level checks as one job each;
 //! results the cache already holds as jobs that only replay.
 
+use super::Durations;
 use super::PlannedCheck;
-use crate::cache::Durations;
 use crate::check::{Kind, Scope};
 use crate::execute::JobReport;
 use std::path::Path;

@@ -1,11 +1,13 @@
 //! The plan: which checks run, on which files, in which jobs, and why.
 
+mod durations;
 mod jobs;
 mod select;
 mod shard;
 pub use shard::is_test_file;
 mod tier;
 
+pub use durations::Durations;
 pub use jobs::{Job, Work, build_jobs, predict_wall};
 pub use select::{PlannedCheck, select_checks};
 pub use shard::{Shard, all_work, split};

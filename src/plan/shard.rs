@@ -4,9 +4,9 @@
 //! least-loaded shard. File-level checks split by file, test suites (with or
 //! without coverage) by test file.
 
+use super::Durations;
 use super::PlannedCheck;
 use super::jobs::{Work, per_file, per_run};
-use crate::cache::Durations;
 use crate::check::{Kind, Scope};
 use crate::error::Error;
 

@@ -1,10 +1,11 @@
 //! Recorded durations: per check, seconds per file (file-level checks) or per
 //! run (project-level), and per test file for splitting test suites. They
-//! order jobs longest first, predict the wall time and split shards.
+//! order jobs longest first, predict the wall time and split shards: the
+//! plan's own memory, kept whether or not results are cached.
 
 use crate::fs::write_atomic;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Default)]
 pub struct Durations {
@@ -13,6 +14,16 @@ pub struct Durations {
 }
 
 impl Durations {
+    /// The durations recorded for a project; none when there is no cache folder.
+    pub fn of_project(project_root: &Path) -> Durations {
+        match crate::dirs::root() {
+            Ok(r) => Durations::load(Some(
+                crate::dirs::project_dir(&r, project_root).join("durations.json"),
+            )),
+            Err(_) => Durations::default(),
+        }
+    }
+
     pub fn load(path: Option<PathBuf>) -> Durations {
         let seconds = path
             .as_ref()
