@@ -20,6 +20,7 @@ mod plan;
 mod preset;
 mod project;
 mod report;
+mod results;
 mod source;
 mod timing;
 mod tool;

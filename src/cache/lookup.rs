@@ -8,9 +8,9 @@
 
 use super::{Cache, CacheKey, Entry, KeyBuilder, cacheable};
 use crate::check::Scope;
-use crate::execute::JobReport;
 use crate::finding::{Finding, Outcome};
 use crate::plan::{PlannedCheck, Work};
+use crate::results::JobReport;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -2,10 +2,10 @@
 //! entry that is truncated, garbled or holds another key is a miss.
 
 use super::CacheKey;
-use crate::execute::JobReport;
 use crate::finding::{Finding, Outcome};
 use crate::fs::write_atomic;
 use crate::parse::{Coverage, TestCounts};
+use crate::results::JobReport;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -14,7 +14,7 @@ use crate::check::Stage;
 use crate::error::{Error, exit};
 use crate::git::Repo;
 use crate::plan::Shard;
-use crate::report::CheckResult;
+use crate::results::CheckResult;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -450,7 +450,7 @@ impl Bumper<'_> {
         let plan = &prepared.plan;
         for i in 0..plan.checks.len() {
             let mine: Vec<_> = reports.iter().filter(|r| r.check == i).collect();
-            let result = CheckResult::fold(plan, i, &mine);
+            let result = plan.result_of(i, &mine);
             if !result.outcome.is_success() {
                 return Ok(Some((result.check.clone(), tail_of(&result))));
             }

@@ -6,10 +6,12 @@ use super::{CheckArgs, Format};
 use crate::cache::{self, Cache};
 use crate::check::{Kind, Scope, Stage};
 use crate::error::{Error, exit};
-use crate::execute::{self, JobReport, Mode};
+use crate::execute::{self, Mode};
 use crate::finding::Outcome;
 use crate::plan::{self, Shard};
-use crate::report::{CheckResult, Event, JsonReporter, Reporter, Summary, TerminalReporter};
+use crate::report::{Event, JsonReporter, Reporter, Summary, TerminalReporter};
+use crate::results::CheckResult;
+use crate::results::JobReport;
 use crate::tool::{self, Tool};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -85,7 +87,7 @@ pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
     let mut checks: Vec<CheckResult> = (0..plan.checks.len())
         .map(|i| {
             let mine: Vec<_> = judged.iter().filter(|r| r.check == i).collect();
-            CheckResult::fold(&plan, i, &mine)
+            plan.result_of(i, &mine)
         })
         .collect();
     let complete =

@@ -4,10 +4,11 @@
 use super::Selection;
 use crate::config::{CoverageConfig, DEFAULT_BASELINE};
 use crate::error::{Error, exit};
-use crate::execute::JobReport;
 use crate::gate::{self, Baseline, BaselineSummary, Changes, Gate};
 use crate::project::{Project, git};
-use crate::report::{CheckResult, Summary};
+use crate::report::Summary;
+use crate::results::CheckResult;
+use crate::results::JobReport;
 
 /// What the gates said of a whole run.
 #[derive(Default)]

@@ -5,14 +5,16 @@ use super::{Format, Selection};
 use crate::cache::Cache;
 use crate::check::{Kind, Stage};
 use crate::error::{Error, exit};
-use crate::execute::{self, JobReport, Mode};
+use crate::execute::{self, Mode};
 use crate::finding::Outcome;
 use crate::git::{Repo, split_z};
 use crate::hook::{install, journal, merge, shadow};
 use crate::plan::{Job, Shard};
 use crate::preset::builtin_presets;
 use crate::project::Project;
-use crate::report::{CheckResult, Event, Reporter, Summary, TerminalReporter};
+use crate::report::{Event, Reporter, Summary, TerminalReporter};
+use crate::results::CheckResult;
+use crate::results::JobReport;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -459,8 +461,7 @@ fn check_project(
     let interrupted = cancel.load(Ordering::SeqCst);
     let checks: Vec<CheckResult> = (0..plan.checks.len())
         .map(|i| {
-            CheckResult::fold(
-                plan,
+            plan.result_of(
                 i,
                 &reports.iter().filter(|r| r.check == i).collect::<Vec<_>>(),
             )

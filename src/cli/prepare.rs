@@ -243,8 +243,8 @@ pub fn run_checks(
     scheduled: &mut Scheduled,
     cache: Option<&Cache>,
     cancel: &std::sync::atomic::AtomicBool,
-    on_report: &mut dyn FnMut(&Plan, &crate::execute::JobReport),
-) -> Vec<crate::execute::JobReport> {
+    on_report: &mut dyn FnMut(&Plan, &crate::results::JobReport),
+) -> Vec<crate::results::JobReport> {
     let plan = &prepared.plan;
     let ctx = crate::execute::Context {
         root: &prepared.project.root,

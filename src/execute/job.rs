@@ -4,35 +4,12 @@ use super::process::{self, Exit, Invocation};
 use super::{Mode, argv};
 use crate::check::{Check, ParserKind, Scope};
 use crate::finding::{Finding, Outcome};
-use crate::parse::{self, Coverage, TestCounts};
+use crate::parse;
+use crate::results::JobReport;
 use crate::tool::Tool;
-use serde::Serialize;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
-
-/// What one job did.
-#[derive(Clone, Debug, Serialize)]
-pub struct JobReport {
-    /// Index into the plan's jobs and checks.
-    pub job: usize,
-    pub check: usize,
-    pub files: usize,
-    pub outcome: Outcome,
-    pub findings: Vec<Finding>,
-    pub diff: Option<String>,
-    /// The tool's stdout and stderr, as printed.
-    pub output: String,
-    /// Why the outcome is `error` (or why findings could not be read).
-    pub problem: Option<String>,
-    pub exit_code: Option<i32>,
-    #[serde(serialize_with = "crate::report::secs")]
-    pub duration: Duration,
-    pub coverage: Option<Coverage>,
-    pub tests: Option<TestCounts>,
-    /// Replayed from the result cache rather than run.
-    pub cached: bool,
-}
 
 pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
     let (root, plan, cancel) = (ctx.root, ctx.plan, ctx.cancel);

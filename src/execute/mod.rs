@@ -7,9 +7,10 @@ pub mod interrupt;
 mod job;
 mod process;
 
-pub use job::{JobReport, run_job};
+pub use job::run_job;
 
 use crate::plan::Plan;
+use crate::results::JobReport;
 use crate::tool::Tool;
 use std::collections::VecDeque;
 use std::path::Path;

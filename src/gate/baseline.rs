@@ -8,7 +8,7 @@
 use super::GATE_RULES;
 use crate::error::Error;
 use crate::finding::{Finding, Outcome, Severity};
-use crate::report::CheckResult;
+use crate::results::CheckResult;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;

@@ -7,7 +7,7 @@ use super::{Gate, Verdict, finding};
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::project::git;
-use crate::report::CheckResult;
+use crate::results::CheckResult;
 use std::path::Path;
 
 pub fn judge(

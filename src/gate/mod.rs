@@ -11,9 +11,9 @@ pub use baseline::{Baseline, BaselineSummary};
 
 use crate::config::CoverageConfig;
 use crate::error::Error;
-use crate::execute::JobReport;
 use crate::finding::{Finding, Outcome, Severity};
-use crate::report::CheckResult;
+use crate::results::CheckResult;
+use crate::results::JobReport;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

@@ -11,7 +11,7 @@ use crate::config::CoverageConfig;
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::project::git;
-use crate::report::CheckResult;
+use crate::results::CheckResult;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

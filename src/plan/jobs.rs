@@ -5,7 +5,7 @@
 use super::Durations;
 use super::PlannedCheck;
 use crate::check::{Kind, Scope};
-use crate::execute::JobReport;
+use crate::results::JobReport;
 use std::path::Path;
 use std::time::Duration;
 

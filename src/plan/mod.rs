@@ -14,6 +14,7 @@ pub use shard::{Shard, all_work, split};
 pub use tier::{Ladder, TierChoice, choose_tier, thousands};
 
 use crate::check::Stage;
+use crate::results::{CheckResult, JobReport};
 
 /// What a run is asked to do, resolved from the command line.
 #[derive(Clone, Debug, Default)]
@@ -35,4 +36,12 @@ pub struct Plan {
     /// Wall time a longest-first schedule of the jobs is expected to take.
     pub predicted: std::time::Duration,
     pub budget: std::time::Duration,
+}
+
+impl Plan {
+    /// Check `index`'s result over the run, from its jobs' reports.
+    pub fn result_of(&self, index: usize, reports: &[&JobReport]) -> CheckResult {
+        let planned = &self.checks[index];
+        CheckResult::fold(&planned.check, planned.files.len(), reports)
+    }
 }

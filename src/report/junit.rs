@@ -9,11 +9,11 @@
 //! prints times as raw floats (`31.951999999999998`), which the Surefire
 //! schema's time pattern rejects.
 
-use super::CheckResult;
 use super::file::Context;
 use crate::check::Scope;
 use crate::finding::{Finding, Outcome};
 use crate::parse::TestOutcome;
+use crate::results::CheckResult;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use std::collections::{BTreeMap, HashSet};

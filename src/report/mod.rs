@@ -14,11 +14,11 @@ mod terminal;
 
 pub use file::{FileFormat, FileReporter};
 pub use json::JsonReporter;
-pub use summary::{CheckResult, Summary, secs};
+pub use summary::Summary;
 pub use terminal::{TerminalReporter, format_duration};
 
-use crate::execute::JobReport;
 use crate::plan::Plan;
+use crate::results::JobReport;
 
 pub enum Event<'a> {
     Started {

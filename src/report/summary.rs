@@ -1,35 +1,9 @@
-//! A run's results per check, folded from its job reports.
+//! A whole run's summary: each check's result, the gates' verdicts, and
+//! how shards' summaries merge into one.
 
-use crate::execute::JobReport;
-use crate::finding::{Finding, Outcome};
-use crate::parse::{Coverage, TestCounts};
-use crate::plan::Plan;
+use crate::results::{CheckResult, from_secs, secs};
 use serde::Serialize;
 use std::time::Duration;
-
-#[derive(Clone, Debug, Serialize, serde::Deserialize)]
-pub struct CheckResult {
-    pub check: String,
-    pub kind: String,
-    pub outcome: Outcome,
-    pub files: usize,
-    /// Every result replayed from the cache (durations are the original runs').
-    pub cached: bool,
-    /// Sum of the jobs' durations.
-    #[serde(
-        rename = "seconds",
-        serialize_with = "secs",
-        deserialize_with = "from_secs"
-    )]
-    pub duration: Duration,
-    pub findings: Vec<Finding>,
-    pub diff: Option<String>,
-    pub problems: Vec<String>,
-    /// Raw tool output of the jobs that did not pass.
-    pub output: String,
-    pub coverage: Option<Coverage>,
-    pub tests: Option<TestCounts>,
-}
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Summary {
@@ -62,73 +36,6 @@ pub struct Summary {
     /// the joined coverage's changed lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_base: Option<String>,
-}
-
-impl CheckResult {
-    pub fn fold(plan: &Plan, index: usize, reports: &[&JobReport]) -> CheckResult {
-        let planned = &plan.checks[index];
-        let mut result = CheckResult {
-            check: planned.check.id.0.clone(),
-            kind: planned.check.kind.as_str().to_string(),
-            outcome: Outcome::Passed,
-            files: planned.files.len(),
-            cached: !reports.is_empty() && reports.iter().all(|r| r.cached),
-            duration: Duration::ZERO,
-            findings: Vec::new(),
-            diff: None,
-            problems: Vec::new(),
-            output: String::new(),
-            coverage: None,
-            tests: None,
-        };
-        let mut sorted: Vec<&&JobReport> = reports.iter().collect();
-        sorted.sort_by_key(|r| r.job);
-        for r in sorted {
-            result.outcome = result.outcome.max(r.outcome);
-            result.duration += r.duration;
-            result.findings.extend(r.findings.iter().cloned());
-            if let Some(d) = &r.diff {
-                result.diff.get_or_insert_with(String::new).push_str(d);
-                if !d.ends_with('\n') {
-                    result.diff.as_mut().expect("just set").push('\n');
-                }
-            }
-            if let Some(p) = &r.problem {
-                result.problems.push(p.clone());
-            }
-            if !r.outcome.is_success() && !r.output.is_empty() {
-                if !result.output.is_empty() {
-                    result.output.push('\n');
-                }
-                result.output.push_str(&r.output);
-            }
-            if r.coverage.is_some() {
-                result.coverage = r.coverage.clone();
-            }
-            if let Some(t) = &r.tests {
-                let acc = result.tests.get_or_insert_with(TestCounts::default);
-                acc.total += t.total;
-                acc.failed += t.failed;
-                acc.errors += t.errors;
-                acc.skipped += t.skipped;
-                acc.cases.extend(t.cases.iter().cloned());
-            }
-        }
-        result.findings.sort_by(|a, b| {
-            (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
-        });
-        result
-    }
-}
-
-/// Durations as seconds in reports.
-pub fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
-}
-
-pub fn from_secs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-    let secs = <f64 as serde::Deserialize>::deserialize(d)?;
-    Ok(Duration::from_secs_f64(secs.max(0.0)))
 }
 
 impl Summary {

@@ -1,9 +1,10 @@
 //! The report a person reads: a line per check as it finishes, its findings or
 //! diff when it failed, then totals against the budget and the slowest checks.
 
-use super::{CheckResult, Event, Reporter};
-use crate::execute::JobReport;
+use super::{Event, Reporter};
 use crate::finding::Outcome;
+use crate::results::CheckResult;
+use crate::results::JobReport;
 use console::Style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
@@ -149,7 +150,7 @@ impl Reporter for TerminalReporter {
                 let total = plan.jobs.iter().filter(|j| j.check == check).count();
                 if self.finished[&check].len() == total {
                     let reports: Vec<&JobReport> = self.finished[&check].iter().collect();
-                    let result = CheckResult::fold(plan, check, &reports);
+                    let result = plan.result_of(check, &reports);
                     let mut text = self.block(&result);
                     if super::gitlab::enabled() {
                         // The tool's own output too, folded away when it passed.
