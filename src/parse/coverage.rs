@@ -3,7 +3,7 @@
 //! total floor, diff coverage and the Cobertura report rungs writes all use.
 
 use super::junit::attr;
-use super::{Coverage, Input};
+use super::{Coverage, Input, Parsed};
 use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -277,6 +277,31 @@ fn relative(root: &Path, path: &str) -> String {
     };
     let s = rel.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// The coverage check: the tests' JUnit report when there is one, and a
+/// coverage report (coverage.py JSON, Cobertura XML or lcov) judged by the floor.
+pub fn check(input: &Input) -> Result<Parsed, String> {
+    let mut parsed = if input.out_dir.join("junit.xml").is_file() {
+        super::junit::pytest(input)?
+    } else {
+        Parsed::default()
+    };
+    let mut coverage = read(input)?;
+    let percent = coverage.percent;
+    coverage.partial = input.coverage_partial;
+    if let Some(floor) = input.coverage_floor
+        && !input.coverage_partial
+        && percent + 1e-9 < floor
+    {
+        let mut f = input.finding(None, None, None);
+        f.rule = Some("coverage-floor".into());
+        f.message = format!("total coverage {percent:.2}% is below the floor of {floor}%");
+        parsed.findings.push(f);
+    }
+    coverage.floor = input.coverage_floor;
+    parsed.coverage = Some(coverage);
+    Ok(parsed)
 }
 
 #[cfg(test)]

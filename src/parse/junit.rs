@@ -194,28 +194,3 @@ fn node_id(c: &Case) -> String {
         (None, false) => format!("{}::{}", c.classname, c.name),
     }
 }
-
-/// The coverage check: the tests' JUnit report when there is one, and a
-/// coverage report (coverage.py JSON, Cobertura XML or lcov) judged by the floor.
-pub fn coverage(input: &Input) -> Result<Parsed, String> {
-    let mut parsed = if input.out_dir.join("junit.xml").is_file() {
-        pytest(input)?
-    } else {
-        Parsed::default()
-    };
-    let mut coverage = super::coverage::read(input)?;
-    let percent = coverage.percent;
-    coverage.partial = input.coverage_partial;
-    if let Some(floor) = input.coverage_floor
-        && !input.coverage_partial
-        && percent + 1e-9 < floor
-    {
-        let mut f = input.finding(None, None, None);
-        f.rule = Some("coverage-floor".into());
-        f.message = format!("total coverage {percent:.2}% is below the floor of {floor}%");
-        parsed.findings.push(f);
-    }
-    coverage.floor = input.coverage_floor;
-    parsed.coverage = Some(coverage);
-    Ok(parsed)
-}

@@ -112,7 +112,7 @@ pub fn parse(input: &Input) -> Result<Parsed, String> {
         ParserKind::CargoJson => cargo::messages(input),
         ParserKind::CargoTest => cargo::tests(input),
         ParserKind::PytestJunit => junit::pytest(input),
-        ParserKind::Coverage => junit::coverage(input),
+        ParserKind::Coverage => coverage::check(input),
         ParserKind::ExitCode => Ok(Parsed::default()),
     }
 }
