@@ -3,7 +3,7 @@
 //! replayed from the cache). GitLab matches `<class filename>` against the
 //! merge request's files, so filenames are relative to the project root.
 
-use super::file::Context;
+use super::context::Context;
 use super::junit::xml_text;
 use crate::parse::FileCoverage;
 use quick_xml::Writer;

@@ -6,7 +6,7 @@
 //! Findings about the whole project (a coverage floor) have no file to point
 //! at; they are in the JUnit and JSON reports.
 
-use super::file::Context;
+use super::context::Context;
 use crate::finding::Severity;
 use serde::Serialize;
 

@@ -2,9 +2,9 @@
 //! written once the run has finished, atomically, so a CI job uploading it
 //! never reads half a report.
 
-use super::{Event, Reporter, Summary};
+use super::context::Context;
+use super::{Event, Reporter};
 use crate::error::Error;
-use crate::plan::Plan;
 use std::path::{Path, PathBuf};
 
 /// The formats rungs writes to files.
@@ -29,13 +29,6 @@ impl FileFormat {
             FileFormat::Cobertura => "Cobertura",
         }
     }
-}
-
-/// What every writer may look at.
-pub struct Context<'a> {
-    pub root: &'a Path,
-    pub plan: &'a Plan,
-    pub summary: &'a Summary,
 }
 
 pub struct FileReporter {

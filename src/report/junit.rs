@@ -9,7 +9,7 @@
 //! prints times as raw floats (`31.951999999999998`), which the Surefire
 //! schema's time pattern rejects.
 
-use super::file::Context;
+use super::context::Context;
 use crate::check::Scope;
 use crate::finding::{Finding, Outcome};
 use crate::parse::TestOutcome;

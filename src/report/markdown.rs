@@ -1,7 +1,7 @@
 //! A Markdown summary fit for a merge-request comment: the verdict, a table of
 //! checks, coverage and its gates, the baseline, then the findings that fail.
 
-use super::file::Context;
+use super::context::Context;
 use super::format_duration;
 use crate::gate::Verdict;
 use std::fmt::Write as _;

@@ -3,6 +3,7 @@
 
 mod cobertura;
 mod codequality;
+mod context;
 mod file;
 pub mod gitlab;
 mod json;

@@ -3,7 +3,7 @@
 //! fingerprint, which survives unrelated edits). With a baseline in use, each
 //! result says whether it is `new` or `unchanged`.
 
-use super::file::Context;
+use super::context::Context;
 use crate::finding::Severity;
 use serde_json::{Value, json};
 
