@@ -16,6 +16,7 @@ mod gate;
 mod git;
 mod hook;
 mod parse;
+mod pipeline;
 mod plan;
 mod preset;
 mod project;

@@ -7,7 +7,7 @@ use super::CheckArgs;
 use crate::error::Error;
 use std::path::Path;
 
-pub fn run(cwd: &Path, mut args: CheckArgs) -> Result<i32, Error> {
+pub fn run(cwd: &Path, args: &CheckArgs) -> Result<i32, Error> {
     let partial = if !args.selection.files.is_empty() {
         Some("--files")
     } else if args.selection.changed.is_some() {
@@ -27,6 +27,7 @@ pub fn run(cwd: &Path, mut args: CheckArgs) -> Result<i32, Error> {
             ),
         });
     }
-    args.record_baseline = true;
-    super::check::run(cwd, &args)
+    let mut request = args.request();
+    request.record_baseline = true;
+    crate::pipeline::check(cwd, &request)
 }

@@ -2,8 +2,6 @@
 //! project's own checks on a branch in a temporary worktree, one commit per
 //! passing bump, a Markdown and JSON report; `--push` opens a merge request.
 
-use super::prepare::{prepare, run_checks, schedule};
-use super::{Format, Selection};
 use crate::bump::registry::{Lookup, RegistryOverrides};
 use crate::bump::report::{self, Bump, Outcome, Report};
 use crate::bump::version::{self, Policy};
@@ -13,6 +11,8 @@ use crate::cache::Cache;
 use crate::check::Stage;
 use crate::error::{Error, exit};
 use crate::git::Repo;
+use crate::pipeline::{Format, Selection};
+use crate::pipeline::{prepare, run_checks, schedule};
 use crate::plan::Shard;
 use crate::results::CheckResult;
 use std::collections::BTreeMap;

@@ -1,7 +1,5 @@
 //! `rungs hook install | uninstall | run | recover`.
 
-use super::prepare::{plan_for, run_checks, schedule};
-use super::{Format, Selection};
 use crate::cache::Cache;
 use crate::check::{Kind, Stage};
 use crate::error::{Error, exit};
@@ -9,6 +7,8 @@ use crate::execute::{self, Mode};
 use crate::finding::Outcome;
 use crate::git::{Repo, split_z};
 use crate::hook::{install, journal, merge, shadow};
+use crate::pipeline::{Format, Selection};
+use crate::pipeline::{Prepared, plan_for, run_checks, schedule};
 use crate::plan::{Job, Shard};
 use crate::preset::builtin_presets;
 use crate::project::Project;
@@ -561,7 +561,7 @@ fn fix_staged(
     repo: &Repo,
     shadow: &mut shadow::Shadow,
     prefix: &str,
-    prepared: &mut super::prepare::Prepared,
+    prepared: &mut Prepared,
     tools: &[crate::tool::Tool],
     checks: &[CheckResult],
     cancel: &std::sync::atomic::AtomicBool,

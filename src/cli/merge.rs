@@ -12,7 +12,7 @@ pub fn run(
     cwd: &Path,
     files: &[PathBuf],
     format: Format,
-    reports: &super::reports::ReportArgs,
+    reports: &super::ReportArgs,
 ) -> Result<i32, Error> {
     let mut parts = Vec::new();
     for file in files {
@@ -173,10 +173,10 @@ fn write_reports(
     cwd: &Path,
     summary: &Summary,
     shards: usize,
-    args: &super::reports::ReportArgs,
+    args: &super::ReportArgs,
 ) -> Result<(), Error> {
     let project = crate::project::Project::open(cwd, &crate::preset::builtin_presets()?)?;
-    let mut reporters = super::reports::file_reporters(cwd, &project, args);
+    let mut reporters = crate::pipeline::file_reporters(cwd, &project, &args.request());
     if reporters.is_empty() {
         return Ok(());
     }

@@ -1,20 +1,19 @@
 //! The command line: one module per subcommand. Arguments are parsed here once
-//! and turned into a [`plan::Request`](crate::plan::Request); nothing later re-parses.
+//! and turned into a request of the library ([`crate::pipeline`], [`crate::hook`],
+//! [`crate::bump`]); nothing later re-parses, and nothing here prints a report.
 
+mod args;
 mod baseline;
 mod bump;
 mod cache;
-mod check;
-mod gates;
 mod hook;
 mod init;
 mod merge;
 mod plan;
-mod prepare;
-mod reports;
 
 use crate::error::Error;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use args::{CheckArgs, Format, ReportArgs, Selection};
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -48,7 +47,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         #[command(flatten)]
-        reports: reports::ReportArgs,
+        reports: ReportArgs,
     },
     /// Bump outdated dependencies, each verified by the project's checks.
     Bump(bump::BumpArgs),
@@ -66,61 +65,6 @@ pub enum Command {
     },
 }
 
-/// Which checks, on which files.
-#[derive(Args, Debug, Clone)]
-pub struct Selection {
-    /// Use this tier instead of the one the size or config picks.
-    #[arg(long)]
-    pub tier: Option<String>,
-    /// Run only these checks.
-    #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Leave these checks out.
-    #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
-    pub skip: Vec<String>,
-    /// Check only these files (paths relative to the current folder).
-    #[arg(long, value_name = "PATH", num_args = 1..)]
-    pub files: Vec<PathBuf>,
-    /// Check only files changed against REF (default: the merge request's base, or the merge base with the default branch).
-    #[arg(long, value_name = "REF", num_args = 0..=1, default_missing_value = "")]
-    pub changed: Option<String>,
-    /// Parallel jobs (default: the number of cores).
-    #[arg(short = 'j', long)]
-    pub jobs: Option<usize>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-}
-
-#[derive(Args, Debug)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub selection: Selection,
-    /// Let formatters and import sorters fix what they can first.
-    #[arg(long)]
-    pub fix: bool,
-    /// Never install missing tools; report them instead.
-    #[arg(long)]
-    pub no_install: bool,
-    #[command(flatten)]
-    pub reports: reports::ReportArgs,
-    /// Set by `rungs baseline`: record the findings instead of judging them.
-    #[arg(skip)]
-    pub record_baseline: bool,
-    /// Neither read nor write the result cache.
-    #[arg(long)]
-    pub no_cache: bool,
-    /// Run shard I of N (`I/N`), or `auto` from GitLab's CI_NODE_INDEX / CI_NODE_TOTAL.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<String>,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-}
-
 /// Run the command; the exit code on success (0 passed, 1 failed).
 pub fn run(cli: Cli) -> Result<i32, Error> {
     let cwd = match &cli.directory {
@@ -136,8 +80,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     }
     match cli.command {
         Command::Plan(selection) => plan::run(&cwd, &selection),
-        Command::Check(args) => check::run(&cwd, &args),
-        Command::Baseline(args) => baseline::run(&cwd, args),
+        Command::Check(args) => crate::pipeline::check(&cwd, &args.request()),
+        Command::Baseline(args) => baseline::run(&cwd, &args),
         Command::Init { force } => init::run(&cwd, force),
         Command::Cache(command) => cache::run(&command),
         Command::Hook(command) => hook::run(&cwd, &command),

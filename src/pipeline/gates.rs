@@ -7,8 +7,7 @@ use crate::error::{Error, exit};
 use crate::gate::{self, Baseline, BaselineSummary, Changes, Gate};
 use crate::project::{Project, git};
 use crate::report::Summary;
-use crate::results::CheckResult;
-use crate::results::JobReport;
+use crate::results::{CheckResult, JobReport};
 
 /// What the gates said of a whole run.
 #[derive(Default)]

@@ -1,0 +1,22 @@
+//! The run every command shares: open the project -> plan -> schedule
+//! (tools, cache look-up) -> execute -> gates -> reports. `rungs check`,
+//! `baseline`, `plan`, the hook, `bump` and `merge` call these steps rather
+//! than assembling them again.
+
+mod check;
+mod fix;
+mod gates;
+mod prepare;
+mod reports;
+mod request;
+mod run;
+mod schedule;
+
+pub use check::check;
+pub use fix::fix;
+pub use gates::{Gates, Verdicts};
+pub use prepare::{Prepared, plan_for, prepare};
+pub use reports::{ReportFiles, file_reporters};
+pub use request::{CheckRequest, Format, Selection};
+pub use run::{remember, run_checks};
+pub use schedule::{Scheduled, schedule};

@@ -1,0 +1,131 @@
+//! The first steps every command shares: open the project, then plan
+//! (tier, checks, files) with the durations recorded for it.
+
+use super::Selection;
+use crate::check::{Check, CheckId, Stage};
+use crate::error::Error;
+use crate::plan::{self, Durations, Ladder, Plan, Request};
+use crate::preset::builtin_presets;
+use crate::project::{Project, git};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub struct Prepared {
+    pub project: Project,
+    /// Where tools are looked up (`.venv` ...): the project root, or for the
+    /// hook, the real project whose index copy is being checked.
+    pub tool_root: std::path::PathBuf,
+    pub plan: Plan,
+    pub workers: usize,
+    pub durations: Durations,
+}
+
+fn workers(selection: &Selection, project: &Project) -> usize {
+    selection
+        .jobs
+        .or(project.config.raw.jobs)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
+}
+
+/// Open the project in `cwd` and plan its checks for `stage`.
+pub fn prepare(cwd: &Path, selection: &Selection, stage: Stage) -> Result<Prepared, Error> {
+    let presets = builtin_presets()?;
+    let project = Project::open(cwd, &presets)?;
+    let files = selected_files(cwd, &project, selection)?;
+    let tool_root = project.root.clone();
+    plan_for(project, tool_root, selection, stage, files)
+}
+
+/// The plan for an opened project, restricted to `files` when given.
+pub fn plan_for(
+    project: Project,
+    tool_root: std::path::PathBuf,
+    selection: &Selection,
+    stage: Stage,
+    files: Option<Vec<String>>,
+) -> Result<Prepared, Error> {
+    let registry: BTreeMap<CheckId, Check> = crate::config::build_checks(&project.config)?;
+    let ladder = Ladder::of(&project.config)?;
+    let tier = plan::choose_tier(&project, &ladder, selection.tier.as_deref())?;
+    let request = Request {
+        stage: Some(stage),
+        only: selection.only.clone(),
+        skip: selection.skip.clone(),
+        files,
+    };
+    let chosen = plan::select_checks(&project, &registry, &ladder, &tier, &request)?;
+    let workers = workers(selection, &project);
+    let budget = project.config.budget()?;
+    // Relative to the project in the working tree (the hook's project root
+    // is its copy of the index), so the hook and `rungs check` share it.
+    if let Some(dir) = &project.config.raw.cache_dir {
+        crate::dirs::configure(tool_root.join(dir));
+    }
+    let durations = Durations::of_project(&project.root);
+    Ok(Prepared {
+        plan: Plan {
+            tier,
+            checks: chosen.checks,
+            left_out: chosen.left_out,
+            jobs: Vec::new(),
+            predicted: std::time::Duration::ZERO,
+            budget,
+        },
+        project,
+        tool_root,
+        workers,
+        durations,
+    })
+}
+
+/// `--files` and `--changed` as project-relative paths.
+fn selected_files(
+    cwd: &Path,
+    project: &Project,
+    selection: &Selection,
+) -> Result<Option<Vec<String>>, Error> {
+    let mut out: Option<Vec<String>> = None;
+    if !selection.files.is_empty() {
+        let cwd = cwd.canonicalize().map_err(|e| Error::io(cwd, e))?;
+        let mut files = Vec::new();
+        for f in &selection.files {
+            let abs = cwd.join(f);
+            let abs = abs.canonicalize().map_err(|e| Error::Usage {
+                message: format!("--files: {}: {e}", f.display()),
+                hint: None,
+            })?;
+            let rel = abs.strip_prefix(&project.root).map_err(|_| {
+                Error::usage(format!(
+                    "--files: {} is outside the project at {}",
+                    f.display(),
+                    project.root.display()
+                ))
+            })?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if abs.is_dir() {
+                let prefix = format!("{rel}/");
+                files.extend(
+                    project
+                        .files
+                        .iter()
+                        .filter(|p| rel.is_empty() || p.starts_with(&prefix))
+                        .cloned(),
+                );
+            } else {
+                files.push(rel);
+            }
+        }
+        out = Some(files);
+    }
+    if let Some(reference) = &selection.changed {
+        let reference = (!reference.is_empty()).then_some(reference.as_str());
+        let base = git::diff_base(&project.root, reference)?;
+        let changed = git::changed_files(&project.root, &base)?;
+        out = Some(match out {
+            Some(files) => files.into_iter().filter(|f| changed.contains(f)).collect(),
+            None => changed,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,114 @@
+//! Scheduling a plan: shard it, find each check's program, look each job
+//! up in the result cache, and make jobs of what is left, longest first.
+
+use super::Prepared;
+use crate::cache::{self, Cache, Lookup};
+use crate::error::Error;
+use crate::plan::{self, Job, Shard, Work};
+use crate::tool::{self, Tool};
+
+/// What scheduling found out on the way: each check's program and cache look-up.
+pub struct Scheduled {
+    pub tools: Vec<Tool>,
+    pub lookups: Vec<Lookup>,
+}
+
+/// Shard, find tools, look up the cache, and make the jobs that are left.
+pub fn schedule(
+    prepared: &mut Prepared,
+    cache: Option<&mut Cache>,
+    shard: Shard,
+    install: bool,
+) -> Result<Scheduled, Error> {
+    let plan = &mut prepared.plan;
+    let mut work = plan::split(&plan.checks, &prepared.durations, shard);
+    if shard.total > 1 {
+        let mut kept = Vec::new();
+        let mut kept_work = Vec::new();
+        for (mut c, w) in std::mem::take(&mut plan.checks).into_iter().zip(work) {
+            match &w {
+                Work::Files(mine) => c.files = mine.clone(),
+                Work::Project(tests) => c.partial = !tests.is_empty(),
+                Work::None => {}
+            }
+            if matches!(w, Work::None) {
+                plan.left_out.push((
+                    c.check.id.0.clone(),
+                    format!("runs on another shard than {}/{}", shard.index, shard.total),
+                ));
+            } else {
+                kept.push(c);
+                kept_work.push(w);
+            }
+        }
+        plan.checks = kept;
+        work = kept_work;
+    }
+    let root = &prepared.project.root;
+    let tool_root = &prepared.tool_root;
+    let tools: Vec<Tool> = plan
+        .checks
+        .iter()
+        .map(|c| tool::resolve(tool_root, &c.check, install))
+        .collect::<Result<_, _>>()?;
+    let mut lookups = Vec::new();
+    let mut left = Vec::new();
+    match cache {
+        Some(cache) => {
+            // A Python venv's tool is keyed by the venv's installed
+            // distributions, its own among them: asking its version too
+            // would only cost a start-up.
+            let environments: Vec<String> = tools.iter().map(tool::environment).collect();
+            let pinned: Vec<bool> = tools
+                .iter()
+                .zip(&environments)
+                .map(|(t, env)| tool::pinned_by_environment(t, env))
+                .collect();
+            let ask: Vec<_> = plan
+                .checks
+                .iter()
+                .zip(&tools)
+                .zip(&pinned)
+                .filter(|(_, pinned)| !**pinned)
+                .map(|((c, t), _)| (&c.check, t))
+                .collect();
+            let mut asked = cache.versions.of_all(root, &ask)?.into_iter();
+            for (i, (c, w)) in plan.checks.iter().zip(work).enumerate() {
+                let mut version = match pinned[i] {
+                    true => "venv".to_string(),
+                    false => asked.next().unwrap_or_default(),
+                };
+                version.push_str(&environments[i]);
+                let (found, rest) = cache::lookup(cache, i, c, &version, w);
+                lookups.push(found);
+                left.push(rest);
+            }
+        }
+        None => {
+            lookups.resize_with(plan.checks.len(), Lookup::default);
+            left = work;
+        }
+    }
+    let mut jobs: Vec<Job> = lookups
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            l.hit.take().map(|hit| Job {
+                check: i,
+                files: Vec::new(),
+                predicted: std::time::Duration::ZERO,
+                cached: Some(Box::new(hit)),
+            })
+        })
+        .collect();
+    jobs.extend(plan::build_jobs(
+        root,
+        &plan.checks,
+        &left,
+        prepared.workers,
+        &prepared.durations,
+    ));
+    plan.predicted = plan::predict_wall(&jobs, &plan.checks, prepared.workers);
+    plan.jobs = jobs;
+    Ok(Scheduled { tools, lookups })
+}
