@@ -76,7 +76,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     }
     // Whatever an interrupted hook left is put back before anything else runs.
     if !matches!(cli.command, Command::Hook(hook::HookCommand::Recover)) {
-        hook::recover_pending(&cwd);
+        crate::hook::recover_pending(&cwd);
     }
     match cli.command {
         Command::Plan(selection) => plan::run(&cwd, &selection),

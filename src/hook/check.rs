@@ -1,0 +1,171 @@
+//! One project's part of a hook run: plan its staged files, run the
+//! pipeline on the shadow copy, report, and hand failing fixable checks to
+//! the fixers.
+
+use super::fix::fix_staged;
+use super::projects::{Staged, plural, unchecked_code};
+use super::{HookStage, shadow};
+use crate::cache::Cache;
+use crate::check::Stage;
+use crate::error::{Error, exit};
+use crate::pipeline::{Format, Selection, plan_for, run_checks, schedule};
+use crate::plan::Shard;
+use crate::preset::builtin_presets;
+use crate::project::Project;
+use crate::report::{Event, Reporter, Summary, TerminalReporter};
+use crate::results::CheckResult;
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+
+/// Check one project's staged files in the shadow copy, and carry the
+/// fixers' changes to the working tree.
+/// `unknown_skips` counts, per id in RUNGS_SKIP, the projects that have no
+/// such check.
+pub fn check_project(
+    run: &Staged,
+    shadow: &mut shadow::Shadow,
+    index_moved: &dyn Fn() -> Result<bool, Error>,
+    unknown_skips: &mut BTreeMap<String, usize>,
+) -> Result<i32, Error> {
+    let prefix = run.prefix.as_str();
+    let project_root = if prefix.is_empty() {
+        shadow.dir.clone()
+    } else {
+        shadow.dir.join(prefix)
+    };
+    let under = |path: &str| -> Option<String> {
+        if prefix.is_empty() {
+            Some(path.to_string())
+        } else {
+            path.strip_prefix(&format!("{prefix}/")).map(str::to_string)
+        }
+    };
+    let blobs: std::collections::HashMap<String, String> = shadow
+        .entries
+        .iter()
+        .filter_map(|e| under(&e.path).map(|p| (p, e.blob.clone())))
+        .collect();
+    let project = Project::open_index(&project_root, &builtin_presets()?, &blobs)?;
+    let skip: Vec<String> = std::env::var("RUNGS_SKIP")
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|id| {
+            let known = crate::check::is_builtin(id) || project.config.raw.checks.contains_key(id);
+            if !known {
+                *unknown_skips.entry(id.clone()).or_default() += 1;
+            }
+            known
+        })
+        .collect();
+    let selection = Selection {
+        tier: None,
+        only: Vec::new(),
+        skip,
+        files: Vec::new(),
+        changed: None,
+        jobs: None,
+        format: Format::Text,
+    };
+    let fix_enabled =
+        project.config.raw.hook.fix.unwrap_or(true) && run.stage == HookStage::PreCommit;
+    crate::timing::mark("hook: project opened");
+    let mut prepared = plan_for(
+        project,
+        run.real_root.clone(),
+        &selection,
+        Stage::Commit,
+        Some(run.files.clone()),
+    )?;
+    unchecked_code(run, &prepared.project)?;
+    if prepared.plan.checks.is_empty() && run.several {
+        // A README at the top of a repository of projects: nothing to say.
+        return Ok(exit::PASSED);
+    }
+    if run.several {
+        let name = if prefix.is_empty() { "." } else { prefix };
+        println!("rungs: {name} ({} staged)", plural(run.files.len(), "file"));
+    }
+    let cancel = run.cancel;
+    let mut cache = Cache::open_shared(&project_root, &run.real_root)?;
+    let mut scheduled = schedule(
+        &mut prepared,
+        Some(&mut cache),
+        Shard { index: 1, total: 1 },
+        true,
+    )?;
+    crate::timing::mark("hook: planned, cache looked up");
+    let mut terminal = TerminalReporter::new();
+    terminal.event(&Event::Started {
+        plan: &prepared.plan,
+    });
+    let reports = run_checks(
+        &mut prepared,
+        &mut scheduled,
+        Some(&cache),
+        cancel,
+        &mut |plan, report| terminal.event(&Event::JobFinished { plan, report }),
+    );
+    crate::timing::mark("hook: checks run");
+    let plan = &prepared.plan;
+    let interrupted = cancel.load(Ordering::SeqCst);
+    let checks: Vec<CheckResult> = (0..plan.checks.len())
+        .map(|i| {
+            plan.result_of(
+                i,
+                &reports.iter().filter(|r| r.check == i).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let failed = checks.iter().any(|c| !c.outcome.is_success());
+    let exit_code = if interrupted {
+        exit::INTERRUPTED
+    } else if failed {
+        exit::FAILED
+    } else {
+        exit::PASSED
+    };
+    let summary = Summary {
+        tier: plan.tier.name.clone(),
+        checks: checks.clone(),
+        wall: run.start.elapsed(),
+        budget: plan.budget,
+        exit_code,
+        gates: Vec::new(),
+        baseline: None,
+        shard: None,
+        changed_base: None,
+    };
+    terminal.event(&Event::Finished {
+        plan,
+        summary: &summary,
+    });
+    if interrupted {
+        return Err(Error::Interrupted);
+    }
+    if failed && fix_enabled && !index_moved()? {
+        let fixed = fix_staged(
+            run.repo,
+            shadow,
+            prefix,
+            &mut prepared,
+            &scheduled.tools,
+            &checks,
+            cancel,
+        )?;
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        if !fixed.is_empty() {
+            eprintln!(
+                "\nrungs: fixed {} in your working tree: {}\n  review the changes, `git add` them, and commit again.",
+                plural(fixed.len(), "file"),
+                fixed.join(", ")
+            );
+        }
+    }
+    Ok(exit_code)
+}
