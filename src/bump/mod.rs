@@ -4,13 +4,22 @@
 //! The flow: manifests (what the project depends on, and how to edit it) ->
 //! registries (what releases exist) -> version (which release to take, by the
 //! ecosystem's own rules and the project's policy) -> run (baseline, apply,
-//! verify, bisect, commit) -> report (Markdown and JSON).
+//! verify, bisect, commit) -> report (Markdown and JSON). `run` drives it;
+//! `policy` says what may be bumped, `verify` runs the checks on a set of
+//! bumps, `commit` turns the passing ones into commits.
 
+mod commit;
+mod install;
 pub mod manifest;
+mod policy;
 pub mod registry;
 pub mod report;
+mod run;
+mod verify;
 pub mod version;
 pub mod worktree;
+
+pub use run::{BumpRequest, run};
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

@@ -85,7 +85,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Init { force } => init::run(&cwd, force),
         Command::Cache(command) => cache::run(&command),
         Command::Hook(command) => hook::run(&cwd, &command),
-        Command::Bump(args) => bump::run(&cwd, &args),
+        Command::Bump(args) => crate::bump::run(&cwd, &args.request()),
         Command::Merge {
             files,
             format,

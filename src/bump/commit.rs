@@ -1,0 +1,158 @@
+//! Rounds of verification over the candidates, a smaller update for a bump
+//! that fails, then one commit per passing bump (or pair that only passes
+//! together), in a linear history.
+
+use super::policy::kind_name;
+use super::report::{Bump, Outcome, Report};
+use super::verify::Bumper;
+use super::worktree::Worktree;
+use super::{Candidate, DependencyError, UpdateKind, manifest};
+use crate::error::{Error, exit};
+use std::collections::BTreeMap;
+
+fn message(cands: &[&Candidate]) -> String {
+    let parts: Vec<String> = cands
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} -> {}",
+                c.dependency.name,
+                c.from.as_deref().unwrap_or("?"),
+                c.to
+            )
+        })
+        .collect();
+    let kind = cands
+        .iter()
+        .map(|c| c.kind)
+        .max()
+        .unwrap_or(UpdateKind::Patch);
+    if cands.len() == 1 {
+        format!("deps: bump {} ({})", parts[0], kind_name(kind))
+    } else {
+        format!(
+            "deps: bump {} together ({})",
+            parts.join(" and "),
+            kind_name(kind)
+        )
+    }
+}
+
+pub fn bump_in(
+    wt: &Worktree,
+    project: &crate::project::Project,
+    candidates: Vec<Candidate>,
+    fallback: &dyn Fn(&Candidate) -> Option<Candidate>,
+    report: &mut Report,
+) -> Result<i32, Error> {
+    // A bump whose manifest edit is not possible is reported, not tried.
+    let mut editable = |c: &Candidate| {
+        let path = wt.path().join(&c.dependency.manifest);
+        let edit = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                manifest::edit(&t, &c.dependency, &c.new_requirement)
+                    .map(|_| ())
+                    .map_err(|e| format!("line {}: {}", e.line, e.message))
+            });
+        if let Err(message) = &edit {
+            report.errors.push(DependencyError {
+                name: c.dependency.name.clone(),
+                manifest: c.dependency.manifest.clone(),
+                message: message.clone(),
+            });
+        }
+        edit.is_ok()
+    };
+    let mut next: Vec<Candidate> = candidates.into_iter().filter(|c| editable(c)).collect();
+    let mut bumper = Bumper {
+        wt,
+        project,
+        candidates: Vec::new(),
+        verified: BTreeMap::new(),
+    };
+    if let Some((check, tail)) = bumper.verify(&[])? {
+        report.baseline_failure = Some(format!("{check}:\n{tail}"));
+        return Ok(exit::FAILED);
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut base: Vec<usize> = Vec::new();
+    let mut failures: Vec<(usize, (String, String))> = Vec::new();
+    // A bump that fails is retried one update kind smaller (2.0 fails: try 1.1).
+    for _ in 0..3 {
+        if next.is_empty() {
+            break;
+        }
+        next.sort_by(|a, b| {
+            a.dependency
+                .name
+                .to_lowercase()
+                .cmp(&b.dependency.name.to_lowercase())
+        });
+        let first = bumper.candidates.len();
+        bumper.candidates.append(&mut next);
+        let ids: Vec<usize> = (first..bumper.candidates.len()).collect();
+        let (passed, failed) = bumper.round(&base, ids)?;
+        for g in &passed {
+            base.extend(g);
+        }
+        groups.extend(passed);
+        for i in failed {
+            let alone = bumper.verify(&Bumper::with(&base, &[i]))?;
+            let why = alone.unwrap_or_else(|| {
+                (
+                    "checks".into(),
+                    "fails only together with other bumps".into(),
+                )
+            });
+            failures.push((i, why));
+            // Edits are checked against the base, not a trial's state.
+            wt.reset()?;
+            if let Some(smaller) = fallback(&bumper.candidates[i])
+                && editable(&smaller)
+            {
+                next.push(smaller);
+            }
+        }
+    }
+    // Commit, one per bump (or pair), in a linear history.
+    wt.reset()?;
+    for group in &groups {
+        for &i in group {
+            bumper.apply(i)?;
+        }
+        let cands: Vec<&Candidate> = group.iter().map(|&i| &bumper.candidates[i]).collect();
+        let commit = wt.commit(&message(&cands))?;
+        for &i in group {
+            let outcome = if group.len() == 1 {
+                Outcome::Committed {
+                    commit: commit.clone(),
+                }
+            } else {
+                Outcome::MovedTogether {
+                    with: group
+                        .iter()
+                        .filter(|&&j| j != i)
+                        .map(|&j| bumper.candidates[j].dependency.name.clone())
+                        .collect(),
+                    commit: commit.clone(),
+                }
+            };
+            report.bumps.push(Bump {
+                candidate: bumper.candidates[i].clone(),
+                outcome,
+            });
+        }
+    }
+    for (i, (check, tail)) in failures {
+        report.bumps.push(Bump {
+            candidate: bumper.candidates[i].clone(),
+            outcome: Outcome::Failed { check, tail },
+        });
+    }
+    report.bumps.sort_by(|a, b| {
+        (a.candidate.dependency.name.to_lowercase(), &a.candidate.to)
+            .cmp(&(b.candidate.dependency.name.to_lowercase(), &b.candidate.to))
+    });
+    Ok(exit::PASSED)
+}

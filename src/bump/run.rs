@@ -1,0 +1,254 @@
+//! A bump run: the dependencies, what the registries offer, the candidates
+//! the policy allows; then, on a branch in a temporary worktree, the checks
+//! verify them (see `verify`) and each passing bump is committed (see
+//! `commit`); a Markdown and JSON report, and `--push` opens a merge request.
+
+use super::commit::bump_in;
+use super::policy::{now, parse_kind, policy, project_python, registries, today};
+use super::report::{self, Bump, Outcome, Report};
+use super::version::{self, Policy};
+use super::worktree::Worktree;
+use super::{Candidate, DependencyError, UpdateKind, manifest};
+use crate::error::{Error, exit};
+use crate::git::Repo;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What `rungs bump` is asked to do.
+#[derive(Clone, Debug)]
+pub struct BumpRequest {
+    /// Show what is outdated and what would be bumped; change nothing.
+    pub dry_run: bool,
+    /// Push the branch and open a GitLab merge request (push options).
+    pub push: bool,
+    /// Branch to create (default from config, else rungs/bump-YYYY-MM-DD).
+    pub branch: Option<String>,
+    /// Only these dependencies.
+    pub only: Vec<String>,
+    /// Write the Markdown report here.
+    pub markdown: Option<PathBuf>,
+    /// Write the JSON report here.
+    pub json: Option<PathBuf>,
+    /// Remote to push to (`origin` unless told).
+    pub remote: String,
+}
+
+/// `rungs bump`: the exit code (0 done, 1 the checks fail before any bump).
+pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
+    let user = Repo::discover(cwd)?;
+    let presets = crate::preset::builtin_presets()?;
+    let project = crate::project::Project::open(cwd, &presets)?;
+    let root = project.root.clone();
+    let policy = policy(&project)?;
+    if !args.dry_run {
+        let dirty = user.git(&["status", "--porcelain", "--untracked-files=no"])?;
+        if !dirty.is_empty() {
+            return Err(Error::Usage {
+                message: format!(
+                    "the working tree has uncommitted changes:\n{}",
+                    String::from_utf8_lossy(&dirty).trim_end()
+                ),
+                hint: Some("commit or stash them first: the bump branch starts from HEAD, and rungs never touches your working tree".into()),
+            });
+        }
+    }
+    let (deps, manifest_errors) = manifest::discover(&root);
+    let mut report = Report {
+        date: today(),
+        ..Report::default()
+    };
+    for e in manifest_errors {
+        report.errors.push(DependencyError {
+            name: String::new(),
+            manifest: e.path.clone(),
+            message: format!("line {}: {}", e.line, e.message),
+        });
+    }
+    let deps: Vec<_> = deps
+        .into_iter()
+        .filter(|d| {
+            args.only.is_empty() || args.only.iter().any(|o| o.eq_ignore_ascii_case(&d.name))
+        })
+        .filter(|d| {
+            let ignored = policy
+                .ignore
+                .iter()
+                .any(|i| i.eq_ignore_ascii_case(&d.name));
+            if ignored {
+                report
+                    .skipped
+                    .push((d.name.clone(), "ignored by config".into()));
+            }
+            !ignored
+        })
+        .collect();
+    let registries = registries(&root, &project.config.raw.bump.registries);
+    let looked = Instant::now();
+    let packages = registries.fetch_all(&deps);
+    let lookup_time = looked.elapsed();
+    let python = project_python(&root).or_else(|| {
+        // No interpreter to ask: the lowest Python the project declares.
+        let spec = manifest::project_python(&root)?;
+        let lower = spec
+            .split(',')
+            .find_map(|part| part.trim().strip_prefix(">="))?;
+        Some(
+            lower
+                .trim()
+                .split('.')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("."),
+        )
+    });
+    let now = now();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    // What each candidate was chosen from, to choose again one kind smaller.
+    let mut known: Vec<(crate::bump::Dependency, crate::bump::Package, Policy)> = Vec::new();
+    for (dep, package) in deps.iter().zip(packages) {
+        let package = match package {
+            Ok(p) => p,
+            Err(e) => {
+                report.errors.push(e);
+                continue;
+            }
+        };
+        let mut dep_policy = policy.clone();
+        if let Some(rule) = project.config.raw.bump.dependencies.get(&dep.name)
+            && let Some(kind) = rule.allow.as_ref().and_then(|a| parse_kind(a.get_ref()))
+        {
+            dep_policy.allow = kind;
+        }
+        known.push((dep.clone(), package.clone(), dep_policy.clone()));
+        match version::decide(dep, &package, &dep_policy, now, python.as_deref()) {
+            Ok(decision) => match decision.candidate {
+                Some(c) => candidates.push(c),
+                None => {
+                    let why = if decision.notes.is_empty() {
+                        "up to date".to_string()
+                    } else {
+                        decision.notes.join("; ")
+                    };
+                    report.skipped.push((dep.name.clone(), why));
+                }
+            },
+            Err(message) => report.errors.push(DependencyError {
+                name: dep.name.clone(),
+                manifest: dep.manifest.clone(),
+                message,
+            }),
+        }
+    }
+    eprintln!(
+        "rungs: {} dependencies looked up in {:.2}s (PyPI {} from {}, crates.io {} from {}, npm {} from {}); {} can be bumped",
+        deps.len(),
+        lookup_time.as_secs_f64(),
+        registries.registries.pypi,
+        registries.origins.pypi,
+        registries.registries.crates,
+        registries.origins.crates,
+        registries.registries.npm,
+        registries.origins.npm,
+        candidates.len()
+    );
+    if args.dry_run || candidates.is_empty() {
+        report.bumps = candidates
+            .into_iter()
+            .map(|candidate| Bump {
+                candidate,
+                outcome: Outcome::Planned,
+            })
+            .collect();
+        return finish(&report, args, now, exit::PASSED);
+    }
+    let branch = args
+        .branch
+        .clone()
+        .or_else(|| project.config.raw.bump.branch.clone())
+        .unwrap_or_else(|| "rungs/bump-{date}".into())
+        .replace("{date}", &report.date);
+    // The project may sit in a subfolder of the repository (a monorepo).
+    let top = user
+        .top
+        .canonicalize()
+        .map_err(|e| Error::io(&user.top, e))?;
+    let prefix = root.strip_prefix(&top).unwrap_or(Path::new(""));
+    let wt = Worktree::create(&user, &branch, prefix)?;
+    report.branch = Some(branch.clone());
+    let smaller = |c: &Candidate| -> Option<Candidate> {
+        let kind = match c.kind {
+            UpdateKind::Major => UpdateKind::Minor,
+            UpdateKind::Minor => UpdateKind::Patch,
+            UpdateKind::Patch => return None,
+        };
+        let (dep, package, policy) = known.iter().find(|(d, _, _)| *d == c.dependency)?;
+        let mut policy = policy.clone();
+        policy.allow = kind;
+        version::choose(dep, package, &policy, now, python.as_deref())
+            .ok()
+            .flatten()
+            .filter(|s| s.to != c.to)
+    };
+    let outcome = bump_in(&wt, &project, candidates, &smaller, &mut report);
+    let committed = report.bumps.iter().any(|b| {
+        matches!(
+            b.outcome,
+            Outcome::Committed { .. } | Outcome::MovedTogether { .. }
+        )
+    });
+    wt.finish(committed)?;
+    if !committed {
+        report.branch = None;
+    }
+    let code = outcome?;
+    if args.push && committed {
+        push(&user, args, &branch, &report, now)?;
+    }
+    finish(&report, args, now, code)
+}
+
+fn finish(report: &Report, args: &BumpRequest, now: i64, code: i32) -> Result<i32, Error> {
+    let text = report::markdown(report, now);
+    print!("{text}");
+    if let Some(path) = &args.markdown {
+        crate::fs::write_atomic(path, text.as_bytes())?;
+    }
+    if let Some(path) = &args.json {
+        let json = serde_json::to_vec_pretty(report).expect("report serializes");
+        crate::fs::write_atomic(path, &json)?;
+    }
+    Ok(code)
+}
+
+/// Push the branch and open a merge request with GitLab's push options.
+fn push(
+    user: &Repo,
+    args: &BumpRequest,
+    branch: &str,
+    report: &Report,
+    now: i64,
+) -> Result<(), Error> {
+    let target = std::env::var("CI_DEFAULT_BRANCH")
+        .ok()
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| "main".into());
+    // Push options cannot hold newlines: the description is the report's lines joined.
+    let description = report::markdown(report, now).replace('\n', "<br>");
+    let title = format!("deps: dependency bumps {}", report.date);
+    let options = [
+        "merge_request.create".to_string(),
+        format!("merge_request.target={target}"),
+        format!("merge_request.title={title}"),
+        format!("merge_request.description={description}"),
+        "merge_request.remove_source_branch".to_string(),
+    ];
+    let mut argv: Vec<String> = vec!["push".into()];
+    for o in &options {
+        argv.push("-o".into());
+        argv.push(o.clone());
+    }
+    argv.extend([args.remote.clone(), format!("{branch}:refs/heads/{branch}")]);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    user.git(&argv)?;
+    Ok(())
+}
