@@ -8,7 +8,6 @@ mod bump;
 mod cache;
 mod hook;
 mod init;
-mod merge;
 mod plan;
 
 use crate::error::Error;
@@ -90,6 +89,6 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             files,
             format,
             reports,
-        } => merge::run(&cwd, &files, format, &reports),
+        } => crate::pipeline::merge(&cwd, &files, format.into(), &reports.request()),
     }
 }

@@ -6,6 +6,7 @@
 mod check;
 mod fix;
 mod gates;
+mod merge;
 mod prepare;
 mod reports;
 mod request;
@@ -15,6 +16,7 @@ mod schedule;
 pub use check::check;
 pub use fix::fix;
 pub use gates::{Gates, Verdicts};
+pub use merge::merge;
 pub use prepare::{Prepared, plan_for, prepare};
 pub use reports::{ReportFiles, file_reporters};
 pub use request::{CheckRequest, Format, Selection};

@@ -2,17 +2,18 @@
 //! report and one exit code; their durations are recorded so the next
 //! pipeline's split is better.
 
-use super::Format;
+use super::{Format, ReportFiles, file_reporters};
 use crate::error::Error;
 use crate::report::{Summary, TerminalReporter};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub fn run(
+/// `rungs merge`: the exit code of the whole run.
+pub fn merge(
     cwd: &Path,
     files: &[PathBuf],
     format: Format,
-    reports: &super::ReportArgs,
+    reports: &ReportFiles,
 ) -> Result<i32, Error> {
     let mut parts = Vec::new();
     for file in files {
@@ -173,10 +174,10 @@ fn write_reports(
     cwd: &Path,
     summary: &Summary,
     shards: usize,
-    args: &super::ReportArgs,
+    args: &ReportFiles,
 ) -> Result<(), Error> {
     let project = crate::project::Project::open(cwd, &crate::preset::builtin_presets()?)?;
-    let mut reporters = crate::pipeline::file_reporters(cwd, &project, &args.request());
+    let mut reporters = file_reporters(cwd, &project, args);
     if reporters.is_empty() {
         return Ok(());
     }
