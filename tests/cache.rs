@@ -349,3 +349,47 @@ fn randomized_edits_never_make_the_cached_verdict_differ() {
         );
     }
 }
+
+#[test]
+fn job_folders_live_in_the_cache_and_those_of_dead_processes_are_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.py", "x = 1\n");
+    // The fake tool says where its job folder is.
+    executable(dir.path(), "tool.sh", "#!/bin/sh\necho \"$1\" > out.txt\n");
+    write(
+        dir.path(),
+        "rungs.toml",
+        "stacks = []\n[checks.fake]\nkind = \"lint\"\ncommand = [\"./tool.sh\", \"{out}\"]\nfiles = [\"**/*.py\"]\n",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let jobs = cache.path().join("jobs");
+    std::fs::create_dir_all(&jobs).unwrap();
+    // A process that has exited: its pid names no process any more.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let dead_dir = jobs.join(format!("{dead}-killed"));
+    std::fs::create_dir_all(&dead_dir).unwrap();
+    std::fs::write(dead_dir.join("junit.xml"), "<left behind/>").unwrap();
+    // This test's own process is alive: its folder stays.
+    let live = format!("{}-running", std::process::id());
+    std::fs::create_dir_all(jobs.join(&live)).unwrap();
+    let run = rungs_env(
+        dir.path(),
+        &["check", "--no-cache"],
+        &[("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let out = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+    assert!(
+        Path::new(out.trim()).starts_with(&jobs),
+        "the job folder {out} is not under the cache's jobs/"
+    );
+    assert!(!dead_dir.exists(), "a dead process's job folder was kept");
+    // A live process's folder stays; the run's own went with it.
+    let left: Vec<String> = std::fs::read_dir(&jobs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, vec![live]);
+}

@@ -17,7 +17,11 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
     let planned = &plan.checks[job.check];
     let check = &planned.check;
     let tool = &ctx.tools[job.check];
-    let out_dir = tempfile::Builder::new().prefix("rungs-job-").tempdir().ok();
+    // Under the cache, where the next run sweeps it if this one is killed;
+    // in the system's temp folder if the cache has no room for it.
+    let out_dir = crate::dirs::job_dir()
+        .ok()
+        .or_else(|| tempfile::Builder::new().prefix("rungs-job-").tempdir().ok());
     let out = out_dir
         .as_ref()
         .map(|d| d.path().to_string_lossy().into_owned())
