@@ -8,7 +8,6 @@ mod bump;
 mod cache;
 mod hook;
 mod init;
-mod plan;
 
 use crate::error::Error;
 use args::{CheckArgs, Format, ReportArgs, Selection};
@@ -78,7 +77,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         crate::hook::recover_pending(&cwd);
     }
     match cli.command {
-        Command::Plan(selection) => plan::run(&cwd, &selection),
+        Command::Plan(selection) => crate::pipeline::explain(&cwd, &selection.request()),
         Command::Check(args) => crate::pipeline::check(&cwd, &args.request()),
         Command::Baseline(args) => baseline::run(&cwd, &args),
         Command::Init { force } => init::run(&cwd, force),

@@ -4,6 +4,7 @@
 //! than assembling them again.
 
 mod check;
+mod explain;
 mod fix;
 mod gates;
 mod merge;
@@ -14,6 +15,7 @@ mod run;
 mod schedule;
 
 pub use check::check;
+pub use explain::explain;
 pub use fix::fix;
 pub use gates::{Gates, Verdicts};
 pub use merge::merge;

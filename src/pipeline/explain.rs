@@ -1,15 +1,16 @@
-//! `rungs plan`: what would run, and why.
+//! `rungs plan`: what would run, and why — the pipeline's first steps,
+//! shown instead of run.
 
-use super::{Format, Selection};
+use super::{Format, Selection, prepare};
 use crate::check::{Scope, Stage};
 use crate::error::Error;
-use crate::pipeline::prepare;
 use crate::plan::thousands;
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub fn run(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
-    let mut p = prepare(cwd, &selection.request(), Stage::Ci)?;
+/// Print the plan of a `rungs check` with `selection`, cold (no cache hits).
+pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
+    let mut p = prepare(cwd, selection, Stage::Ci)?;
     // Cold: every job as if nothing were cached, timed by recorded durations.
     let work = crate::plan::all_work(&p.plan.checks);
     p.plan.jobs = crate::plan::build_jobs(
