@@ -7,9 +7,8 @@ mod baseline;
 mod bump;
 mod cache;
 mod hook;
-mod init;
 
-use crate::error::Error;
+use crate::error::{Error, exit};
 use args::{CheckArgs, Format, ReportArgs, Selection};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -80,7 +79,11 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Plan(selection) => crate::pipeline::explain(&cwd, &selection.request()),
         Command::Check(args) => crate::pipeline::check(&cwd, &args.request()),
         Command::Baseline(args) => baseline::run(&cwd, &args),
-        Command::Init { force } => init::run(&cwd, force),
+        Command::Init { force } => {
+            let path = crate::pipeline::init(&cwd, force)?;
+            println!("wrote {}", path.display());
+            Ok(exit::PASSED)
+        }
         Command::Cache(command) => cache::run(&command),
         Command::Hook(command) => hook::run(&cwd, &command),
         Command::Bump(args) => crate::bump::run(&cwd, &args.request()),

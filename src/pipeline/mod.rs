@@ -1,12 +1,14 @@
 //! The run every command shares: open the project -> plan -> schedule
 //! (tools, cache look-up) -> execute -> gates -> reports. `rungs check`,
 //! `baseline`, `plan`, the hook, `bump` and `merge` call these steps rather
-//! than assembling them again.
+//! than assembling them again. `init` lives here too: it opens the project
+//! the same way and writes the config a run would read.
 
 mod check;
 mod explain;
 mod fix;
 mod gates;
+mod init;
 mod merge;
 mod prepare;
 mod reports;
@@ -18,6 +20,7 @@ pub use check::check;
 pub use explain::explain;
 pub use fix::fix;
 pub use gates::{Gates, Verdicts};
+pub use init::init;
 pub use merge::merge;
 pub use prepare::{Prepared, plan_for, prepare};
 pub use reports::{ReportFiles, file_reporters};

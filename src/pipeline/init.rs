@@ -5,9 +5,11 @@ use crate::error::Error;
 use crate::preset::builtin_presets;
 use crate::project::Project;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub fn run(cwd: &Path, force: bool) -> Result<i32, Error> {
+/// Write the project's `rungs.toml` (over an existing one only with `force`);
+/// the path written.
+pub fn init(cwd: &Path, force: bool) -> Result<PathBuf, Error> {
     let presets = builtin_presets()?;
     let project = Project::open(cwd, &presets)?;
     let path = project.root.join("rungs.toml");
@@ -24,8 +26,7 @@ pub fn run(cwd: &Path, force: bool) -> Result<i32, Error> {
         message: format!("rungs wrote an invalid config (a bug): {e}"),
     })?;
     crate::fs::write_atomic(&path, text.as_bytes())?;
-    println!("wrote {}", path.display());
-    Ok(0)
+    Ok(path)
 }
 
 fn render(project: &Project) -> String {
