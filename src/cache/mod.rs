@@ -1,12 +1,15 @@
 //! The result cache: results, tool versions, and per project its file hashes.
-//! Where that folder is: [`crate::dirs`].
+//! Where that folder is: [`crate::dirs`]; looking into it and trimming it:
+//! [`stats`], [`prune`], [`clear`].
 
+mod admin;
 mod hashes;
 mod key;
 mod lookup;
 mod store;
 mod versions;
 
+pub use admin::{clear, prune, stats};
 pub use hashes::FileHashes;
 pub use key::{CacheKey, KeyBuilder};
 pub use lookup::{Lookup, lookup, record};
