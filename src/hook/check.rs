@@ -12,7 +12,7 @@ use crate::pipeline::{Format, Selection, plan_for, run_checks, schedule};
 use crate::plan::Shard;
 use crate::preset::builtin_presets;
 use crate::project::Project;
-use crate::report::{Event, Reporter, Summary, TerminalReporter};
+use crate::report::{Event, Notice, NoticeReporter, Reporter, Summary, TerminalReporter};
 use crate::results::CheckResult;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
@@ -160,11 +160,7 @@ pub fn check_project(
             return Err(Error::Interrupted);
         }
         if !fixed.is_empty() {
-            eprintln!(
-                "\nrungs: fixed {} in your working tree: {}\n  review the changes, `git add` them, and commit again.",
-                plural(fixed.len(), "file"),
-                fixed.join(", ")
-            );
+            NoticeReporter.event(&Event::Notice(Notice::Fixed { files: &fixed }));
         }
     }
     Ok(exit_code)

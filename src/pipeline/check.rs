@@ -10,7 +10,9 @@ use crate::error::{Error, exit};
 use crate::execute::{self, Mode};
 use crate::finding::Outcome;
 use crate::plan::Shard;
-use crate::report::{Event, JsonReporter, Reporter, Summary, TerminalReporter};
+use crate::report::{
+    Event, JsonReporter, Notice, NoticeReporter, Reporter, Summary, TerminalReporter,
+};
 use crate::results::{CheckResult, JobReport};
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -56,6 +58,7 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
         Format::Json => vec![Box::new(JsonReporter)],
     };
     reporters.extend(file_reporters(cwd, &project, &args.reports));
+    reporters.push(Box::new(NoticeReporter));
     let mut emit = |event: &Event| reporters.iter_mut().for_each(|r| r.event(event));
     emit(&Event::Started { plan: &plan });
     let all: Vec<usize> = (0..plan.jobs.len()).collect();
@@ -122,16 +125,19 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
         plan: &plan,
         summary: &summary,
     });
+    // `rungs baseline` says what it recorded instead.
+    if !args.record_baseline {
+        if interrupted {
+            emit(&Event::Notice(Notice::Interrupted));
+        } else if over_budget {
+            emit(&Event::Notice(Notice::OverBudget));
+        }
+    }
     for reporter in &mut reporters {
         reporter.finish()?;
     }
     if args.record_baseline {
         return gates.record(&project, &summary);
-    }
-    if interrupted {
-        eprintln!("rungs: interrupted");
-    } else if over_budget {
-        eprintln!("rungs: the run took longer than its budget, and `budget-fail` is set");
     }
     Ok(exit_code)
 }

@@ -9,12 +9,14 @@ pub mod gitlab;
 mod json;
 mod junit;
 mod markdown;
+mod notice;
 mod sarif;
 mod summary;
 mod terminal;
 
 pub use file::{FileFormat, FileReporter};
 pub use json::JsonReporter;
+pub use notice::{Notice, NoticeReporter};
 pub use summary::Summary;
 pub use terminal::{TerminalReporter, format_duration};
 
@@ -33,6 +35,8 @@ pub enum Event<'a> {
         plan: &'a Plan,
         summary: &'a Summary,
     },
+    /// Something to tell the person beyond the results (see [`Notice`]).
+    Notice(Notice<'a>),
 }
 
 pub trait Reporter {

@@ -183,6 +183,7 @@ impl Reporter for TerminalReporter {
                 }
                 self.print(&totals(self, summary));
             }
+            Event::Notice(_) => {}
         }
     }
 }
