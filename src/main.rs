@@ -18,6 +18,7 @@ mod hook;
 mod parse;
 mod pipeline;
 mod plan;
+mod precommit;
 mod preset;
 mod project;
 mod report;
@@ -30,6 +31,10 @@ use clap::Parser;
 
 fn main() {
     timing::mark("start");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(code) = precommit::run_internal(&args) {
+        std::process::exit(code);
+    }
     let cli = cli::Cli::parse();
     let code = match cli::run(cli) {
         Ok(code) => code,

@@ -6,6 +6,7 @@ use crate::source::Source;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 use toml::Spanned;
 
@@ -88,6 +89,33 @@ pub struct Check {
     pub tier_args: BTreeMap<String, Vec<String>>,
     pub tier: Option<String>,
     pub enabled: bool,
+    /// Where a check from outside rungs's own definitions came from (a hook of
+    /// the project's `.pre-commit-config.yaml`).
+    pub origin: Option<Arc<Origin>>,
+    /// Runs on a scratch copy of its files; what it changes there is a
+    /// finding, and the project's files are never written in check mode.
+    pub scratch: bool,
+    /// The files the check reads, chosen by its source, instead of `files` globs.
+    pub inputs: Option<Arc<Vec<String>>>,
+    /// Its program comes only from the environment rungs installs for it.
+    pub isolated: bool,
+}
+
+/// A check's source outside rungs: a pre-commit hook.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// For `rungs plan`: hook, repo, rev, config line, where it was installed from.
+    pub label: String,
+    /// Position in its config: fixes run in this order.
+    pub order: usize,
+    /// The built-in checks it does the job of (an isort hook: `isort`).
+    pub stands_for: Vec<CheckId>,
+    /// Everything of its definition that changes its verdict, for the cache key.
+    pub definition: String,
+    /// Runs even when none of its files are selected.
+    pub always_run: bool,
+    /// The interpreter its environment is made with (`python3.12`).
+    pub language_version: Option<String>,
 }
 
 const DEFAULT_TIMEOUT_SECS: u64 = 600;
@@ -188,6 +216,10 @@ impl Check {
             tier_args: spec.tier_args.clone().unwrap_or_default(),
             tier: spec.tier.as_ref().map(|t| t.get_ref().clone()),
             enabled: spec.enabled.unwrap_or(true),
+            origin: None,
+            scratch: false,
+            inputs: None,
+            isolated: false,
         })
     }
 
@@ -198,6 +230,9 @@ impl Check {
 
     /// Whether a project-relative path is one of this check's inputs.
     pub fn matches(&self, rel_path: &str) -> bool {
+        if let Some(inputs) = &self.inputs {
+            return inputs.binary_search_by(|f| f.as_str().cmp(rel_path)).is_ok();
+        }
         self.file_set.is_match(rel_path) && !self.exclude_set.is_match(rel_path)
     }
 }

@@ -1,0 +1,368 @@
+//! From the project's `.pre-commit-config.yaml` to checks: each hook that
+//! runs at the `pre-commit` stage becomes a [`Check`] that runs on a scratch
+//! copy of its files (so check mode never writes), keyed in the cache by its
+//! repo, rev, resolved definition and dependencies.
+
+use super::config::{CONFIG_FILE, Config, RepoSource};
+use super::hook::{Hook, HookError, Language};
+use super::identify;
+use super::repos::{self, Code};
+use crate::check::{Check, CheckId, Install, Kind, Origin, ParserKind, Scope, Stage};
+use crate::error::Error;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// What the config gave: its checks, the hooks that can't run (and why), and
+/// notes for `rungs plan`.
+#[derive(Default)]
+pub struct Loaded {
+    pub checks: Vec<Check>,
+    pub broken: Vec<(String, String)>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Roles {
+    hook: Vec<StandsFor>,
+}
+
+#[derive(Deserialize)]
+struct StandsFor {
+    command: Vec<String>,
+    checks: Vec<String>,
+}
+
+fn roles() -> &'static Roles {
+    static ROLES: OnceLock<Roles> = OnceLock::new();
+    ROLES.get_or_init(|| {
+        toml::from_str(include_str!("../../precommit/roles.toml"))
+            .expect("precommit/roles.toml is checked by a test")
+    })
+}
+
+/// The built-in checks a command stands for (`ruff check …` → ruff).
+fn stands_for(words: &[String]) -> Vec<CheckId> {
+    let program = words
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .unwrap_or_default();
+    let next = words.get(1).map(String::as_str);
+    roles()
+        .hook
+        .iter()
+        .filter(|r| r.command[0] == program && r.command.get(1).is_none_or(|s| Some(s.as_str()) == next))
+        .max_by_key(|r| r.command.len())
+        .map(|r| r.checks.iter().map(|c| CheckId(c.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// The hooks of the project's config, if it has one. `tracked`: the files
+/// pre-commit would consider (`git ls-files`), project-relative.
+pub fn load(
+    root: &Path,
+    cache_root: &Path,
+    tracked: &[String],
+    builtin: &BTreeMap<CheckId, Check>,
+) -> Result<Option<Loaded>, Error> {
+    let path = root.join(CONFIG_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let config = Config::load(&path)?;
+    let mut loaded = Loaded {
+        notes: config.notes.clone(),
+        ..Loaded::default()
+    };
+    let exe = std::env::current_exe().map_err(|e| Error::io("rungs", e))?;
+    let tags = Tags::new(root);
+    let tag_of = |f: &str| tags.of(f);
+    // Every hook resolved first: the meta hooks judge all of them.
+    let mut resolved: Vec<(Hook, Option<(Code, String)>, usize)> = Vec::new();
+    let mut order = 0;
+    for repo in &config.repos {
+        let (label, fetched) = match &repo.source {
+            RepoSource::Local => ("local".to_string(), Ok(None)),
+            RepoSource::Meta => ("meta".to_string(), Ok(None)),
+            RepoSource::Remote { url, rev, frozen } => (
+                format!("{url}@{rev}"),
+                repos::fetch(cache_root, url, rev, frozen.as_deref()).map(Some),
+            ),
+        };
+        for entry in &repo.hooks {
+            order += 1;
+            let broken = |message: String| {
+                (
+                    entry.id.clone(),
+                    format!("{CONFIG_FILE}:{}: {message}", entry.pos.line),
+                )
+            };
+            let fetched = match &fetched {
+                Ok(f) => f,
+                Err(e) => {
+                    loaded.broken.push(broken(e.clone()));
+                    continue;
+                }
+            };
+            let definition = match (&repo.source, fetched) {
+                (RepoSource::Meta, _) => match super::meta::definition(&entry.id) {
+                    Some(d) => Some(d),
+                    None => {
+                        loaded.broken.push(broken(format!(
+                            "`{}` is no meta hook (expected check-hooks-apply, check-useless-excludes or identity)",
+                            entry.id
+                        )));
+                        continue;
+                    }
+                },
+                (_, Some(f)) => match f.definitions.iter().find(|d| d.id == entry.id) {
+                    Some(d) => Some(d.options.clone()),
+                    None => {
+                        let known: Vec<&str> =
+                            f.definitions.iter().map(|d| d.id.as_str()).collect();
+                        loaded.broken.push(broken(format!(
+                            "{label} defines no hook `{}` (it has: {})",
+                            entry.id,
+                            known.join(", ")
+                        )));
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            match Hook::resolve(&config, &repo.source, &label, definition.as_ref(), entry) {
+                Ok(hook) => {
+                    let code = fetched.as_ref().map(|f| (f.code.clone(), f.how.clone()));
+                    resolved.push((hook, code, order));
+                }
+                Err(HookError { line, message, .. }) => loaded
+                    .broken
+                    .push((entry.id.clone(), format!("{CONFIG_FILE}:{line}: {message}"))),
+            }
+        }
+    }
+    let all: Vec<&Hook> = resolved.iter().map(|(h, _, _)| h).collect();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for (hook, code, order) in &resolved {
+        if !hook.runs_at("pre-commit") {
+            loaded.notes.push(format!(
+                "hook `{}` runs at {} only, not at pre-commit: left out",
+                hook.id,
+                hook.stages.join(", ")
+            ));
+            continue;
+        }
+        let verdict = (hook.repo == "meta")
+            .then(|| super::meta::judge(&hook.id, &config, &all, tracked, &tag_of));
+        let code = code.as_ref().map(|(c, how)| (c, how.as_str()));
+        let made = to_check(
+            root, &exe, hook, code, *order, tracked, &tag_of, builtin, &mut ids, verdict,
+        );
+        match made {
+            Ok(check) => loaded.checks.push(check),
+            Err(message) => loaded.broken.push((
+                hook.id.clone(),
+                format!("{CONFIG_FILE}:{}: {message}", hook.line),
+            )),
+        }
+    }
+    Ok(Some(loaded))
+}
+
+/// File tags, read once per file however many hooks ask.
+struct Tags<'r> {
+    root: &'r Path,
+    seen: std::cell::RefCell<HashMap<String, Option<identify::Tags>>>,
+}
+
+impl<'r> Tags<'r> {
+    fn new(root: &'r Path) -> Tags<'r> {
+        Tags {
+            root,
+            seen: Default::default(),
+        }
+    }
+
+    fn of(&self, rel: &str) -> Option<identify::Tags> {
+        self.seen
+            .borrow_mut()
+            .entry(rel.to_string())
+            .or_insert_with(|| identify::from_path(&self.root.join(rel)))
+            .clone()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn to_check(
+    root: &Path,
+    exe: &Path,
+    hook: &Hook,
+    code: Option<(&Code, &str)>,
+    order: usize,
+    tracked: &[String],
+    tags: &dyn Fn(&str) -> Option<identify::Tags>,
+    builtin: &BTreeMap<CheckId, Check>,
+    ids: &mut HashMap<String, usize>,
+    meta_verdict: Option<Option<String>>,
+) -> Result<Check, String> {
+    let entry = shell_words::split(&hook.entry)
+        .map_err(|e| format!("hook `{}`: `entry` is not a command line: {e}", hook.id))?;
+    if entry.is_empty() && !matches!(hook.language, Language::Pygrep | Language::Fail) {
+        return Err(format!("hook `{}` has an empty `entry`", hook.id));
+    }
+    let exe = exe.to_string_lossy().into_owned();
+    let deps = hook.additional_dependencies.clone();
+    let (code, how) = match code {
+        Some((c, how)) => (c.clone(), how.to_string()),
+        None => (Code::None, String::new()),
+    };
+    let mut install = Install::default();
+    let mut isolated = false;
+    let mut command: Vec<String> = match hook.language {
+        Language::System => entry.clone(),
+        Language::Script => {
+            let base = match &code {
+                Code::Clone(dir) => dir.clone(),
+                _ => root.to_path_buf(),
+            };
+            let mut c = entry.clone();
+            c[0] = base.join(&entry[0]).to_string_lossy().into_owned();
+            c
+        }
+        Language::Python => {
+            match &code {
+                Code::Clone(dir) => install.pypi.push(dir.to_string_lossy().into_owned()),
+                Code::Pypi { name, version } => install.pypi.push(format!("{name}=={version}")),
+                Code::Npm { .. } => return Err(format!("hook `{}` is a python hook from an npm package", hook.id)),
+                Code::None => {}
+            }
+            install.pypi.extend(deps.iter().cloned());
+            isolated = !install.pypi.is_empty();
+            entry.clone()
+        }
+        Language::Node => {
+            match &code {
+                Code::Clone(dir) => install.npm.push(dir.to_string_lossy().into_owned()),
+                Code::Npm { name, version } => install.npm.push(format!("{name}@{version}")),
+                Code::Pypi { .. } => return Err(format!("hook `{}` is a node hook from a PyPI package", hook.id)),
+                Code::None => {}
+            }
+            install.npm.extend(deps.iter().cloned());
+            isolated = !install.npm.is_empty();
+            entry.clone()
+        }
+        Language::Rust => {
+            return Err(format!(
+                "hook `{}` is a rust hook; rungs does not build rust hooks yet (run it as `language: system` with the tool installed)",
+                hook.id
+            ));
+        }
+        Language::Pygrep => vec![exe.clone(), "__pygrep".into()],
+        Language::Fail => vec![exe.clone(), "__fail".into(), hook.entry.clone()],
+    };
+    match hook.language {
+        Language::Pygrep => {
+            command.extend(hook.args.iter().cloned());
+            command.push("--".into());
+            command.push(hook.entry.clone());
+        }
+        Language::Fail => {}
+        _ if hook.repo == "meta" => {
+            command = match meta_verdict.flatten() {
+                _ if hook.id == "identity" => vec![exe.clone(), "__identity".into()],
+                Some(report) => vec![exe.clone(), "__fail".into(), report],
+                None => vec![exe.clone(), "__identity".into()],
+            };
+        }
+        _ => command.extend(hook.args.iter().cloned()),
+    }
+    let mut selected: Vec<String> = hook.select(tracked, tags).into_iter().cloned().collect();
+    selected.sort();
+    let stands_for = stands_for(&entry);
+    let like = stands_for.iter().find_map(|id| builtin.get(id));
+    let (parser, pattern) = match (hook.language, like) {
+        (Language::Pygrep, _) => (
+            ParserKind::Regex,
+            regex::Regex::new(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<message>.*)$").ok(),
+        ),
+        (_, Some(b)) if b.parser == ParserKind::Regex => (ParserKind::Regex, b.pattern.clone()),
+        _ => (ParserKind::ExitCode, None),
+    };
+    let kind = like.map_or(Kind::Custom, |b| b.kind);
+    let n = ids.entry(hook.id.clone()).or_insert(0);
+    *n += 1;
+    let mut id = if *n == 1 { hook.id.clone() } else { format!("{}-{n}", hook.id) };
+    if builtin.contains_key(&CheckId(id.clone())) && !stands_for.contains(&CheckId(id.clone())) {
+        id.push_str("-hook");
+    }
+    let definition = format!(
+        "{}\0{:?}\0{:?}\0{}",
+        hook.repo, hook.options, hook.additional_dependencies, hook.language_version
+    );
+    let mut label = format!("hook `{}` of {}, {CONFIG_FILE}:{}", hook.id, hook.repo, hook.line);
+    if !how.is_empty() {
+        label.push_str(&format!(", from {how}"));
+    }
+    Ok(Check {
+        id: CheckId(id),
+        kind,
+        description: hook.name.clone(),
+        file_set: globset::GlobSet::empty(),
+        exclude_set: globset::GlobSet::empty(),
+        scope: if hook.pass_filenames { Scope::Files } else { Scope::Project },
+        fix: Some(command.clone()),
+        command,
+        diff_command: None,
+        version: None,
+        config: Vec::new(),
+        detect: Vec::new(),
+        env: Vec::new(),
+        parser,
+        pattern,
+        timeout: Duration::from_secs(600),
+        expected_seconds: None,
+        install,
+        ok_codes: vec![0],
+        fail_codes: (1..=255).collect(),
+        replaces: Vec::new(),
+        slots: 1,
+        serial: hook.require_serial,
+        cache_version: true,
+        stages: vec![Stage::Commit, Stage::Ci, Stage::Bump],
+        tier_args: BTreeMap::new(),
+        tier: None,
+        enabled: true,
+        origin: Some(Arc::new(Origin {
+            label,
+            order,
+            stands_for,
+            definition,
+            always_run: hook.always_run,
+            language_version: (hook.language_version != "default").then(|| hook.language_version.clone()),
+        })),
+        scratch: hook.repo != "meta",
+        inputs: Some(Arc::new(selected)),
+        isolated,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_hook_stands_for_the_built_in_of_its_command() {
+        let ids = |s: &str| stands_for(&words(s)).into_iter().map(|c| c.0).collect::<Vec<_>>();
+        assert_eq!(ids("ruff check --force-exclude"), ["ruff", "ruff-imports"]);
+        assert_eq!(ids("ruff format --force-exclude"), ["ruff-format"]);
+        assert_eq!(ids("ruff --fix"), ["ruff", "ruff-imports"]);
+        assert_eq!(ids("/usr/bin/isort"), ["isort"]);
+        assert!(ids("pyupgrade --py38-plus").is_empty());
+    }
+}

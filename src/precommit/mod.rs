@@ -1,0 +1,29 @@
+//! The project's own `.pre-commit-config.yaml` as a source of checks: each
+//! hook becomes a [`Check`](crate::check::Check) like any built-in, so the
+//! cache, the runner and the reports never know where a check came from.
+//! pre-commit's documented behaviour is the spec for what a hook selects and
+//! runs.
+
+pub mod checks;
+pub mod config;
+pub mod hook;
+pub mod identify;
+pub mod internal;
+mod meta;
+pub mod pattern;
+pub mod repos;
+mod yaml;
+
+pub use checks::{Loaded, load};
+
+/// The hooks rungs runs itself, as hidden subcommands (`rungs __pygrep ...`):
+/// the exit code when `args` names one.
+pub fn run_internal(args: &[String]) -> Option<i32> {
+    let (name, rest) = args.split_first()?;
+    Some(match name.as_str() {
+        "__pygrep" => internal::pygrep(rest),
+        "__fail" => internal::fail(rest),
+        "__identity" => internal::identity(rest),
+        _ => return None,
+    })
+}

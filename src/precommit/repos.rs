@@ -1,0 +1,293 @@
+//! Where each repo's hook definitions and code come from: `local` and `meta`
+//! from the config itself; a remote repo cloned with git at its `rev`, once
+//! per (URL, rev), into the cache dir; and when the git host can't be
+//! reached, a well-known repo from its package on the registry at the same
+//! version (`precommit/repos.toml`), with its definitions from
+//! `precommit/hooks/`.
+
+use super::config::{HookEntry, parse_manifest, MANIFEST_FILE};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// How a hook's code gets into its environment.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// `local` and `meta` hooks: nothing to install but their dependencies.
+    None,
+    /// A clone of the repo at its rev (installed with `pip install DIR` ...).
+    Clone(PathBuf),
+    /// The repo's package on PyPI at the rev's version.
+    Pypi { name: String, version: String },
+    /// The repo's package on npm at the rev's version.
+    Npm { name: String, version: String },
+}
+
+/// A remote repo, ready: its hook definitions and where its code is.
+#[derive(Clone, Debug)]
+pub struct Fetched {
+    pub definitions: Vec<HookEntry>,
+    pub code: Code,
+    /// Said by `rungs plan`: how it was found (`git`, `PyPI ruff==0.15.9` ...).
+    pub how: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Known {
+    repo: Vec<KnownRepo>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KnownRepo {
+    urls: Vec<String>,
+    pypi: Option<String>,
+    npm: Option<String>,
+    hooks: String,
+}
+
+const HOOK_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/precommit-hooks.rs"));
+
+fn known() -> &'static Known {
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    KNOWN.get_or_init(|| {
+        toml::from_str(include_str!("../../precommit/repos.toml"))
+            .expect("precommit/repos.toml is checked by a test")
+    })
+}
+
+/// `https://GitHub.com/PyCQA/isort.git/` and `https://github.com/pycqa/isort` are one repo.
+fn normalize(url: &str) -> String {
+    let url = url.trim().trim_end_matches('/').to_lowercase();
+    url.strip_suffix(".git").unwrap_or(&url).to_string()
+}
+
+fn known_repo(url: &str) -> Option<&'static KnownRepo> {
+    let url = normalize(url);
+    known()
+        .repo
+        .iter()
+        .find(|r| r.urls.iter().any(|u| normalize(u) == url))
+}
+
+/// The version a rev stands for: a tag with one leading `v` dropped, or what
+/// a `# frozen:` comment says of a SHA.
+fn version_of(rev: &str, frozen: Option<&str>) -> Option<String> {
+    let tag = match frozen {
+        Some(f) => f,
+        None if is_sha(rev) => return None,
+        None => rev,
+    };
+    Some(tag.strip_prefix('v').unwrap_or(tag).to_string())
+}
+
+fn is_sha(rev: &str) -> bool {
+    rev.len() >= 7 && rev.len() <= 40 && rev.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// A remote repo's definitions: by git when its host answers, else from the
+/// registry. The error names the repo, the rev and what was tried.
+pub fn fetch(cache_root: &Path, url: &str, rev: &str, frozen: Option<&str>) -> Result<Fetched, String> {
+    let git = match clone(cache_root, url, rev) {
+        Ok(dir) => {
+            let manifest = dir.join(MANIFEST_FILE);
+            let text = std::fs::read_to_string(&manifest).map_err(|e| {
+                format!("{url} at {rev} has no readable {MANIFEST_FILE}: {e}")
+            })?;
+            let definitions = parse_manifest(&manifest, &text).map_err(|e| e.to_string())?;
+            return Ok(Fetched {
+                definitions,
+                code: Code::Clone(dir),
+                how: "git".into(),
+            });
+        }
+        Err(e) => e,
+    };
+    let Some(repo) = known_repo(url) else {
+        return Err(format!(
+            "could not fetch {url} at {rev}: {git}; nor is it a repo rungs knows as a package on PyPI or npm"
+        ));
+    };
+    let Some(version) = version_of(rev, frozen) else {
+        return Err(format!(
+            "could not fetch {url} at {rev}: {git}; its package could stand in, but `{rev}` is a commit: add a `# frozen: vX.Y` comment naming its version"
+        ));
+    };
+    let definitions = definitions(&repo.hooks)?;
+    let (code, how) = match (&repo.pypi, &repo.npm) {
+        (Some(name), _) => (
+            Code::Pypi {
+                name: name.clone(),
+                version: version.clone(),
+            },
+            format!("PyPI {name}=={version} (git host unreachable)"),
+        ),
+        (None, Some(name)) => (
+            Code::Npm {
+                name: name.clone(),
+                version: version.clone(),
+            },
+            format!("npm {name}@{version} (git host unreachable)"),
+        ),
+        (None, None) => (Code::None, "rungs's copy of its definitions (git host unreachable)".into()),
+    };
+    Ok(Fetched {
+        definitions,
+        code,
+        how,
+    })
+}
+
+/// The bundled hook definitions named `name`.
+fn definitions(name: &str) -> Result<Vec<HookEntry>, String> {
+    let (_, text) = HOOK_FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| format!("precommit/hooks/{name}.yaml is missing from rungs"))?;
+    parse_manifest(Path::new(&format!("<built-in>/precommit/hooks/{name}.yaml")), text)
+        .map_err(|e| e.to_string())
+}
+
+/// `git` with nothing of a surrounding hook's environment (GIT_DIR,
+/// GIT_INDEX_FILE ...), never asking for a password.
+fn git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ASKPASS", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("GIT_") && key != "GIT_TERMINAL_PROMPT" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+const GIT_TIMEOUT: Duration = Duration::from_secs(120);
+
+fn run_git(dir: &Path, args: &[&str]) -> Result<(), String> {
+    let mut child = git(dir)
+        .args(args)
+        .spawn()
+        .map_err(|e| format!("git could not start: {e}"))?;
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+                }
+                return match status.success() {
+                    true => Ok(()),
+                    false => Err(format!(
+                        "git {} failed: {}",
+                        args.first().copied().unwrap_or_default(),
+                        err.lines().last().unwrap_or("").trim()
+                    )),
+                };
+            }
+            Ok(None) if start.elapsed() > GIT_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("git {} gave no answer in {}s", args[0], GIT_TIMEOUT.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("git: {e}")),
+        }
+    }
+}
+
+const READY: &str = ".rungs-ready";
+
+/// The repo at `rev`, cloned once into `<cache>/repos/<hash>` and shared by
+/// every project; a lock keeps two runs from cloning it at once.
+pub fn clone(cache_root: &Path, url: &str, rev: &str) -> Result<PathBuf, String> {
+    let key = blake3::hash(format!("{url}\0{rev}").as_bytes()).to_hex();
+    let parent = cache_root.join("repos");
+    let dir = parent.join(&key[..16]);
+    if dir.join(READY).exists() {
+        return Ok(dir);
+    }
+    std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let lock_path = dir.with_extension("lock");
+    let lock = std::fs::File::create(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    lock.lock().map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    if dir.join(READY).exists() {
+        return Ok(dir);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{}.tmp", &key[..16]))
+        .tempdir_in(&parent)
+        .map_err(|e| format!("{}: {e}", parent.display()))?;
+    let t = tmp.path();
+    run_git(t, &["init", "-q"])?;
+    if run_git(t, &["fetch", "-q", "--depth=1", url, rev]).is_ok() {
+        run_git(t, &["checkout", "-q", "FETCH_HEAD"])?;
+    } else {
+        // A server that refuses a SHA by itself: everything, then the rev.
+        run_git(t, &["fetch", "-q", "--tags", url, "+refs/heads/*:refs/remotes/origin/*"])?;
+        run_git(t, &["checkout", "-q", rev])
+            .map_err(|_| format!("{url} has no rev `{rev}`"))?;
+    }
+    std::fs::write(t.join(READY), rev).map_err(|e| format!("{}: {e}", t.display()))?;
+    let kept = tmp.keep();
+    std::fs::rename(&kept, &dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_data_parses_and_every_repo_has_its_hooks() {
+        for repo in &known().repo {
+            let defs = definitions(&repo.hooks).unwrap();
+            assert!(!defs.is_empty(), "{}", repo.hooks);
+        }
+        for (name, _) in HOOK_FILES {
+            definitions(name).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_rev_maps_to_its_package_version() {
+        assert_eq!(version_of("v0.15.9", None).as_deref(), Some("0.15.9"));
+        assert_eq!(version_of("7.0.0", None).as_deref(), Some("7.0.0"));
+        assert_eq!(version_of("0123456789abcdef0123", Some("v1.2")).as_deref(), Some("1.2"));
+        assert_eq!(version_of("0123456789abcdef0123", None), None);
+        assert!(known_repo("https://GitHub.com/PyCQA/isort.git/").is_some());
+    }
+
+    #[test]
+    fn a_local_repository_is_cloned_once_at_its_rev() {
+        let cache = tempfile::tempdir().unwrap();
+        let src = tempfile::tempdir().unwrap();
+        let s = src.path();
+        let sh = |args: &[&str]| {
+            let ok = Command::new("git").args(args).current_dir(s).output().unwrap();
+            assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+        };
+        sh(&["init", "-q"]);
+        std::fs::write(s.join(MANIFEST_FILE), "- id: x\n  name: x\n  entry: x\n  language: system\n").unwrap();
+        sh(&["add", "."]);
+        sh(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"]);
+        sh(&["tag", "v1"]);
+        let url = format!("file://{}", s.display());
+        let f = fetch(cache.path(), &url, "v1", None).unwrap();
+        assert_eq!(f.definitions[0].id, "x");
+        assert_eq!(f.how, "git");
+        let e = fetch(cache.path(), &url, "v9", None).unwrap_err();
+        assert!(e.contains("v9"), "{e}");
+        let e = fetch(cache.path(), "file:///nowhere/at/all", "v1", None).unwrap_err();
+        assert!(e.contains("file:///nowhere/at/all") && e.contains("v1"), "{e}");
+    }
+}
