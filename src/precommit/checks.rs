@@ -245,7 +245,12 @@ fn to_check(
         Language::Node => {
             match &code {
                 Code::Clone(dir) => install.npm.push(dir.to_string_lossy().into_owned()),
-                Code::Npm { name, version } => install.npm.push(format!("{name}@{version}")),
+                // Mirrors pin their own package among the dependencies.
+                Code::Npm { name, version } => {
+                    if !deps.iter().any(|d| d == name || d.starts_with(&format!("{name}@"))) {
+                        install.npm.push(format!("{name}@{version}"));
+                    }
+                }
                 Code::Pypi { .. } => return Err(format!("hook `{}` is a node hook from a PyPI package", hook.id)),
                 Code::None => {}
             }

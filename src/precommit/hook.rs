@@ -197,17 +197,26 @@ impl Hook {
                     .map_err(|e| fail(at.pos.line, format!("the config's `{what}`: {e}"))),
             }
         };
-        let tags = |t: &Option<At<Vec<String>>>, what: &str, default: &[&str]| {
-            let Some(at) = t else {
-                return Ok(default.iter().map(|s| s.to_string()).collect());
-            };
-            match at.value.iter().find(|tag| !identify::known(tag)) {
-                Some(bad) => Err(fail(
+        // A tag the config names must exist (a typo would select nothing);
+        // a repo's own definition may name tags newer than rungs's table.
+        for (t, what) in [
+            (&entry.options.types, "types"),
+            (&entry.options.types_or, "types_or"),
+            (&entry.options.exclude_types, "exclude_types"),
+        ] {
+            if let Some(at) = t
+                && let Some(bad) = at.value.iter().find(|tag| !identify::known(tag))
+            {
+                return Err(fail(
                     at.pos.line,
                     format!("hook `{}`: `{what}` names `{bad}`, which is no type tag", entry.id),
-                )),
-                None => Ok(at.value.clone()),
+                ));
             }
+        }
+        let tags = |t: &Option<At<Vec<String>>>, _: &str, default: &[&str]| -> Result<Vec<String>, HookError> {
+            Ok(t.as_ref()
+                .map(|at| at.value.clone())
+                .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect()))
         };
         let filter = Filter {
             top_files: top(&config.files, "files")?,

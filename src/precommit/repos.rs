@@ -81,7 +81,13 @@ fn version_of(rev: &str, frozen: Option<&str>) -> Option<String> {
         None if is_sha(rev) => return None,
         None => rev,
     };
-    Some(tag.strip_prefix('v').unwrap_or(tag).to_string())
+    let version = tag.strip_prefix('v').unwrap_or(tag);
+    // Mirrors re-tag a release to fix their hooks (`v0.910-1`): still 0.910.
+    let version = match version.rsplit_once('-') {
+        Some((head, n)) if head.contains('.') && n.chars().all(|c| c.is_ascii_digit()) => head,
+        _ => version,
+    };
+    Some(version.to_string())
 }
 
 fn is_sha(rev: &str) -> bool {
@@ -254,7 +260,14 @@ mod tests {
             assert!(!defs.is_empty(), "{}", repo.hooks);
         }
         for (name, _) in HOOK_FILES {
-            definitions(name).unwrap();
+            for hook in definitions(name).unwrap() {
+                let o = &hook.options;
+                for tags in [&o.types, &o.types_or, &o.exclude_types].into_iter().flatten() {
+                    for tag in &tags.value {
+                        assert!(super::super::identify::known(tag), "{name}: `{tag}` is not in identify.toml");
+                    }
+                }
+            }
         }
     }
 
@@ -262,6 +275,9 @@ mod tests {
     fn a_rev_maps_to_its_package_version() {
         assert_eq!(version_of("v0.15.9", None).as_deref(), Some("0.15.9"));
         assert_eq!(version_of("7.0.0", None).as_deref(), Some("7.0.0"));
+        assert_eq!(version_of("v0.910-1", None).as_deref(), Some("0.910"));
+        assert_eq!(version_of("v4.0.0-alpha.3-1", None).as_deref(), Some("4.0.0-alpha.3"));
+        assert_eq!(version_of("v4.0.0-alpha.8", None).as_deref(), Some("4.0.0-alpha.8"));
         assert_eq!(version_of("0123456789abcdef0123", Some("v1.2")).as_deref(), Some("1.2"));
         assert_eq!(version_of("0123456789abcdef0123", None), None);
         assert!(known_repo("https://GitHub.com/PyCQA/isort.git/").is_some());
