@@ -1,0 +1,408 @@
+//! The project's own `.pre-commit-config.yaml`, run by rungs and by
+//! pre-commit itself (installed pinned by scripts/setup-tools) on the same
+//! project: hook by hook they agree on pass or fail, on the files each hook
+//! received, and on what each fixer changes. Remote hook repos are git
+//! repositories the test makes (`file://`); python hooks install offline from
+//! the wheels scripts/setup-tools downloaded.
+
+mod common;
+
+use common::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn sh(dir: &Path, args: &[&str]) {
+    let out = Command::new(args[0])
+        .args(&args[1..])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn put(dir: &Path, rel: &str, body: &str, exec: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, body).unwrap();
+    if exec {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+fn commit_all(dir: &Path) {
+    sh(dir, &["git", "add", "-A"]);
+    sh(
+        dir,
+        &[
+            "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x",
+        ],
+    );
+}
+
+/// A hook repository at tag v1, as a `file://` URL.
+fn hook_repo(dir: &Path, files: &[(&str, &str, bool)]) -> String {
+    sh(dir.parent().unwrap(), &["git", "init", "-q", dir.to_str().unwrap()]);
+    for (rel, body, exec) in files {
+        put(dir, rel, body, *exec);
+    }
+    commit_all(dir);
+    sh(dir, &["git", "tag", "v1"]);
+    format!("file://{}", dir.display())
+}
+
+const SCRIPTS_HOOKS: &str = r#"- id: add-eof-newline
+  name: add a final newline
+  entry: add-eof.sh
+  language: script
+  types: [text]
+- id: no-todo
+  name: no TODO
+  entry: no-todo.sh
+  language: script
+  files: \.(py|md)$
+- id: record
+  name: record the files it is given
+  entry: record.sh
+  language: script
+"#;
+
+const STRIP_WS: &str = r#"import sys
+
+
+def main():
+    changed = 0
+    for name in sys.argv[1:]:
+        with open(name, "rb") as f:
+            data = f.read()
+        lines = data.split(b"\n")
+        fixed = b"\n".join(line.rstrip(b" \t") for line in lines)
+        if fixed != data:
+            with open(name, "wb") as f:
+                f.write(fixed)
+            print(f"fixed {name}")
+            changed = 1
+    return changed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+"#;
+
+/// The project, its two hook repos and its config, all under `top`.
+fn project(top: &Path) -> PathBuf {
+    let scripts = hook_repo(
+        &top.join("scripts-repo"),
+        &[
+            (".pre-commit-hooks.yaml", SCRIPTS_HOOKS, false),
+            (
+                "add-eof.sh",
+                "#!/usr/bin/env bash\nfor f; do if [ -s \"$f\" ] && [ -n \"$(tail -c1 \"$f\")\" ]; then echo >> \"$f\"; fi; done\n",
+                true,
+            ),
+            (
+                "no-todo.sh",
+                "#!/usr/bin/env bash\nif grep -Hn TODO -- \"$@\"; then exit 1; fi\n",
+                true,
+            ),
+            (
+                "record.sh",
+                "#!/usr/bin/env bash\nfor f; do printf '%s\\n' \"${f#./}\" >> \"$RECORD_DIR/record.log\"; done\n",
+                true,
+            ),
+        ],
+    );
+    let pytools = hook_repo(
+        &top.join("pytools-repo"),
+        &[
+            (
+                ".pre-commit-hooks.yaml",
+                "- id: strip-ws\n  name: strip trailing whitespace\n  entry: strip-ws\n  language: python\n  types: [text]\n",
+                false,
+            ),
+            (
+                "pyproject.toml",
+                "[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"strip-ws\"\nversion = \"1\"\n\n[project.scripts]\nstrip-ws = \"strip_ws:main\"\n\n[tool.setuptools]\npy-modules = [\"strip_ws\"]\n",
+                false,
+            ),
+            ("strip_ws.py", STRIP_WS, false),
+        ],
+    );
+    let p = top.join("project");
+    sh(top, &["git", "init", "-q", "project"]);
+    let config = format!(
+        r#"exclude: ^vendor/
+repos:
+- repo: {scripts}
+  rev: v1
+  hooks:
+  - id: add-eof-newline
+  - id: no-todo
+    exclude: ^docs/archive/
+  - id: record
+- repo: {pytools}
+  rev: v1
+  hooks:
+  - id: strip-ws
+    exclude_types: [markdown]
+- repo: local
+  hooks:
+  - id: no-print
+    name: no print
+    language: pygrep
+    entry: '^\s*print\('
+    types: [python]
+  - id: no-tabs-md
+    name: no tabs in markdown
+    language: pygrep
+    entry: '\t'
+    args: [--multiline]
+    files: \.md$
+  - id: forbid-orig
+    name: no .orig files
+    language: fail
+    entry: remove the .orig files
+    files: \.orig$
+  - id: shebangs
+    name: executables start with a shebang
+    language: script
+    entry: check-shebang.sh
+    types: [executable]
+  - id: no-js
+    name: applies to no file here
+    language: system
+    entry: 'false'
+    types: [javascript]
+  - id: manual-only
+    name: runs by hand only
+    language: system
+    entry: 'false'
+    stages: [manual]
+- repo: meta
+  hooks:
+  - id: check-hooks-apply
+  - id: check-useless-excludes
+  - id: identity
+"#
+    );
+    put(&p, ".pre-commit-config.yaml", &config, false);
+    put(
+        &p,
+        "check-shebang.sh",
+        "#!/usr/bin/env bash\nfor f; do head -c2 \"$f\" | grep -q '#!' || { echo \"$f: no shebang\"; exit 1; }; done\n",
+        true,
+    );
+    put(&p, "app/main.py", "import os\nprint('hi')  \nx = 1", false);
+    put(&p, "app/util.py", "def f():\n    return 1\n", false);
+    put(&p, "docs/notes.md", "TODO: write\n\twith a tab\n", false);
+    put(&p, "docs/archive/old.md", "TODO: kept\n", false);
+    put(&p, "README.md", "# Project   \n", false);
+    put(&p, "vendor/lib.py", "print('vendored')  ", false);
+    put(&p, "tools/run.sh", "#!/bin/bash\necho hi\n", true);
+    put(&p, "tools/no-shebang", "echo hi\n", true);
+    put(&p, "notes.orig", "left over\n", false);
+    put(&p, "file with space.py", "y = 2 \n", false);
+    put(&p, "-dash.py", "z = 3\t\n", false);
+    std::fs::write(p.join("data.bin"), b"\x00\x01\x02 \n").unwrap();
+    commit_all(&p);
+    p
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let out = Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    out.stdout
+        .split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let rel = String::from_utf8_lossy(s).into_owned();
+            let body = std::fs::read(dir.join(&rel)).unwrap_or_default();
+            (rel, body)
+        })
+        .collect()
+}
+
+fn changed(before: &BTreeMap<String, Vec<u8>>, dir: &Path) -> BTreeSet<String> {
+    tree(dir)
+        .into_iter()
+        .filter(|(k, v)| before.get(k) != Some(v))
+        .map(|(k, _)| k)
+        .collect()
+}
+
+fn fresh_copy(from: &Path, to: &Path) -> PathBuf {
+    sh(
+        to.parent().unwrap(),
+        &[
+            "git",
+            "clone",
+            "-q",
+            from.to_str().unwrap(),
+            to.to_str().unwrap(),
+        ],
+    );
+    to.to_path_buf()
+}
+
+fn recorded(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(dir.join("record.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+struct Env {
+    vars: Vec<(String, String)>,
+}
+
+impl Env {
+    fn new(top: &Path) -> Env {
+        let wheels = repo().join(".tools/wheels");
+        assert!(wheels.is_dir(), "run scripts/setup-tools: .tools/wheels is missing");
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        // pip reads its index settings from the environment; uv would not.
+        let without_uv = std::env::join_paths(
+            std::env::split_paths(&path).filter(|d| !d.join("uv").exists()),
+        )
+        .unwrap();
+        let vars = [
+            ("PATH", without_uv.to_string_lossy().into_owned()),
+            ("PIP_NO_INDEX", "1".into()),
+            ("PIP_FIND_LINKS", wheels.display().to_string()),
+            ("PRE_COMMIT_HOME", top.join("pre-commit-home").display().to_string()),
+            ("RUNGS_CACHE_DIR", top.join("rungs-cache").display().to_string()),
+            ("RECORD_DIR", top.join("record").display().to_string()),
+            ("NO_COLOR", "1".into()),
+        ];
+        std::fs::create_dir_all(top.join("record")).unwrap();
+        Env {
+            vars: vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        }
+    }
+
+    fn pairs(&self) -> Vec<(&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+
+    fn record_dir(&self) -> PathBuf {
+        PathBuf::from(&self.vars.iter().find(|(k, _)| k == "RECORD_DIR").unwrap().1)
+    }
+
+    fn pre_commit(&self, dir: &Path, hook: &str) -> i32 {
+        let mut cmd = Command::new("pre-commit");
+        cmd.args(["run", hook, "--all-files"]).current_dir(dir);
+        for (k, v) in &self.vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("pre-commit is installed by scripts/setup-tools");
+        out.status.code().unwrap_or(-1)
+    }
+}
+
+const HOOKS: &[&str] = &[
+    "add-eof-newline",
+    "no-todo",
+    "record",
+    "strip-ws",
+    "no-print",
+    "no-tabs-md",
+    "forbid-orig",
+    "shebangs",
+    "check-hooks-apply",
+    "check-useless-excludes",
+    "identity",
+];
+
+#[test]
+fn rungs_and_pre_commit_agree_hook_by_hook() {
+    let top = tempfile::tempdir().unwrap();
+    let top = top.path();
+    let original = project(top);
+    let env = Env::new(top);
+    let before = tree(&original);
+
+    // rungs, check mode: every hook at once, the project untouched.
+    let checked = rungs_env(&original, &["check", "--format", "json"], &env.pairs());
+    assert_eq!(changed(&before, &original), BTreeSet::new(), "check mode wrote files");
+    let json = checked.json();
+    let ids: BTreeSet<&str> = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["check"].as_str())
+        .collect();
+    for hook in HOOKS {
+        assert!(ids.contains(hook), "no check `{hook}` in {}\n{}", checked.stdout, checked.stderr);
+    }
+    assert!(!ids.contains("manual-only"), "a manual-stage hook ran");
+    let rungs_record = recorded(&env.record_dir());
+
+    for (n, hook) in HOOKS.iter().enumerate() {
+        // pre-commit, one hook on a fresh copy.
+        let record = env.record_dir();
+        let _ = std::fs::remove_file(record.join("record.log"));
+        let theirs = fresh_copy(&original, &top.join(format!("pc-{n}")));
+        let code = env.pre_commit(&theirs, hook);
+        let their_changes = changed(&before, &theirs);
+        if *hook == "record" {
+            assert_eq!(rungs_record, recorded(&record), "files `record` was given");
+        }
+
+        let result = checked.check(hook);
+        let rungs_passed = result["outcome"] == "passed";
+        assert_eq!(
+            rungs_passed,
+            code == 0,
+            "`{hook}`: rungs says {}, pre-commit exited {code}\n{result:#}",
+            result["outcome"]
+        );
+        // What rungs says a fixer would change is what pre-commit changed.
+        let said: BTreeSet<String> = result["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "modified")
+            .filter_map(|f| f["path"].as_str().map(str::to_string))
+            .collect();
+        assert_eq!(said, their_changes, "`{hook}`: files a fixer changes");
+
+        // rungs --fix, one hook on a fresh copy: the same files, byte for byte.
+        let ours = fresh_copy(&original, &top.join(format!("rungs-{n}")));
+        rungs_env(&ours, &["check", "--fix", "--only", hook, "--format", "json"], &env.pairs());
+        let mine = tree(&ours);
+        let after = tree(&theirs);
+        assert_eq!(mine, after, "`{hook}`: the files after --fix");
+    }
+}
+
+#[test]
+fn a_warm_run_starts_no_hook_and_one_changed_file_reruns_only_it() {
+    let top = tempfile::tempdir().unwrap();
+    let top = top.path();
+    let p = project(top);
+    let env = Env::new(top);
+    let first = rungs_env(&p, &["check", "--format", "json"], &env.pairs());
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    let record = env.record_dir().join("record.log");
+    std::fs::remove_file(&record).unwrap();
+    let warm = rungs_env(&p, &["check", "--format", "json"], &env.pairs());
+    assert_eq!(warm.code, 1);
+    assert!(!record.exists(), "a warm run started the `record` hook");
+    let (a, b) = (first.json(), warm.json());
+    for (one, two) in a["checks"].as_array().unwrap().iter().zip(b["checks"].as_array().unwrap()) {
+        assert_eq!(two["cached"], true, "{two:#}");
+        assert_eq!((&one["check"], &one["outcome"], &one["findings"]), (&two["check"], &two["outcome"], &two["findings"]));
+    }
+    put(&p, "app/util.py", "def f():\n    return 2\n", false);
+    rungs_env(&p, &["check", "--format", "json"], &env.pairs());
+    assert_eq!(recorded(&env.record_dir()), BTreeSet::from(["app/util.py".to_string()]));
+}
