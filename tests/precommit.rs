@@ -40,14 +40,24 @@ fn commit_all(dir: &Path) {
     sh(
         dir,
         &[
-            "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x",
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "x",
         ],
     );
 }
 
 /// A hook repository at tag v1, as a `file://` URL.
 fn hook_repo(dir: &Path, files: &[(&str, &str, bool)]) -> String {
-    sh(dir.parent().unwrap(), &["git", "init", "-q", dir.to_str().unwrap()]);
+    sh(
+        dir.parent().unwrap(),
+        &["git", "init", "-q", dir.to_str().unwrap()],
+    );
     for (rel, body, exec) in files {
         put(dir, rel, body, *exec);
     }
@@ -267,19 +277,27 @@ struct Env {
 impl Env {
     fn new(top: &Path) -> Env {
         let wheels = repo().join(".tools/wheels");
-        assert!(wheels.is_dir(), "run scripts/setup-tools: .tools/wheels is missing");
+        assert!(
+            wheels.is_dir(),
+            "run scripts/setup-tools: .tools/wheels is missing"
+        );
         let path = std::env::var_os("PATH").unwrap_or_default();
         // pip reads its index settings from the environment; uv would not.
-        let without_uv = std::env::join_paths(
-            std::env::split_paths(&path).filter(|d| !d.join("uv").exists()),
-        )
-        .unwrap();
+        let without_uv =
+            std::env::join_paths(std::env::split_paths(&path).filter(|d| !d.join("uv").exists()))
+                .unwrap();
         let vars = [
             ("PATH", without_uv.to_string_lossy().into_owned()),
             ("PIP_NO_INDEX", "1".into()),
             ("PIP_FIND_LINKS", wheels.display().to_string()),
-            ("PRE_COMMIT_HOME", top.join("pre-commit-home").display().to_string()),
-            ("RUNGS_CACHE_DIR", top.join("rungs-cache").display().to_string()),
+            (
+                "PRE_COMMIT_HOME",
+                top.join("pre-commit-home").display().to_string(),
+            ),
+            (
+                "RUNGS_CACHE_DIR",
+                top.join("rungs-cache").display().to_string(),
+            ),
             ("RECORD_DIR", top.join("record").display().to_string()),
             ("NO_COLOR", "1".into()),
         ];
@@ -290,7 +308,10 @@ impl Env {
     }
 
     fn pairs(&self) -> Vec<(&str, &str)> {
-        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+        self.vars
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
     }
 
     fn record_dir(&self) -> PathBuf {
@@ -303,7 +324,9 @@ impl Env {
         for (k, v) in &self.vars {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("pre-commit is installed by scripts/setup-tools");
+        let out = cmd
+            .output()
+            .expect("pre-commit is installed by scripts/setup-tools");
         out.status.code().unwrap_or(-1)
     }
 }
@@ -332,7 +355,11 @@ fn rungs_and_pre_commit_agree_hook_by_hook() {
 
     // rungs, check mode: every hook at once, the project untouched.
     let checked = rungs_env(&original, &["check", "--format", "json"], &env.pairs());
-    assert_eq!(changed(&before, &original), BTreeSet::new(), "check mode wrote files");
+    assert_eq!(
+        changed(&before, &original),
+        BTreeSet::new(),
+        "check mode wrote files"
+    );
     let json = checked.json();
     let ids: BTreeSet<&str> = json["checks"]
         .as_array()
@@ -341,7 +368,12 @@ fn rungs_and_pre_commit_agree_hook_by_hook() {
         .filter_map(|c| c["check"].as_str())
         .collect();
     for hook in HOOKS {
-        assert!(ids.contains(hook), "no check `{hook}` in {}\n{}", checked.stdout, checked.stderr);
+        assert!(
+            ids.contains(hook),
+            "no check `{hook}` in {}\n{}",
+            checked.stdout,
+            checked.stderr
+        );
     }
     assert!(!ids.contains("manual-only"), "a manual-stage hook ran");
     let rungs_record = recorded(&env.record_dir());
@@ -359,6 +391,10 @@ fn rungs_and_pre_commit_agree_hook_by_hook() {
 
         let result = checked.check(hook);
         let rungs_passed = result["outcome"] == "passed";
+        eprintln!(
+            "{hook}: rungs {} pre-commit {code} changes {their_changes:?}",
+            result["outcome"]
+        );
         assert_eq!(
             rungs_passed,
             code == 0,
@@ -377,7 +413,11 @@ fn rungs_and_pre_commit_agree_hook_by_hook() {
 
         // rungs --fix, one hook on a fresh copy: the same files, byte for byte.
         let ours = fresh_copy(&original, &top.join(format!("rungs-{n}")));
-        rungs_env(&ours, &["check", "--fix", "--only", hook, "--format", "json"], &env.pairs());
+        rungs_env(
+            &ours,
+            &["check", "--fix", "--only", hook, "--format", "json"],
+            &env.pairs(),
+        );
         let mine = tree(&ours);
         let after = tree(&theirs);
         assert_eq!(mine, after, "`{hook}`: the files after --fix");
@@ -398,11 +438,22 @@ fn a_warm_run_starts_no_hook_and_one_changed_file_reruns_only_it() {
     assert_eq!(warm.code, 1);
     assert!(!record.exists(), "a warm run started the `record` hook");
     let (a, b) = (first.json(), warm.json());
-    for (one, two) in a["checks"].as_array().unwrap().iter().zip(b["checks"].as_array().unwrap()) {
+    for (one, two) in a["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["checks"].as_array().unwrap())
+    {
         assert_eq!(two["cached"], true, "{two:#}");
-        assert_eq!((&one["check"], &one["outcome"], &one["findings"]), (&two["check"], &two["outcome"], &two["findings"]));
+        assert_eq!(
+            (&one["check"], &one["outcome"], &one["findings"]),
+            (&two["check"], &two["outcome"], &two["findings"])
+        );
     }
     put(&p, "app/util.py", "def f():\n    return 2\n", false);
     rungs_env(&p, &["check", "--format", "json"], &env.pairs());
-    assert_eq!(recorded(&env.record_dir()), BTreeSet::from(["app/util.py".to_string()]));
+    assert_eq!(
+        recorded(&env.record_dir()),
+        BTreeSet::from(["app/util.py".to_string()])
+    );
 }

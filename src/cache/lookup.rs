@@ -51,6 +51,8 @@ fn common(cache: &Cache, planned: &PlannedCheck, version: &str) -> KeyBuilder {
         "{:?}",
         (&planned.args, planned.coverage_floor, planned.partial)
     ));
+    // A hook: its repo, rev, resolved definition and dependencies.
+    k.opt(c.origin.as_ref().map(|o| o.definition.as_bytes()));
     k.str(version);
     for file in &planned.config_files {
         k.str(file);
@@ -140,6 +142,27 @@ pub fn lookup(
     (found, Work::Files(missed))
 }
 
+/// The reports of several jobs of one check as one.
+fn joined(reports: &[&JobReport]) -> JobReport {
+    let mut all = reports[0].clone();
+    for r in &reports[1..] {
+        all.outcome = all.outcome.max(r.outcome);
+        all.findings.extend(r.findings.iter().cloned());
+        all.duration += r.duration;
+        all.files += r.files;
+        if let Some(d) = &r.diff {
+            all.diff.get_or_insert_with(String::new).push_str(d);
+        }
+        if !r.output.is_empty() {
+            if !all.output.is_empty() {
+                all.output.push('\n');
+            }
+            all.output.push_str(&r.output);
+        }
+    }
+    all
+}
+
 /// Several per-file entries as one replayed report.
 fn merge(check: usize, files: usize, entries: &[Entry]) -> JobReport {
     let mut report = entries[0].replay(usize::MAX, check, files);
@@ -190,6 +213,20 @@ pub fn record(
         table.save();
     }
     let Some(whole) = found.whole else { return };
+    let ran: usize = job_files.iter().map(|f| f.len()).sum();
+    if found.file_entries.len() != found.file_keys.len()
+        && ran == found.file_keys.len()
+        && reports
+            .iter()
+            .all(|r| cacheable(r.outcome) && r.problem.is_none())
+    {
+        // A failure that names no file (a hook's own words) is not split by
+        // file; the whole run is kept as it is, for a run of the same files.
+        cache
+            .store
+            .put(&Entry::from_report(whole, &joined(reports)));
+        return;
+    }
     if found.file_keys.is_empty() || found.file_entries.len() != found.file_keys.len() {
         return;
     }

@@ -99,6 +99,9 @@ pub struct Check {
     pub inputs: Option<Arc<Vec<String>>>,
     /// Its program comes only from the environment rungs installs for it.
     pub isolated: bool,
+    /// Why the check can't run (a hook whose repo can't be fetched ...): it
+    /// is reported as an error, and the run ends with the config error code.
+    pub broken: Option<String>,
 }
 
 /// A check's source outside rungs: a pre-commit hook.
@@ -220,6 +223,7 @@ impl Check {
             scratch: false,
             inputs: None,
             isolated: false,
+            broken: None,
         })
     }
 
@@ -231,7 +235,9 @@ impl Check {
     /// Whether a project-relative path is one of this check's inputs.
     pub fn matches(&self, rel_path: &str) -> bool {
         if let Some(inputs) = &self.inputs {
-            return inputs.binary_search_by(|f| f.as_str().cmp(rel_path)).is_ok();
+            return inputs
+                .binary_search_by(|f| f.as_str().cmp(rel_path))
+                .is_ok();
         }
         self.file_set.is_match(rel_path) && !self.exclude_set.is_match(rel_path)
     }

@@ -1,6 +1,7 @@
 //! One job: build its command, run it, read its output, decide its outcome.
 
 use super::process::{self, Exit, Invocation};
+use super::scratch::{Change, Scratch};
 use super::{Mode, argv};
 use crate::check::{Check, ParserKind, Scope};
 use crate::finding::{Finding, Outcome};
@@ -17,6 +18,13 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
     let planned = &plan.checks[job.check];
     let check = &planned.check;
     let tool = &ctx.tools[job.check];
+    if let Some(why) = &check.broken {
+        return JobReport {
+            outcome: Outcome::Error,
+            problem: Some(why.clone()),
+            ..empty_report(index, job.check, job.files.len())
+        };
+    }
     // Under the cache, where the next run sweeps it if this one is killed;
     // in the system's temp folder if the cache has no room for it.
     let out_dir = crate::dirs::job_dir()
@@ -39,16 +47,44 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         check.scope == Scope::Files || !job.files.is_empty(),
     );
     args.remove(0);
+    // A job that may write checks a scratch copy: its changes are findings.
+    let scratch = match (mode, check.scratch) {
+        (Mode::Check, true) => {
+            let copies = match check.scope {
+                Scope::Files => &job.files,
+                Scope::Project => &planned.files,
+            };
+            match Scratch::new(root, &Path::new(&out).join("scratch"), copies) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    return JobReport {
+                        outcome: Outcome::Error,
+                        problem: Some(format!("could not make the scratch copy: {e}")),
+                        ..empty_report(index, job.check, job.files.len())
+                    };
+                }
+            }
+        }
+        _ => None,
+    };
     let invocation = Invocation {
         program: tool.program.clone(),
         args,
-        cwd: root.to_path_buf(),
+        cwd: scratch
+            .as_ref()
+            .map_or_else(|| root.to_path_buf(), |s| s.dir.clone()),
         env: child_env(tool),
         timeout: check.timeout,
     };
     let done = process::run(&invocation, cancel);
-    let stdout = String::from_utf8_lossy(&done.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&done.stderr).into_owned();
+    let mut stdout = String::from_utf8_lossy(&done.stdout).into_owned();
+    let mut stderr = String::from_utf8_lossy(&done.stderr).into_owned();
+    if let Some(s) = &scratch {
+        // Paths the tool printed are the project's, not the copy's.
+        let prefix = format!("{}/", s.dir.display());
+        stdout = stdout.replace(&prefix, "");
+        stderr = stderr.replace(&prefix, "");
+    }
     let mut report = JobReport {
         job: index,
         check: job.check,
@@ -159,7 +195,54 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
             report.problem = Some(problem);
         }
     }
+    if let Some(s) = &scratch {
+        add_changes(&mut report, check, &s.changes(root));
+    }
     report
+}
+
+/// What a job changed in its scratch copy: a finding and a diff per file,
+/// and the job fails, as pre-commit fails a hook that modifies files.
+fn add_changes(report: &mut JobReport, check: &Check, changes: &[Change]) {
+    for change in changes {
+        report.findings.push(Finding {
+            check: check.id.0.clone(),
+            rule: Some("modified".into()),
+            path: Some(change.path.clone()),
+            line: None,
+            column: None,
+            severity: crate::finding::Severity::Error,
+            message: "would be changed (rungs check --fix changes it)".into(),
+            fingerprint: String::new(),
+            baselined: false,
+        });
+        report
+            .diff
+            .get_or_insert_with(String::new)
+            .push_str(&change.diff);
+    }
+    if !changes.is_empty() && report.outcome == Outcome::Passed {
+        report.outcome = Outcome::Failed;
+    }
+}
+
+/// A report of nothing yet, for a job that never starts its tool.
+fn empty_report(job: usize, check: usize, files: usize) -> JobReport {
+    JobReport {
+        job,
+        check,
+        files,
+        outcome: Outcome::Passed,
+        findings: Vec::new(),
+        diff: None,
+        output: String::new(),
+        problem: None,
+        exit_code: None,
+        duration: Duration::ZERO,
+        coverage: None,
+        tests: None,
+        cached: false,
+    }
 }
 
 fn expected_codes(check: &Check) -> String {

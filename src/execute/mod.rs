@@ -6,6 +6,7 @@ mod argv;
 pub mod interrupt;
 mod job;
 mod process;
+mod scratch;
 
 pub use job::run_job;
 

@@ -97,7 +97,12 @@ mod tests {
     fn copies_are_copies_and_the_rest_links_back() {
         let root = tempfile::tempdir().unwrap();
         let r = root.path();
-        for (rel, body) in [("a/b/c.py", "c\n"), ("a/d.py", "d\n"), ("e/f.py", "f\n"), ("g.cfg", "g\n")] {
+        for (rel, body) in [
+            ("a/b/c.py", "c\n"),
+            ("a/d.py", "d\n"),
+            ("e/f.py", "f\n"),
+            ("g.cfg", "g\n"),
+        ] {
             std::fs::create_dir_all(r.join(rel).parent().unwrap()).unwrap();
             std::fs::write(r.join(rel), body).unwrap();
         }
@@ -105,12 +110,20 @@ mod tests {
         let s = Scratch::new(r, out.path(), &["a/b/c.py".to_string()]).unwrap();
         let d = out.path();
         assert!(!d.join("a/b/c.py").is_symlink());
-        assert!(d.join("a/d.py").is_symlink() && d.join("e").is_symlink() && d.join("g.cfg").is_symlink());
+        assert!(
+            d.join("a/d.py").is_symlink()
+                && d.join("e").is_symlink()
+                && d.join("g.cfg").is_symlink()
+        );
         assert_eq!(std::fs::read_to_string(d.join("e/f.py")).unwrap(), "f\n");
         std::fs::write(d.join("a/b/c.py"), "changed\n").unwrap();
         assert_eq!(std::fs::read_to_string(r.join("a/b/c.py")).unwrap(), "c\n");
         let changes = s.changes(r);
         assert_eq!(changes.len(), 1);
-        assert!(changes[0].diff.contains("-c\n+changed\n"), "{}", changes[0].diff);
+        assert!(
+            changes[0].diff.contains("-c\n+changed\n"),
+            "{}",
+            changes[0].diff
+        );
     }
 }

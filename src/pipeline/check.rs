@@ -103,8 +103,13 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     };
     let wall = start.elapsed();
     let over_budget = wall > plan.budget && project.config.raw.budget_fail == Some(true);
+    // A hook the config describes wrongly is a config error, said once all
+    // the others ran.
+    let broken = plan.checks.iter().any(|c| c.check.broken.is_some());
     let exit_code = if interrupted {
         exit::INTERRUPTED
+    } else if broken {
+        exit::USAGE
     } else if checks.iter().all(|c| c.outcome.is_success()) && !over_budget {
         exit::PASSED
     } else {

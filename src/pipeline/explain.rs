@@ -44,6 +44,7 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
                 "tool_origin": tool.as_ref().map(|t| t.origin.clone()),
                 "install": c.check.install.pypi.iter().chain(&c.check.install.npm).collect::<Vec<_>>(),
                 "coverage_floor": c.coverage_floor,
+                "broken": c.check.broken,
             })
         })
         .collect();
@@ -56,6 +57,7 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
             "tier": plan.tier,
             "checks": checks,
             "left_out": plan.left_out.iter().map(|(id, why)| serde_json::json!({"id": id, "reason": why})).collect::<Vec<_>>(),
+            "notes": plan.notes,
             "workers": p.workers,
             "predicted_seconds": plan.predicted.as_secs_f64(),
             "budget_seconds": plan.budget.as_secs_f64(),
@@ -126,6 +128,12 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
     let _ = writeln!(out, "checks");
     for (c, info) in plan.checks.iter().zip(&checks) {
         let tool = match (info["tool"].as_str(), info["tool_origin"].as_str()) {
+            _ if c.check.broken.is_some() => {
+                format!(
+                    "CAN'T RUN: {}",
+                    c.check.broken.as_deref().unwrap_or_default()
+                )
+            }
             (Some(_), Some(origin)) => format!("from {origin}"),
             _ if !info["install"].as_array().is_none_or(|a| a.is_empty()) => {
                 "will be installed".to_string()
@@ -149,6 +157,12 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
             shell_words::join(command_line(c)),
             c.reason,
         );
+    }
+    if !plan.notes.is_empty() {
+        let _ = writeln!(out, "\n{}", crate::precommit::config::CONFIG_FILE);
+        for note in &plan.notes {
+            let _ = writeln!(out, "  {note}");
+        }
     }
     if !plan.left_out.is_empty() {
         let _ = writeln!(out, "\nleft out");

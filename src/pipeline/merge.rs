@@ -190,6 +190,7 @@ fn write_reports(
         },
         checks: Vec::new(),
         left_out: Vec::new(),
+        notes: Vec::new(),
         jobs: Vec::new(),
         predicted: std::time::Duration::ZERO,
         budget: summary.budget,

@@ -5,6 +5,7 @@ use super::Selection;
 use crate::check::{Check, CheckId, Stage};
 use crate::error::Error;
 use crate::plan::{self, Durations, Ladder, Plan, Request};
+use crate::precommit;
 use crate::preset::builtin_presets;
 use crate::project::{Project, git};
 use std::collections::BTreeMap;
@@ -46,6 +47,12 @@ pub fn plan_for(
     files: Option<Vec<String>>,
 ) -> Result<Prepared, Error> {
     let registry: BTreeMap<CheckId, Check> = crate::config::build_checks(&project.config)?;
+    // Relative to the project in the working tree (the hook's project root
+    // is its copy of the index), so the hook and `rungs check` share it.
+    if let Some(dir) = &project.config.raw.cache_dir {
+        crate::dirs::configure(tool_root.join(dir));
+    }
+    let hooks = project_hooks(&project, &tool_root, &registry)?;
     let ladder = Ladder::of(&project.config)?;
     let tier = plan::choose_tier(&project, &ladder, selection.tier.as_deref())?;
     let request = Request {
@@ -54,20 +61,16 @@ pub fn plan_for(
         skip: selection.skip.clone(),
         files,
     };
-    let chosen = plan::select_checks(&project, &registry, &ladder, &tier, &request)?;
+    let chosen = plan::select_checks(&project, &registry, &hooks.checks, &ladder, &tier, &request)?;
     let workers = workers(selection, &project);
     let budget = project.config.budget()?;
-    // Relative to the project in the working tree (the hook's project root
-    // is its copy of the index), so the hook and `rungs check` share it.
-    if let Some(dir) = &project.config.raw.cache_dir {
-        crate::dirs::configure(tool_root.join(dir));
-    }
     let durations = Durations::of_project(&project.root);
     Ok(Prepared {
         plan: Plan {
             tier,
             checks: chosen.checks,
             left_out: chosen.left_out,
+            notes: hooks.notes,
             jobs: Vec::new(),
             predicted: std::time::Duration::ZERO,
             budget,
@@ -77,6 +80,26 @@ pub fn plan_for(
         workers,
         durations,
     })
+}
+
+/// The checks of the project's `.pre-commit-config.yaml`, if it has one,
+/// over the files git tracks (the hook's copy of the index: all its files).
+fn project_hooks(
+    project: &Project,
+    tool_root: &Path,
+    registry: &BTreeMap<CheckId, Check>,
+) -> Result<precommit::Loaded, Error> {
+    if !project.root.join(precommit::config::CONFIG_FILE).is_file() {
+        return Ok(precommit::Loaded::default());
+    }
+    let in_index_copy = project.root != tool_root;
+    let tracked = match in_index_copy {
+        true => None,
+        false => git::tracked_files(&project.root),
+    };
+    let tracked = tracked.unwrap_or_else(|| project.files.clone());
+    let loaded = precommit::load(&project.root, &crate::dirs::root()?, &tracked, registry)?;
+    Ok(loaded.unwrap_or_default())
 }
 
 /// `--files` and `--changed` as project-relative paths.

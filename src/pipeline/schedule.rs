@@ -46,11 +46,7 @@ pub fn schedule(
     }
     let root = &prepared.project.root;
     let tool_root = &prepared.tool_root;
-    let tools: Vec<Tool> = plan
-        .checks
-        .iter()
-        .map(|c| tool::resolve(tool_root, &c.check, install))
-        .collect::<Result<_, _>>()?;
+    let tools = resolve_tools(&mut plan.checks, tool_root, install)?;
     let mut lookups = Vec::new();
     let mut left = Vec::new();
     match cache {
@@ -111,4 +107,34 @@ pub fn schedule(
     plan.predicted = plan::predict_wall(&jobs, &plan.checks, prepared.workers);
     plan.jobs = jobs;
     Ok(Scheduled { tools, lookups })
+}
+
+/// Each check's program. A hook whose program can't be found or installed
+/// is broken (reported, the others still run); a missing built-in tool
+/// ends the run.
+pub fn resolve_tools(
+    checks: &mut [plan::PlannedCheck],
+    tool_root: &std::path::Path,
+    install: bool,
+) -> Result<Vec<Tool>, Error> {
+    let mut tools = Vec::with_capacity(checks.len());
+    for c in checks {
+        if c.check.broken.is_some() {
+            tools.push(Tool::none());
+            continue;
+        }
+        match tool::resolve(tool_root, &c.check, install) {
+            Ok(t) => tools.push(t),
+            Err(e) if c.check.origin.is_some() => {
+                let mut why = e.to_string();
+                if let Some(hint) = e.hint() {
+                    why.push_str(&format!(" ({hint})"));
+                }
+                c.check.broken = Some(why);
+                tools.push(Tool::none());
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(tools)
 }

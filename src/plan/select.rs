@@ -35,23 +35,30 @@ pub struct Selection {
     pub left_out: Vec<(String, String)>,
 }
 
+/// `hooks`: the checks of the project's `.pre-commit-config.yaml`, in its
+/// order; each is in the plan, and one that does a role's job takes the role.
 pub fn select_checks(
     project: &Project,
     registry: &BTreeMap<CheckId, Check>,
+    hooks: &[Check],
     ladder: &Ladder,
     tier: &TierChoice,
     request: &Request,
 ) -> Result<Selection, Error> {
     let markers = Markers::new(&project.root);
     let source = project.config.source();
+    let known = |id: &str| {
+        registry.contains_key(&CheckId(id.to_string())) || hooks.iter().any(|h| h.id.as_str() == id)
+    };
     for id in request.only.iter().chain(&request.skip) {
-        if !registry.contains_key(&CheckId(id.clone())) {
+        if !known(id) {
             return Err(Error::Usage {
                 message: format!("unknown check `{id}`"),
                 hint: Some(format!(
                     "known checks: {}",
                     registry
                         .keys()
+                        .chain(hooks.iter().map(|h| &h.id))
                         .map(|k| k.0.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -112,8 +119,22 @@ pub fn select_checks(
             });
         };
 
+    // A hook that does a role's job takes the role: the same tool never
+    // runs twice, at the project's version and at rungs's.
+    let mut roles_taken: BTreeMap<CheckId, Vec<String>> = BTreeMap::new();
     for stack in &project.stacks {
         for role in &stack.preset.roles {
+            if let Some(hook) = hooks.iter().find(|h| {
+                h.origin
+                    .as_ref()
+                    .is_some_and(|o| o.stands_for.iter().any(|s| role.choose.contains(&s.0)))
+            }) {
+                roles_taken
+                    .entry(hook.id.clone())
+                    .or_default()
+                    .push(role.name.clone());
+                continue;
+            }
             let found = role.choose.iter().find_map(|id| {
                 let check = registry.get(&CheckId(id.clone()))?;
                 if let Some(m) = markers.first(&check.detect) {
@@ -173,6 +194,22 @@ pub fn select_checks(
         }
     }
 
+    // The project's own hooks: its gate, whatever the tier.
+    for hook in hooks {
+        let label = hook
+            .origin
+            .as_ref()
+            .map_or(String::new(), |o| o.label.clone());
+        let (role, reason) = match roles_taken.get(&hook.id) {
+            Some(roles) => (
+                Some(roles.join(", ")),
+                format!("{label}; takes the role of {}", roles.join(", ")),
+            ),
+            None => (None, label),
+        };
+        consider(hook, role.as_deref(), reason, true, 0);
+    }
+
     // Replacements: coverage runs the tests, so pytest alone is dropped.
     let replaced: Vec<CheckId> = chosen
         .iter()
@@ -193,7 +230,7 @@ pub fn select_checks(
     let hook_checks = project.config.raw.hook.checks.as_ref();
     if let Some(list) = hook_checks {
         for id in list {
-            if !registry.contains_key(&CheckId(id.get_ref().clone())) {
+            if !known(id.get_ref()) {
                 return Err(source.error(
                     id.span(),
                     format!("unknown check `{}` in [hook] checks", id.get_ref()),
@@ -222,12 +259,15 @@ pub fn select_checks(
     // Files, floors.
     let thresholds = floors(project, ladder, tier.rank);
     chosen.retain_mut(|c| {
-        let inputs: Vec<String> = project
-            .files
-            .iter()
-            .filter(|f| c.check.matches(f))
-            .cloned()
-            .collect();
+        let inputs: Vec<String> = match &c.check.inputs {
+            Some(chosen) => chosen.to_vec(),
+            None => project
+                .files
+                .iter()
+                .filter(|f| c.check.matches(f))
+                .cloned()
+                .collect(),
+        };
         c.config_files = config_inputs(&c.check.config, &project.files);
         let config_changed = request
             .files
@@ -256,13 +296,18 @@ pub fn select_checks(
         if c.check.kind == Kind::Coverage {
             c.coverage_floor = thresholds;
         }
-        let keep = !c.files.is_empty() && touched;
+        let always = c.check.origin.as_ref().is_some_and(|o| o.always_run);
+        let keep = (!c.files.is_empty() && touched) || always;
         if !keep {
             left_out.push((c.check.id.0.clone(), "no files to check".into()));
         }
         keep
     });
-    chosen.sort_by(|a, b| (a.check.kind, &a.check.id).cmp(&(b.check.kind, &b.check.id)));
+    // Hooks keep their config's order among themselves.
+    let order = |c: &PlannedCheck| c.check.origin.as_ref().map_or(0, |o| o.order);
+    chosen.sort_by(|a, b| {
+        (a.check.kind, order(a), &a.check.id).cmp(&(b.check.kind, order(b), &b.check.id))
+    });
     Ok(Selection {
         checks: chosen,
         left_out,

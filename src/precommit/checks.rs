@@ -15,12 +15,11 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-/// What the config gave: its checks, the hooks that can't run (and why), and
-/// notes for `rungs plan`.
+/// What the config gave: a check per hook (a hook that can't run is a
+/// broken check saying why), and notes for `rungs plan`.
 #[derive(Default)]
 pub struct Loaded {
     pub checks: Vec<Check>,
-    pub broken: Vec<(String, String)>,
     pub notes: Vec<String>,
 }
 
@@ -53,7 +52,9 @@ fn stands_for(words: &[String]) -> Vec<CheckId> {
     roles()
         .hook
         .iter()
-        .filter(|r| r.command[0] == program && r.command.get(1).is_none_or(|s| Some(s.as_str()) == next))
+        .filter(|r| {
+            r.command[0] == program && r.command.get(1).is_none_or(|s| Some(s.as_str()) == next)
+        })
         .max_by_key(|r| r.command.len())
         .map(|r| r.checks.iter().map(|c| CheckId(c.clone())).collect())
         .unwrap_or_default()
@@ -76,11 +77,16 @@ pub fn load(
         notes: config.notes.clone(),
         ..Loaded::default()
     };
+    if config.fail_fast {
+        loaded.notes.push(
+            "`fail_fast`: rungs runs every hook side by side and reports them all".into(),
+        );
+    }
     let exe = std::env::current_exe().map_err(|e| Error::io("rungs", e))?;
     let tags = Tags::new(root);
     let tag_of = |f: &str| tags.of(f);
     // Every hook resolved first: the meta hooks judge all of them.
-    let mut resolved: Vec<(Hook, Option<(Code, String)>, usize)> = Vec::new();
+    let mut resolved: Vec<Resolved> = Vec::new();
     let mut order = 0;
     for repo in &config.repos {
         let (label, fetched) = match &repo.source {
@@ -94,15 +100,16 @@ pub fn load(
         for entry in &repo.hooks {
             order += 1;
             let broken = |message: String| {
-                (
-                    entry.id.clone(),
+                broken_check(
+                    &entry.id,
+                    order,
                     format!("{CONFIG_FILE}:{}: {message}", entry.pos.line),
                 )
             };
             let fetched = match &fetched {
                 Ok(f) => f,
                 Err(e) => {
-                    loaded.broken.push(broken(e.clone()));
+                    loaded.checks.push(broken(e.clone()));
                     continue;
                 }
             };
@@ -110,7 +117,7 @@ pub fn load(
                 (RepoSource::Meta, _) => match super::meta::definition(&entry.id) {
                     Some(d) => Some(d),
                     None => {
-                        loaded.broken.push(broken(format!(
+                        loaded.checks.push(broken(format!(
                             "`{}` is no meta hook (expected check-hooks-apply, check-useless-excludes or identity)",
                             entry.id
                         )));
@@ -122,7 +129,7 @@ pub fn load(
                     None => {
                         let known: Vec<&str> =
                             f.definitions.iter().map(|d| d.id.as_str()).collect();
-                        loaded.broken.push(broken(format!(
+                        loaded.checks.push(broken(format!(
                             "{label} defines no hook `{}` (it has: {})",
                             entry.id,
                             known.join(", ")
@@ -137,9 +144,11 @@ pub fn load(
                     let code = fetched.as_ref().map(|f| (f.code.clone(), f.how.clone()));
                     resolved.push((hook, code, order));
                 }
-                Err(HookError { line, message, .. }) => loaded
-                    .broken
-                    .push((entry.id.clone(), format!("{CONFIG_FILE}:{line}: {message}"))),
+                Err(HookError { line, message, .. }) => loaded.checks.push(broken_check(
+                    &entry.id,
+                    order,
+                    format!("{CONFIG_FILE}:{line}: {message}"),
+                )),
             }
         }
     }
@@ -162,14 +171,18 @@ pub fn load(
         );
         match made {
             Ok(check) => loaded.checks.push(check),
-            Err(message) => loaded.broken.push((
-                hook.id.clone(),
+            Err(message) => loaded.checks.push(broken_check(
+                &hook.id,
+                *order,
                 format!("{CONFIG_FILE}:{}: {message}", hook.line),
             )),
         }
     }
     Ok(Some(loaded))
 }
+
+/// A hook, where its code comes from and how it was found, its config position.
+type Resolved = (Hook, Option<(Code, String)>, usize);
 
 /// File tags, read once per file however many hooks ask.
 struct Tags<'r> {
@@ -235,7 +248,12 @@ fn to_check(
             match &code {
                 Code::Clone(dir) => install.pypi.push(dir.to_string_lossy().into_owned()),
                 Code::Pypi { name, version } => install.pypi.push(format!("{name}=={version}")),
-                Code::Npm { .. } => return Err(format!("hook `{}` is a python hook from an npm package", hook.id)),
+                Code::Npm { .. } => {
+                    return Err(format!(
+                        "hook `{}` is a python hook from an npm package",
+                        hook.id
+                    ));
+                }
                 Code::None => {}
             }
             install.pypi.extend(deps.iter().cloned());
@@ -247,11 +265,19 @@ fn to_check(
                 Code::Clone(dir) => install.npm.push(dir.to_string_lossy().into_owned()),
                 // Mirrors pin their own package among the dependencies.
                 Code::Npm { name, version } => {
-                    if !deps.iter().any(|d| d == name || d.starts_with(&format!("{name}@"))) {
+                    if !deps
+                        .iter()
+                        .any(|d| d == name || d.starts_with(&format!("{name}@")))
+                    {
                         install.npm.push(format!("{name}@{version}"));
                     }
                 }
-                Code::Pypi { .. } => return Err(format!("hook `{}` is a node hook from a PyPI package", hook.id)),
+                Code::Pypi { .. } => {
+                    return Err(format!(
+                        "hook `{}` is a node hook from a PyPI package",
+                        hook.id
+                    ));
+                }
                 Code::None => {}
             }
             install.npm.extend(deps.iter().cloned());
@@ -298,7 +324,11 @@ fn to_check(
     let kind = like.map_or(Kind::Custom, |b| b.kind);
     let n = ids.entry(hook.id.clone()).or_insert(0);
     *n += 1;
-    let mut id = if *n == 1 { hook.id.clone() } else { format!("{}-{n}", hook.id) };
+    let mut id = if *n == 1 {
+        hook.id.clone()
+    } else {
+        format!("{}-{n}", hook.id)
+    };
     if builtin.contains_key(&CheckId(id.clone())) && !stands_for.contains(&CheckId(id.clone())) {
         id.push_str("-hook");
     }
@@ -306,51 +336,93 @@ fn to_check(
         "{}\0{:?}\0{:?}\0{}",
         hook.repo, hook.options, hook.additional_dependencies, hook.language_version
     );
-    let mut label = format!("hook `{}` of {}, {CONFIG_FILE}:{}", hook.id, hook.repo, hook.line);
+    let mut label = format!(
+        "hook `{}` of {}, {CONFIG_FILE}:{}",
+        hook.id, hook.repo, hook.line
+    );
     if !how.is_empty() {
         label.push_str(&format!(", from {how}"));
     }
-    Ok(Check {
+    let mut check = hook_check(id, hook.name.clone());
+    check.kind = kind;
+    check.scope = if hook.pass_filenames {
+        Scope::Files
+    } else {
+        Scope::Project
+    };
+    check.fix = Some(command.clone());
+    check.command = command;
+    check.parser = parser;
+    check.pattern = pattern;
+    check.install = install;
+    check.serial = hook.require_serial;
+    check.origin = Some(Arc::new(Origin {
+        label,
+        order,
+        stands_for,
+        definition,
+        always_run: hook.always_run,
+        language_version: (hook.language_version != "default")
+            .then(|| hook.language_version.clone()),
+    }));
+    check.scratch = hook.repo != "meta";
+    check.inputs = Some(Arc::new(selected));
+    check.isolated = isolated;
+    Ok(check)
+}
+
+/// A hook's check with pre-commit's defaults: any exit code but 0 fails it.
+fn hook_check(id: String, description: String) -> Check {
+    Check {
         id: CheckId(id),
-        kind,
-        description: hook.name.clone(),
+        kind: Kind::Custom,
+        description,
         file_set: globset::GlobSet::empty(),
         exclude_set: globset::GlobSet::empty(),
-        scope: if hook.pass_filenames { Scope::Files } else { Scope::Project },
-        fix: Some(command.clone()),
-        command,
+        scope: Scope::Files,
+        command: vec!["true".into()],
+        fix: None,
         diff_command: None,
         version: None,
         config: Vec::new(),
         detect: Vec::new(),
         env: Vec::new(),
-        parser,
-        pattern,
+        parser: ParserKind::ExitCode,
+        pattern: None,
         timeout: Duration::from_secs(600),
         expected_seconds: None,
-        install,
+        install: Install::default(),
         ok_codes: vec![0],
         fail_codes: (1..=255).collect(),
         replaces: Vec::new(),
         slots: 1,
-        serial: hook.require_serial,
+        serial: false,
         cache_version: true,
         stages: vec![Stage::Commit, Stage::Ci, Stage::Bump],
         tier_args: BTreeMap::new(),
         tier: None,
         enabled: true,
-        origin: Some(Arc::new(Origin {
-            label,
-            order,
-            stands_for,
-            definition,
-            always_run: hook.always_run,
-            language_version: (hook.language_version != "default").then(|| hook.language_version.clone()),
-        })),
-        scratch: hook.repo != "meta",
-        inputs: Some(Arc::new(selected)),
-        isolated,
-    })
+        origin: None,
+        scratch: false,
+        inputs: Some(Arc::new(Vec::new())),
+        isolated: false,
+        broken: None,
+    }
+}
+
+/// A hook that can't run: reported as an error with `why`.
+fn broken_check(id: &str, order: usize, why: String) -> Check {
+    let mut check = hook_check(id.to_string(), id.to_string());
+    check.origin = Some(Arc::new(Origin {
+        label: format!("hook `{id}` of {CONFIG_FILE}"),
+        order,
+        stands_for: Vec::new(),
+        definition: String::new(),
+        always_run: true,
+        language_version: None,
+    }));
+    check.broken = Some(why);
+    check
 }
 
 #[cfg(test)]
@@ -363,7 +435,12 @@ mod tests {
 
     #[test]
     fn a_hook_stands_for_the_built_in_of_its_command() {
-        let ids = |s: &str| stands_for(&words(s)).into_iter().map(|c| c.0).collect::<Vec<_>>();
+        let ids = |s: &str| {
+            stands_for(&words(s))
+                .into_iter()
+                .map(|c| c.0)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids("ruff check --force-exclude"), ["ruff", "ruff-imports"]);
         assert_eq!(ids("ruff format --force-exclude"), ["ruff-format"]);
         assert_eq!(ids("ruff --fix"), ["ruff", "ruff-imports"]);

@@ -7,7 +7,7 @@ use super::yaml::{Doc, Pos, load, pos};
 use crate::error::Error;
 use saphyr::MarkedYaml;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const CONFIG_FILE: &str = ".pre-commit-config.yaml";
 pub const MANIFEST_FILE: &str = ".pre-commit-hooks.yaml";
@@ -110,7 +110,6 @@ pub struct RepoEntry {
 /// The whole config file.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
-    pub path: PathBuf,
     pub repos: Vec<RepoEntry>,
     pub files: Option<At<String>>,
     pub exclude: Option<At<String>>,
@@ -134,7 +133,6 @@ impl Config {
         let root = load(path, text)?;
         let lines: Vec<&str> = text.lines().collect();
         let mut config = Config {
-            path: path.to_path_buf(),
             default_install_hook_types: vec!["pre-commit".into()],
             ..Config::default()
         };
@@ -162,9 +160,10 @@ impl Config {
                     config.minimum_pre_commit_version =
                         Some(doc.string(value, "`minimum_pre_commit_version`")?)
                 }
-                "ci" => config
-                    .notes
-                    .push(format!("line {}: `ci` is for pre-commit.ci; rungs ignores it", key_pos.line)),
+                "ci" => config.notes.push(format!(
+                    "line {}: `ci` is for pre-commit.ci; rungs ignores it",
+                    key_pos.line
+                )),
                 other => config.notes.push(format!(
                     "line {}: unknown key `{other}` at the top level, ignored",
                     key_pos.line
@@ -232,7 +231,10 @@ fn repo_entry(
         "meta" => RepoSource::Meta,
         _ => {
             let (rev, rev_pos) = rev.ok_or_else(|| {
-                doc.error(at, format!("repo `{url}` has no `rev:` (expected a tag or commit)"))
+                doc.error(
+                    at,
+                    format!("repo `{url}` has no `rev:` (expected a tag or commit)"),
+                )
             })?;
             let frozen = lines
                 .get(rev_pos.line.saturating_sub(1))
@@ -298,7 +300,11 @@ fn hook_entry(doc: &Doc, node: &MarkedYaml, notes: &mut Vec<String>) -> Result<H
         }
     }
     let id = id.ok_or_else(|| doc.error(at, "expected `id:` in this hook"))?;
-    Ok(HookEntry { id, pos: at, options: o })
+    Ok(HookEntry {
+        id,
+        pos: at,
+        options: o,
+    })
 }
 
 #[cfg(test)]
@@ -350,27 +356,49 @@ ci:
         let ruff = &c.repos[1].hooks[0];
         assert_eq!((ruff.id.as_str(), ruff.pos.line), ("ruff", 14));
         assert_eq!(ruff.options.files.as_ref().unwrap().pos.line, 15);
-        assert_eq!(c.repos[0].hooks[0].options.args.as_deref().unwrap(), ["--profile", "black"]);
+        assert_eq!(
+            c.repos[0].hooks[0].options.args.as_deref().unwrap(),
+            ["--profile", "black"]
+        );
         assert_eq!(c.repos[2].source, RepoSource::Local);
-        assert_eq!(c.repos[2].hooks[0].options.entry.as_deref(), Some("print\\("));
-        assert!(c.notes.iter().any(|n| n.contains("line 16") && n.contains("future_key")), "{:?}", c.notes);
+        assert_eq!(
+            c.repos[2].hooks[0].options.entry.as_deref(),
+            Some("print\\(")
+        );
+        assert!(
+            c.notes
+                .iter()
+                .any(|n| n.contains("line 16") && n.contains("future_key")),
+            "{:?}",
+            c.notes
+        );
         assert!(c.notes.iter().any(|n| n.contains("`ci`")), "{:?}", c.notes);
     }
 
     #[test]
     fn a_bad_value_names_its_line_and_what_was_expected() {
         let bad = "repos:\n- repo: x\n  rev: 6.0\n  hooks: []\n";
-        let e = Config::parse(Path::new("c.yaml"), bad).unwrap_err().to_string();
-        assert!(e.starts_with("c.yaml:3:8: expected `rev` (a string)"), "{e}");
-        let e = Config::parse(Path::new("c.yaml"), "repos: [\n").unwrap_err().to_string();
+        let e = Config::parse(Path::new("c.yaml"), bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.yaml:3:8: expected `rev` (a string)"),
+            "{e}"
+        );
+        let e = Config::parse(Path::new("c.yaml"), "repos: [\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("c.yaml:2:"), "{e}");
         let e = Config::parse(Path::new("c.yaml"), "repos:\n- repo: x\n  hooks: []\n")
             .unwrap_err()
             .to_string();
         assert!(e.contains("c.yaml:2:3: repo `x` has no `rev:`"), "{e}");
-        let e = Config::parse(Path::new("c.yaml"), "repos:\n- repo: local\n  hooks:\n  - name: x\n")
-            .unwrap_err()
-            .to_string();
+        let e = Config::parse(
+            Path::new("c.yaml"),
+            "repos:\n- repo: local\n  hooks:\n  - name: x\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("c.yaml:4:5: expected `id:`"), "{e}");
     }
 }

@@ -6,7 +6,6 @@
 use super::config::{At, Config, HookEntry, HookOptions, RepoSource};
 use super::identify;
 use super::pattern::Pattern;
-use std::collections::BTreeSet;
 
 /// How pre-commit would install and start a hook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -83,7 +82,6 @@ impl Filter {
 #[derive(Clone, Debug)]
 pub struct Hook {
     pub id: String,
-    pub alias: Option<String>,
     pub name: String,
     /// `url@rev`, `local` or `meta`: where the definition came from.
     pub repo: String,
@@ -94,8 +92,6 @@ pub struct Hook {
     pub pass_filenames: bool,
     pub always_run: bool,
     pub require_serial: bool,
-    pub verbose: bool,
-    pub fail_fast: bool,
     /// Normalised stage names (`pre-commit`, `pre-push`, `manual` ...); empty: every stage.
     pub stages: Vec<String>,
     pub additional_dependencies: Vec<String>,
@@ -109,7 +105,6 @@ pub struct Hook {
 /// Why one hook can't run.
 #[derive(Clone, Debug)]
 pub struct HookError {
-    pub id: String,
     pub line: usize,
     pub message: String,
 }
@@ -147,11 +142,7 @@ impl Hook {
         definition: Option<&HookOptions>,
         entry: &HookEntry,
     ) -> Result<Hook, HookError> {
-        let fail = |line: usize, message: String| HookError {
-            id: entry.id.clone(),
-            line,
-            message,
-        };
+        let fail = |line: usize, message: String| HookError { line, message };
         let line = entry.pos.line;
         let o = match definition {
             Some(def) => def.patched(&entry.options),
@@ -209,11 +200,17 @@ impl Hook {
             {
                 return Err(fail(
                     at.pos.line,
-                    format!("hook `{}`: `{what}` names `{bad}`, which is no type tag", entry.id),
+                    format!(
+                        "hook `{}`: `{what}` names `{bad}`, which is no type tag",
+                        entry.id
+                    ),
                 ));
             }
         }
-        let tags = |t: &Option<At<Vec<String>>>, _: &str, default: &[&str]| -> Result<Vec<String>, HookError> {
+        let tags = |t: &Option<At<Vec<String>>>,
+                    _: &str,
+                    default: &[&str]|
+         -> Result<Vec<String>, HookError> {
             Ok(t.as_ref()
                 .map(|at| at.value.clone())
                 .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect()))
@@ -232,7 +229,10 @@ impl Hook {
         if let Some(at) = &stages_at {
             for s in &at.value {
                 let known = stage_name(s).ok_or_else(|| {
-                    fail(at.pos.line, format!("hook `{}`: `{s}` is no stage", entry.id))
+                    fail(
+                        at.pos.line,
+                        format!("hook `{}`: `{s}` is no stage", entry.id),
+                    )
                 })?;
                 stages.push(known.to_string());
             }
@@ -250,7 +250,6 @@ impl Hook {
             .unwrap_or_else(|| "default".to_string());
         Ok(Hook {
             id: entry.id.clone(),
-            alias: o.alias.clone().filter(|a| !a.is_empty()),
             name,
             repo: repo_label.to_string(),
             entry: entry_text,
@@ -260,8 +259,6 @@ impl Hook {
             pass_filenames: o.pass_filenames.unwrap_or(true),
             always_run: o.always_run.unwrap_or(false),
             require_serial: o.require_serial.unwrap_or(false),
-            verbose: o.verbose.unwrap_or(false),
-            fail_fast: o.fail_fast.unwrap_or(false),
             stages,
             additional_dependencies: o.additional_dependencies.clone().unwrap_or_default(),
             language_version,
@@ -289,13 +286,6 @@ impl Hook {
             .filter(|f| tags(f).is_some_and(|t| self.filter.by_tags(&t)))
             .collect()
     }
-
-    /// The names a user may give in `--only`/`--skip` and `SKIP`.
-    pub fn names(&self) -> BTreeSet<&str> {
-        let mut names = BTreeSet::from([self.id.as_str()]);
-        names.extend(self.alias.as_deref());
-        names
-    }
 }
 
 #[cfg(test)]
@@ -321,10 +311,17 @@ mod tests {
     fn selection_as_pre_commit_does_it() {
         let yaml = "exclude: ^vendor/\nrepos:\n- repo: local\n  hooks:\n  - {id: a, name: a, entry: a, language: system, types: [python], exclude: ^tests/}\n  - {id: b, name: b, entry: b, language: system, files: \\.(md|py)$, types_or: [markdown, python], exclude_types: [pyi]}\n";
         let hs = hooks(yaml);
-        let files: Vec<String> = ["a.py", "tests/t.py", "vendor/v.py", "README.md", "x.pyi", "setup.cfg"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let files: Vec<String> = [
+            "a.py",
+            "tests/t.py",
+            "vendor/v.py",
+            "README.md",
+            "x.pyi",
+            "setup.cfg",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let tags = |f: &str| {
             let mut t = identify::from_filename(f.rsplit('/').next().unwrap());
             t.insert("file");
@@ -333,7 +330,10 @@ mod tests {
         let a = hs[0].as_ref().unwrap();
         assert_eq!(a.select(&files, &tags), vec!["a.py"]);
         let b = hs[1].as_ref().unwrap();
-        assert_eq!(b.select(&files, &tags), vec!["a.py", "tests/t.py", "README.md"]);
+        assert_eq!(
+            b.select(&files, &tags),
+            vec!["a.py", "tests/t.py", "README.md"]
+        );
     }
 
     #[test]
@@ -341,7 +341,7 @@ mod tests {
         let yaml = "repos:\n- repo: local\n  hooks:\n  - id: go\n    name: go\n    entry: x\n    language: golang\n  - id: re\n    name: re\n    entry: x\n    language: system\n    files: (oops\n  - id: t\n    name: t\n    entry: x\n    language: system\n    types: [pyhton]\n  - {id: ok, name: ok, entry: x, language: system, stages: [commit, manual]}\n";
         let hs = hooks(yaml);
         let e = hs[0].as_ref().unwrap_err();
-        assert_eq!((e.id.as_str(), e.line), ("go", 7));
+        assert_eq!(e.line, 7);
         assert!(e.message.contains("`golang`"), "{}", e.message);
         let e = hs[1].as_ref().unwrap_err();
         assert_eq!(e.line, 12);

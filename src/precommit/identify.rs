@@ -42,9 +42,14 @@ pub fn known(tag: &str) -> bool {
     ];
     let t = table();
     FIXED.contains(&tag)
-        || [&t.names, &t.extensions, &t.extensions_need_binary_check, &t.interpreters]
-            .iter()
-            .any(|m| m.values().flatten().any(|v| v == tag))
+        || [
+            &t.names,
+            &t.extensions,
+            &t.extensions_need_binary_check,
+            &t.interpreters,
+        ]
+        .iter()
+        .any(|m| m.values().flatten().any(|v| v == tag))
 }
 
 fn extend(tags: &mut Tags, values: &'static [String]) {
@@ -148,7 +153,7 @@ pub fn from_path(path: &Path) -> Option<Tags> {
     let name = path.file_name()?.to_string_lossy();
     let by_name = from_filename(&name);
     let mut head = None;
-    let mut read_head = || -> Option<Vec<u8>> {
+    let read_head = || -> Option<Vec<u8>> {
         let mut buf = Vec::with_capacity(1024);
         std::fs::File::open(path)
             .ok()?
@@ -228,6 +233,9 @@ mod tests {
             set(&["file", "non-executable", "binary", "image", "png"])
         );
         std::os::unix::fs::symlink("a.py", dir.path().join("link")).unwrap();
-        assert_eq!(from_path(&dir.path().join("link")).unwrap(), set(&["symlink"]));
+        assert_eq!(
+            from_path(&dir.path().join("link")).unwrap(),
+            set(&["symlink"])
+        );
     }
 }

@@ -19,7 +19,9 @@ pub fn pygrep(args: &[String]) -> i32 {
             "--negate" => negate = true,
             "--" => break,
             other => {
-                eprintln!("pygrep: unknown option `{other}` (expected --ignore-case, --multiline or --negate)");
+                eprintln!(
+                    "pygrep: unknown option `{other}` (expected --ignore-case, --multiline or --negate)"
+                );
                 return 2;
             }
         }

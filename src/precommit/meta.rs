@@ -70,11 +70,18 @@ pub fn judge(
                 ));
             }
             for hook in hooks {
-                let Some(ex) = &hook.filter.exclude else { continue };
+                let Some(ex) = &hook.filter.exclude else {
+                    continue;
+                };
                 // As pre-commit does: the types the config gives (none by
                 // default), the hook's `files`, then its exclude.
                 let typed = Filter {
-                    types: hook.options.types.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
+                    types: hook
+                        .options
+                        .types
+                        .as_ref()
+                        .map(|t| t.value.clone())
+                        .unwrap_or_default(),
                     ..hook.filter.clone()
                 };
                 let any = in_config.iter().any(|f| {

@@ -110,7 +110,10 @@ fn quantifier(chars: &[char]) -> Option<(String, usize)> {
         None => (inner.as_str(), None),
     };
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if !digits(low) || !high.is_none_or(digits) || (low.is_empty() && high.is_none_or(str::is_empty)) {
+    if !digits(low)
+        || !high.is_none_or(digits)
+        || (low.is_empty() && high.is_none_or(str::is_empty))
+    {
         return None;
     }
     let low = if low.is_empty() { "0" } else { low };
@@ -133,13 +136,22 @@ mod tests {
     fn python_patterns_mean_the_same() {
         assert!(hit(r"\.py$", "a/b.py"));
         assert!(!hit(r"^\.py$", "a/b.py"), "search, anchored");
-        assert!(hit(r"migrations/", "app/migrations/0001.py"), "search finds it anywhere");
+        assert!(
+            hit(r"migrations/", "app/migrations/0001.py"),
+            "search finds it anywhere"
+        );
         assert!(hit(r"^docs/.*\Z", "docs/x.rst"));
         assert!(hit(r"^(?!tests/).*\.py$", "src/a.py"), "lookahead");
         assert!(!hit(r"^(?!tests/).*\.py$", "tests/a.py"));
-        assert!(hit(r"a{", "xa{y"), "a brace that is no quantifier is literal");
+        assert!(
+            hit(r"a{", "xa{y"),
+            "a brace that is no quantifier is literal"
+        );
         assert!(hit(r"^a{,2}b$", "aab"));
-        assert!(hit(r"[[]x", "[x"), "Python reads [ inside a class literally");
+        assert!(
+            hit(r"[[]x", "[x"),
+            "Python reads [ inside a class literally"
+        );
         assert!(hit(r"[a&&b]", "&"));
         assert!(hit(r"[]a]", "]"));
         let verbose = "(?x)^(\n    docs/conf\\.py|  # sphinx\n    setup\\.py\n)$";

@@ -5,7 +5,7 @@
 //! version (`precommit/repos.toml`), with its definitions from
 //! `precommit/hooks/`.
 
-use super::config::{HookEntry, parse_manifest, MANIFEST_FILE};
+use super::config::{HookEntry, MANIFEST_FILE, parse_manifest};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -96,13 +96,17 @@ fn is_sha(rev: &str) -> bool {
 
 /// A remote repo's definitions: by git when its host answers, else from the
 /// registry. The error names the repo, the rev and what was tried.
-pub fn fetch(cache_root: &Path, url: &str, rev: &str, frozen: Option<&str>) -> Result<Fetched, String> {
+pub fn fetch(
+    cache_root: &Path,
+    url: &str,
+    rev: &str,
+    frozen: Option<&str>,
+) -> Result<Fetched, String> {
     let git = match clone(cache_root, url, rev) {
         Ok(dir) => {
             let manifest = dir.join(MANIFEST_FILE);
-            let text = std::fs::read_to_string(&manifest).map_err(|e| {
-                format!("{url} at {rev} has no readable {MANIFEST_FILE}: {e}")
-            })?;
+            let text = std::fs::read_to_string(&manifest)
+                .map_err(|e| format!("{url} at {rev} has no readable {MANIFEST_FILE}: {e}"))?;
             let definitions = parse_manifest(&manifest, &text).map_err(|e| e.to_string())?;
             return Ok(Fetched {
                 definitions,
@@ -138,7 +142,10 @@ pub fn fetch(cache_root: &Path, url: &str, rev: &str, frozen: Option<&str>) -> R
             },
             format!("npm {name}@{version} (git host unreachable)"),
         ),
-        (None, None) => (Code::None, "rungs's copy of its definitions (git host unreachable)".into()),
+        (None, None) => (
+            Code::None,
+            "rungs's copy of its definitions (git host unreachable)".into(),
+        ),
     };
     Ok(Fetched {
         definitions,
@@ -153,8 +160,11 @@ fn definitions(name: &str) -> Result<Vec<HookEntry>, String> {
         .iter()
         .find(|(n, _)| *n == name)
         .ok_or_else(|| format!("precommit/hooks/{name}.yaml is missing from rungs"))?;
-    parse_manifest(Path::new(&format!("<built-in>/precommit/hooks/{name}.yaml")), text)
-        .map_err(|e| e.to_string())
+    parse_manifest(
+        Path::new(&format!("<built-in>/precommit/hooks/{name}.yaml")),
+        text,
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// `git` with nothing of a surrounding hook's environment (GIT_DIR,
@@ -202,7 +212,11 @@ fn run_git(dir: &Path, args: &[&str]) -> Result<(), String> {
             Ok(None) if start.elapsed() > GIT_TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("git {} gave no answer in {}s", args[0], GIT_TIMEOUT.as_secs()));
+                return Err(format!(
+                    "git {} gave no answer in {}s",
+                    args[0],
+                    GIT_TIMEOUT.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(format!("git: {e}")),
@@ -223,8 +237,10 @@ pub fn clone(cache_root: &Path, url: &str, rev: &str) -> Result<PathBuf, String>
     }
     std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     let lock_path = dir.with_extension("lock");
-    let lock = std::fs::File::create(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
-    lock.lock().map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    let lock =
+        std::fs::File::create(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    lock.lock()
+        .map_err(|e| format!("{}: {e}", lock_path.display()))?;
     if dir.join(READY).exists() {
         return Ok(dir);
     }
@@ -239,9 +255,17 @@ pub fn clone(cache_root: &Path, url: &str, rev: &str) -> Result<PathBuf, String>
         run_git(t, &["checkout", "-q", "FETCH_HEAD"])?;
     } else {
         // A server that refuses a SHA by itself: everything, then the rev.
-        run_git(t, &["fetch", "-q", "--tags", url, "+refs/heads/*:refs/remotes/origin/*"])?;
-        run_git(t, &["checkout", "-q", rev])
-            .map_err(|_| format!("{url} has no rev `{rev}`"))?;
+        run_git(
+            t,
+            &[
+                "fetch",
+                "-q",
+                "--tags",
+                url,
+                "+refs/heads/*:refs/remotes/origin/*",
+            ],
+        )?;
+        run_git(t, &["checkout", "-q", rev]).map_err(|_| format!("{url} has no rev `{rev}`"))?;
     }
     std::fs::write(t.join(READY), rev).map_err(|e| format!("{}: {e}", t.display()))?;
     let kept = tmp.keep();
@@ -262,9 +286,15 @@ mod tests {
         for (name, _) in HOOK_FILES {
             for hook in definitions(name).unwrap() {
                 let o = &hook.options;
-                for tags in [&o.types, &o.types_or, &o.exclude_types].into_iter().flatten() {
+                for tags in [&o.types, &o.types_or, &o.exclude_types]
+                    .into_iter()
+                    .flatten()
+                {
                     for tag in &tags.value {
-                        assert!(super::super::identify::known(tag), "{name}: `{tag}` is not in identify.toml");
+                        assert!(
+                            super::super::identify::known(tag),
+                            "{name}: `{tag}` is not in identify.toml"
+                        );
                     }
                 }
             }
@@ -276,9 +306,18 @@ mod tests {
         assert_eq!(version_of("v0.15.9", None).as_deref(), Some("0.15.9"));
         assert_eq!(version_of("7.0.0", None).as_deref(), Some("7.0.0"));
         assert_eq!(version_of("v0.910-1", None).as_deref(), Some("0.910"));
-        assert_eq!(version_of("v4.0.0-alpha.3-1", None).as_deref(), Some("4.0.0-alpha.3"));
-        assert_eq!(version_of("v4.0.0-alpha.8", None).as_deref(), Some("4.0.0-alpha.8"));
-        assert_eq!(version_of("0123456789abcdef0123", Some("v1.2")).as_deref(), Some("1.2"));
+        assert_eq!(
+            version_of("v4.0.0-alpha.3-1", None).as_deref(),
+            Some("4.0.0-alpha.3")
+        );
+        assert_eq!(
+            version_of("v4.0.0-alpha.8", None).as_deref(),
+            Some("4.0.0-alpha.8")
+        );
+        assert_eq!(
+            version_of("0123456789abcdef0123", Some("v1.2")).as_deref(),
+            Some("1.2")
+        );
         assert_eq!(version_of("0123456789abcdef0123", None), None);
         assert!(known_repo("https://GitHub.com/PyCQA/isort.git/").is_some());
     }
@@ -289,13 +328,33 @@ mod tests {
         let src = tempfile::tempdir().unwrap();
         let s = src.path();
         let sh = |args: &[&str]| {
-            let ok = Command::new("git").args(args).current_dir(s).output().unwrap();
-            assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+            let ok = Command::new("git")
+                .args(args)
+                .current_dir(s)
+                .output()
+                .unwrap();
+            assert!(
+                ok.status.success(),
+                "{}",
+                String::from_utf8_lossy(&ok.stderr)
+            );
         };
         sh(&["init", "-q"]);
-        std::fs::write(s.join(MANIFEST_FILE), "- id: x\n  name: x\n  entry: x\n  language: system\n").unwrap();
+        std::fs::write(
+            s.join(MANIFEST_FILE),
+            "- id: x\n  name: x\n  entry: x\n  language: system\n",
+        )
+        .unwrap();
         sh(&["add", "."]);
-        sh(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"]);
+        sh(&[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "one",
+        ]);
         sh(&["tag", "v1"]);
         let url = format!("file://{}", s.display());
         let f = fetch(cache.path(), &url, "v1", None).unwrap();
@@ -304,6 +363,9 @@ mod tests {
         let e = fetch(cache.path(), &url, "v9", None).unwrap_err();
         assert!(e.contains("v9"), "{e}");
         let e = fetch(cache.path(), "file:///nowhere/at/all", "v1", None).unwrap_err();
-        assert!(e.contains("file:///nowhere/at/all") && e.contains("v1"), "{e}");
+        assert!(
+            e.contains("file:///nowhere/at/all") && e.contains("v1"),
+            "{e}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One YAML file being read: its path, for messages.
 pub struct Doc<'a> {
@@ -46,10 +46,6 @@ impl Doc<'_> {
             column: at.column,
             message: message.into(),
         }
-    }
-
-    pub fn path_buf(&self) -> PathBuf {
-        self.path.to_path_buf()
     }
 
     /// The entries of a mapping, keys as strings.

@@ -8,6 +8,16 @@ fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// The files git tracks under `root`, relative to it (what
+/// `pre-commit run --all-files` gives its hooks); `None` outside a work tree.
+pub fn tracked_files(root: &Path) -> Option<Vec<String>> {
+    let out = crate::git::run_in(root, &["ls-files", "-z", "--cached"], None, &[]).ok()?;
+    let mut files = crate::git::split_z(&out);
+    files.sort();
+    files.dedup();
+    Some(files)
+}
+
 /// The commit a reference names now (a branch moves; its commit does not).
 pub fn commit_of(root: &Path, reference: &str) -> Option<String> {
     let spec = format!("{reference}^{{commit}}");

@@ -17,6 +17,13 @@ fn env_dir(check: &Check) -> Result<PathBuf, Error> {
         key.update(r.as_bytes());
         key.update(b"\0");
     }
+    if let Some(python) = check
+        .origin
+        .as_ref()
+        .and_then(|o| o.language_version.as_deref())
+    {
+        key.update(python.as_bytes());
+    }
     let kind = if check.install.pypi.is_empty() {
         "npm"
     } else {
@@ -91,7 +98,12 @@ pub fn install(check: &Check) -> Result<Tool, Error> {
         dir.display()
     );
     if !check.install.pypi.is_empty() {
-        install_python(&dir, &check.install.pypi).map_err(fail)?;
+        let python = check
+            .origin
+            .as_ref()
+            .and_then(|o| o.language_version.as_deref())
+            .unwrap_or("python3");
+        install_python(&dir, python, &check.install.pypi).map_err(fail)?;
     } else {
         install_npm(&dir, &check.install.npm).map_err(fail)?;
     }
@@ -122,18 +134,20 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     ))
 }
 
-fn install_python(dir: &Path, requirements: &[String]) -> Result<(), String> {
+/// A venv made with `python` (`python3`, or a hook's `language_version`).
+fn install_python(dir: &Path, python: &str, requirements: &[String]) -> Result<(), String> {
     if let Some(uv) = super::find(Path::new("/"), "uv") {
         run(Command::new(&uv.program)
-            .args(["venv", "--quiet", "--python", "python3"])
+            .args(["venv", "--quiet", "--python", python])
             .arg(dir))?;
         return run(Command::new(&uv.program)
             .args(["pip", "install", "--quiet", "--python"])
             .arg(dir.join("bin/python"))
             .args(requirements));
     }
-    let python = super::find(Path::new("/"), "python3")
-        .ok_or("python3 is not on PATH (needed to create the tool's environment)")?;
+    let python = super::find(Path::new("/"), python).ok_or(format!(
+        "{python} is not on PATH (needed to create the tool's environment)"
+    ))?;
     run(Command::new(&python.program).args(["-m", "venv"]).arg(dir))?;
     run(Command::new(dir.join("bin/python"))
         .args([

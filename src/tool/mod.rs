@@ -68,8 +68,23 @@ pub fn find(root: &Path, name: &str) -> Option<Tool> {
         })
 }
 
+impl Tool {
+    /// No program: for a check that does not run.
+    pub fn none() -> Tool {
+        Tool {
+            program: PathBuf::new(),
+            origin: "not run".into(),
+            bin_dir: None,
+        }
+    }
+}
+
 /// Find the check's program where it is, or where rungs installed it before.
+/// An isolated check's program comes only from its own environment.
 pub fn locate(root: &Path, check: &Check) -> Result<Option<Tool>, Error> {
+    if check.isolated {
+        return install::installed(check);
+    }
     match find(root, check.program()) {
         Some(tool) => Ok(Some(tool)),
         None => install::installed(check),
