@@ -28,10 +28,13 @@ pub enum HookCommand {
         #[arg(long, value_enum, default_value_t = StageArg::PreCommit)]
         stage: StageArg,
         /// Keep an existing hook and run it after rungs.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "replace")]
         chain: bool,
+        /// Put rungs in place of an existing hook (kept aside; uninstall puts it back).
+        #[arg(long)]
+        replace: bool,
     },
-    /// Remove rungs's hook (a chained hook is put back).
+    /// Remove rungs's hook (a chained or replaced hook is put back).
     Uninstall {
         #[arg(long, value_enum, default_value_t = StageArg::PreCommit)]
         stage: StageArg,
@@ -51,11 +54,27 @@ pub enum HookCommand {
 pub fn run(cwd: &Path, command: &HookCommand) -> Result<i32, Error> {
     let repo = Repo::discover(cwd)?;
     match command {
-        HookCommand::Install { stage, chain } => {
-            let done = install::install(&repo, HookStage::from(*stage).name(), *chain)?;
+        HookCommand::Install {
+            stage,
+            chain,
+            replace,
+        } => {
+            let existing = match (chain, replace) {
+                (true, _) => install::Existing::Chain,
+                (_, true) => install::Existing::Replace,
+                _ => install::Existing::Refuse,
+            };
+            let done = install::install(&repo, HookStage::from(*stage).name(), existing)?;
             println!("installed {}", done.path.display());
-            if let Some(c) = done.chained {
-                println!("the existing hook runs after rungs: {}", c.display());
+            match (done.kept, existing) {
+                (Some(c), install::Existing::Chain) => {
+                    println!("the existing hook runs after rungs: {}", c.display())
+                }
+                (Some(c), _) => println!(
+                    "the existing hook is kept aside, and put back by `rungs hook uninstall`: {}",
+                    c.display()
+                ),
+                (None, _) => {}
             }
             Ok(exit::PASSED)
         }
