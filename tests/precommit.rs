@@ -457,3 +457,222 @@ fn a_warm_run_starts_no_hook_and_one_changed_file_reruns_only_it() {
         BTreeSet::from(["app/util.py".to_string()])
     );
 }
+
+/// git reaches no host here: every GitHub URL is sent to a folder that
+/// does not exist, as on a runner that reaches only the package index.
+const NO_GIT_HOST: [(&str, &str); 3] = [
+    ("GIT_CONFIG_COUNT", "1"),
+    ("GIT_CONFIG_KEY_0", "url.file:///nonexistent/.insteadOf"),
+    ("GIT_CONFIG_VALUE_0", "https://github.com/"),
+];
+
+#[test]
+fn a_well_known_repo_comes_from_its_package_when_git_cannot_fetch_it() {
+    let top = tempfile::tempdir().unwrap();
+    let top = top.path();
+    sh(top, &["git", "init", "-q", "p"]);
+    let p = top.join("p");
+    put(
+        &p,
+        ".pre-commit-config.yaml",
+        "repos:\n- repo: https://github.com/pre-commit/pre-commit-hooks\n  rev: 0123456789abcdef0123456789abcdef01234567  # frozen: v6.0.0\n  hooks:\n  - id: trailing-whitespace\n  - id: end-of-file-fixer\n  - id: check-yaml\n- repo: https://github.com/example/unknown-hooks\n  rev: v1.0.0\n  hooks:\n  - id: whatever\n",
+        false,
+    );
+    put(&p, "a.txt", "one  \ntwo", false);
+    put(&p, "ok.yaml", "a: 1\n", false);
+    put(&p, "bad.yaml", "a: [\n", false);
+    commit_all(&p);
+    let before = tree(&p);
+    let env = Env::new(top);
+    let mut vars = env.pairs();
+    vars.extend(NO_GIT_HOST);
+
+    let plan = rungs_env(&p, &["plan"], &vars);
+    assert!(
+        plan.stdout.contains("trailing-whitespace")
+            && plan.stdout.contains("(frozen: v6.0.0)")
+            && plan
+                .stdout
+                .contains("from PyPI pre-commit-hooks==6.0.0 (git host unreachable)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("CAN'T RUN")
+            && plan
+                .stdout
+                .contains("https://github.com/example/unknown-hooks at v1.0.0"),
+        "{}",
+        plan.stdout
+    );
+
+    let run = rungs_env(&p, &["check", "--format", "json"], &vars);
+    assert_eq!(
+        run.code, 2,
+        "a hook that can't be fetched is a config error\n{}",
+        run.stderr
+    );
+    assert_eq!(
+        changed(&before, &p),
+        BTreeSet::new(),
+        "check mode wrote files"
+    );
+    let modified = |id: &str| -> Vec<String> {
+        run.check(id)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["path"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(modified("trailing-whitespace"), ["a.txt"]);
+    assert_eq!(modified("end-of-file-fixer"), ["a.txt"]);
+    assert_eq!(run.check("check-yaml")["outcome"], "failed");
+    assert!(
+        run.check("check-yaml")["output"]
+            .as_str()
+            .unwrap()
+            .contains("bad.yaml"),
+        "{}",
+        run.check("check-yaml")
+    );
+    assert_eq!(run.check("whatever")["outcome"], "error");
+    assert!(
+        run.check("whatever")["problems"]
+            .to_string()
+            .contains("nor is it a repo rungs knows")
+            || run.stdout.contains("nor is it a repo rungs knows"),
+        "{}",
+        run.stdout
+    );
+
+    let fixed = rungs_env(
+        &p,
+        &["check", "--fix", "--skip", "whatever", "--format", "json"],
+        &vars,
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("a.txt")).unwrap(),
+        "one\ntwo\n"
+    );
+    assert_eq!(fixed.check("trailing-whitespace")["outcome"], "passed");
+}
+
+#[test]
+fn rungs_takes_the_place_of_pre_commits_own_hook_and_gives_it_back() {
+    let top = tempfile::tempdir().unwrap();
+    let top = top.path();
+    let p = project(top);
+    let env = Env::new(top);
+    let mut cmd = Command::new("pre-commit");
+    cmd.arg("install").current_dir(&p).envs(env.pairs());
+    assert!(cmd.output().unwrap().status.success());
+    let theirs = std::fs::read(p.join(".git/hooks/pre-commit")).unwrap();
+
+    let refused = rungs_env(&p, &["hook", "install"], &env.pairs());
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("is pre-commit's hook") && refused.stderr.contains("--replace"),
+        "{}",
+        refused.stderr
+    );
+    let replaced = rungs_env(&p, &["hook", "install", "--replace"], &env.pairs());
+    assert_eq!(replaced.code, 0, "{}", replaced.stderr);
+
+    // The commit hook runs the config's hooks on what is staged, and only that.
+    put(
+        &p,
+        "app/util.py",
+        "def f():\n    print(1)\n    return 1\n",
+        false,
+    );
+    sh(&p, &["git", "add", "app/util.py"]);
+    let mut commit = Command::new("git");
+    commit
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "y",
+        ])
+        .current_dir(&p)
+        .envs(env.pairs());
+    let out = commit.output().unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the print was committed:\n{said}");
+    assert!(
+        said.contains("no-print") && said.contains("app/util.py:2"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("app/main.py"),
+        "a file that is not staged was checked:\n{said}"
+    );
+
+    let gone = rungs_env(&p, &["hook", "uninstall"], &env.pairs());
+    assert_eq!(gone.code, 0, "{}", gone.stderr);
+    assert_eq!(
+        std::fs::read(p.join(".git/hooks/pre-commit")).unwrap(),
+        theirs
+    );
+}
+
+#[test]
+fn a_hook_that_does_a_roles_job_takes_the_role() {
+    let top = tempfile::tempdir().unwrap();
+    let top = top.path();
+    sh(top, &["git", "init", "-q", "p"]);
+    let p = top.join("p");
+    put(
+        &p,
+        "pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0\"\n\n[tool.isort]\nprofile = \"black\"\n",
+        false,
+    );
+    put(
+        &p,
+        ".pre-commit-config.yaml",
+        "repos:\n- repo: local\n  hooks:\n  - id: isort\n    name: isort\n    entry: isort\n    language: system\n    types: [python]\n",
+        false,
+    );
+    put(&p, "app.py", "import sys\nimport os\n", false);
+    commit_all(&p);
+    let env = Env::new(top);
+    let plan = rungs_env(&p, &["plan", "--format", "json"], &env.pairs());
+    let json = plan.json();
+    let checks = json["checks"].as_array().unwrap();
+    let isort: Vec<&serde_json::Value> = checks.iter().filter(|c| c["id"] == "isort").collect();
+    assert_eq!(isort.len(), 1, "isort runs once: {checks:#?}");
+    assert_eq!(isort[0]["role"], "imports");
+    let reason = isort[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("hook `isort` of local") && reason.contains("takes the role of imports"),
+        "{reason}"
+    );
+    // The roles the config does not cover are still the ladder's.
+    assert!(checks.iter().any(|c| c["role"] == "lint"), "{checks:#?}");
+
+    let run = rungs_env(
+        &p,
+        &["check", "--only", "isort", "--format", "json"],
+        &env.pairs(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let isort = run.check("isort");
+    assert_eq!(findings(&isort), ["app.py modified"]);
+    assert!(
+        isort["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+import os\n import sys"),
+        "{isort:#}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("app.py")).unwrap(),
+        "import sys\nimport os\n"
+    );
+}

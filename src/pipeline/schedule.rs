@@ -75,6 +75,11 @@ pub fn schedule(
                     false => asked.next().unwrap_or_default(),
                 };
                 version.push_str(&environments[i]);
+                if c.check.broken.is_some() {
+                    lookups.push(Lookup::default());
+                    left.push(w);
+                    continue;
+                }
                 let (found, rest) = cache::lookup(cache, i, c, &version, w);
                 lookups.push(found);
                 left.push(rest);

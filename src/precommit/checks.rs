@@ -78,9 +78,9 @@ pub fn load(
         ..Loaded::default()
     };
     if config.fail_fast {
-        loaded.notes.push(
-            "`fail_fast`: rungs runs every hook side by side and reports them all".into(),
-        );
+        loaded
+            .notes
+            .push("`fail_fast`: rungs runs every hook side by side and reports them all".into());
     }
     let exe = std::env::current_exe().map_err(|e| Error::io("rungs", e))?;
     let tags = Tags::new(root);
@@ -93,7 +93,10 @@ pub fn load(
             RepoSource::Local => ("local".to_string(), Ok(None)),
             RepoSource::Meta => ("meta".to_string(), Ok(None)),
             RepoSource::Remote { url, rev, frozen } => (
-                format!("{url}@{rev}"),
+                match frozen {
+                    Some(version) => format!("{url}@{rev} (frozen: {version})"),
+                    None => format!("{url}@{rev}"),
+                },
                 repos::fetch(cache_root, url, rev, frozen.as_deref()).map(Some),
             ),
         };
@@ -421,6 +424,8 @@ fn broken_check(id: &str, order: usize, why: String) -> Check {
         always_run: true,
         language_version: None,
     }));
+    // One job, which reports why it can't run.
+    check.scope = Scope::Project;
     check.broken = Some(why);
     check
 }

@@ -167,8 +167,8 @@ fn definitions(name: &str) -> Result<Vec<HookEntry>, String> {
     .map_err(|e| e.to_string())
 }
 
-/// `git` with nothing of a surrounding hook's environment (GIT_DIR,
-/// GIT_INDEX_FILE ...), never asking for a password.
+/// `git` with none of the variables a surrounding hook sets to name its
+/// repository (GIT_DIR, GIT_INDEX_FILE ...), never asking for a password.
 fn git(dir: &Path) -> Command {
     let mut cmd = Command::new("git");
     cmd.current_dir(dir)
@@ -177,10 +177,16 @@ fn git(dir: &Path) -> Command {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("GIT_") && key != "GIT_TERMINAL_PROMPT" {
-            cmd.env_remove(key);
-        }
+    for key in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_PREFIX",
+    ] {
+        cmd.env_remove(key);
     }
     cmd
 }
