@@ -211,7 +211,11 @@ fn run_git(dir: &Path, args: &[&str]) -> Result<(), String> {
                     false => Err(format!(
                         "git {} failed: {}",
                         args.first().copied().unwrap_or_default(),
-                        err.lines().last().unwrap_or("").trim()
+                        err.lines()
+                            .find(|l| l.starts_with("fatal:"))
+                            .or(err.lines().next())
+                            .unwrap_or("")
+                            .trim()
                     )),
                 };
             }

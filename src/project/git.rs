@@ -9,10 +9,14 @@ fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
 }
 
 /// The files git tracks under `root`, relative to it (what
-/// `pre-commit run --all-files` gives its hooks); `None` outside a work tree.
+/// `pre-commit run --all-files` gives its hooks); `None` outside a work tree,
+/// or in a folder git does not track (an unpacked sdist in an ignored folder).
 pub fn tracked_files(root: &Path) -> Option<Vec<String>> {
     let out = crate::git::run_in(root, &["ls-files", "-z", "--cached"], None, &[]).ok()?;
     let mut files = crate::git::split_z(&out);
+    if files.is_empty() {
+        return None;
+    }
     files.sort();
     files.dedup();
     Some(files)
