@@ -56,6 +56,20 @@ pub struct Install {
     pub pypi: Vec<String>,
     #[serde(default)]
     pub npm: Vec<String>,
+    /// Crates for `cargo install`: a folder (a hook repo's clone) or `NAME@VERSION`.
+    #[serde(default)]
+    pub cargo: Vec<String>,
+}
+
+impl Install {
+    /// Every requirement, whatever its ecosystem.
+    pub fn all(&self) -> impl Iterator<Item = &String> {
+        self.pypi.iter().chain(&self.npm).chain(&self.cargo)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all().next().is_none()
+    }
 }
 
 /// A resolved check definition.

@@ -28,7 +28,11 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
         .iter()
         .map(|c| {
             let tool = crate::tool::locate(&project.root, &c.check).ok().flatten();
-            let jobs = plan.jobs.iter().filter(|j| plan.checks[j.check].check.id == c.check.id).count();
+            let jobs = plan
+                .jobs
+                .iter()
+                .filter(|j| plan.checks[j.check].check.id == c.check.id)
+                .count();
             serde_json::json!({
                 "id": c.check.id.0,
                 "kind": c.check.kind.as_str(),
@@ -42,7 +46,7 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
                 "jobs": jobs,
                 "tool": tool.as_ref().map(|t| t.program.display().to_string()),
                 "tool_origin": tool.as_ref().map(|t| t.origin.clone()),
-                "install": c.check.install.pypi.iter().chain(&c.check.install.npm).collect::<Vec<_>>(),
+                "install": c.check.install.all().collect::<Vec<_>>(),
                 "coverage_floor": c.coverage_floor,
                 "broken": c.check.broken,
             })

@@ -11,41 +11,63 @@ use std::process::Command;
 
 const READY: &str = ".rungs-ready";
 
-fn env_dir(check: &Check) -> Result<PathBuf, Error> {
-    let mut key = blake3::Hasher::new();
-    for r in check.install.pypi.iter().chain(&check.install.npm) {
-        key.update(r.as_bytes());
-        key.update(b"\0");
+/// Which package manager installs a check's requirements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ecosystem {
+    Python,
+    Npm,
+    Cargo,
+}
+
+fn ecosystem(check: &Check) -> Option<Ecosystem> {
+    let i = &check.install;
+    match (i.pypi.is_empty(), i.npm.is_empty(), i.cargo.is_empty()) {
+        (false, _, _) => Some(Ecosystem::Python),
+        (_, false, _) => Some(Ecosystem::Npm),
+        (_, _, false) => Some(Ecosystem::Cargo),
+        _ => None,
     }
-    if let Some(python) = check
+}
+
+/// The interpreter a Python environment is made with: a hook's
+/// `language_version`, else `python3`.
+fn python_of(check: &Check) -> Option<&str> {
+    check
         .origin
         .as_ref()
         .and_then(|o| o.language_version.as_deref())
-    {
+}
+
+/// One folder in `tools` per set of requirements (and interpreter).
+fn env_dir(tools: &Path, check: &Check, kind: Ecosystem) -> PathBuf {
+    let mut key = blake3::Hasher::new();
+    for r in check.install.all() {
+        key.update(r.as_bytes());
+        key.update(b"\0");
+    }
+    if let Some(python) = python_of(check) {
         key.update(python.as_bytes());
     }
-    let kind = if check.install.pypi.is_empty() {
-        "npm"
-    } else {
-        "py"
+    let prefix = match kind {
+        Ecosystem::Python => "py",
+        Ecosystem::Npm => "npm",
+        Ecosystem::Cargo => "cargo",
     };
-    let name = format!("{kind}-{}", &key.finalize().to_hex()[..16]);
-    Ok(crate::dirs::root()?.join("tools").join(name))
+    tools.join(format!("{prefix}-{}", &key.finalize().to_hex()[..16]))
 }
 
-fn bin_dir(check: &Check, dir: &Path) -> PathBuf {
-    if check.install.pypi.is_empty() {
-        dir.join("node_modules/.bin")
-    } else {
-        dir.join("bin")
+fn bin_dir(kind: Ecosystem, dir: &Path) -> PathBuf {
+    match kind {
+        Ecosystem::Npm => dir.join("node_modules/.bin"),
+        Ecosystem::Python | Ecosystem::Cargo => dir.join("bin"),
     }
 }
 
-fn tool_in(check: &Check, dir: &Path) -> Option<Tool> {
+fn tool_in(check: &Check, kind: Ecosystem, dir: &Path) -> Option<Tool> {
     if !dir.join(READY).exists() {
         return None;
     }
-    let bin = bin_dir(check, dir);
+    let bin = bin_dir(kind, dir);
     let program = bin.join(check.program());
     program.exists().then(|| Tool {
         program,
@@ -55,39 +77,31 @@ fn tool_in(check: &Check, dir: &Path) -> Option<Tool> {
 }
 
 fn requirements(check: &Check) -> String {
-    check
-        .install
-        .pypi
-        .iter()
-        .chain(&check.install.npm)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" ")
+    check.install.all().cloned().collect::<Vec<_>>().join(" ")
 }
 
-/// A complete earlier install, if any.
-pub fn installed(check: &Check) -> Result<Option<Tool>, Error> {
-    if check.install.pypi.is_empty() && check.install.npm.is_empty() {
-        return Ok(None);
-    }
-    Ok(tool_in(check, &env_dir(check)?))
+/// A complete earlier install in `tools`, if any.
+pub fn installed(tools: &Path, check: &Check) -> Option<Tool> {
+    let kind = ecosystem(check)?;
+    tool_in(check, kind, &env_dir(tools, check, kind))
 }
 
-pub fn install(check: &Check) -> Result<Tool, Error> {
-    let dir = env_dir(check)?;
-    let parent = dir.parent().expect("env dir has a parent");
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let lock_path = dir.with_extension("lock");
-    let lock = std::fs::File::create(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
-    lock.lock().map_err(|e| Error::io(&lock_path, e))?;
-    if let Some(tool) = tool_in(check, &dir) {
-        return Ok(tool);
-    }
+/// Install the check's requirements into a folder of `tools`, once.
+pub fn install(tools: &Path, check: &Check) -> Result<Tool, Error> {
     let fail = |message: String| Error::Install {
         check: check.id.0.clone(),
         what: requirements(check),
         message,
     };
+    let kind = ecosystem(check).ok_or_else(|| fail("nothing to install".into()))?;
+    let dir = env_dir(tools, check, kind);
+    std::fs::create_dir_all(tools).map_err(|e| Error::io(tools, e))?;
+    let lock_path = dir.with_extension("lock");
+    let lock = std::fs::File::create(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
+    lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+    if let Some(tool) = tool_in(check, kind, &dir) {
+        return Ok(tool);
+    }
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     }
@@ -97,22 +111,22 @@ pub fn install(check: &Check) -> Result<Tool, Error> {
         check.id,
         dir.display()
     );
-    if !check.install.pypi.is_empty() {
-        let python = check
-            .origin
-            .as_ref()
-            .and_then(|o| o.language_version.as_deref())
-            .unwrap_or("python3");
-        install_python(&dir, python, &check.install.pypi).map_err(fail)?;
-    } else {
-        install_npm(&dir, &check.install.npm).map_err(fail)?;
+    let i = &check.install;
+    match kind {
+        Ecosystem::Python => {
+            let python = python_of(check).unwrap_or("python3");
+            install_python(&dir, python, &i.pypi)
+        }
+        Ecosystem::Npm => install_npm(&dir, &i.npm),
+        Ecosystem::Cargo => install_cargo(&dir, &i.cargo),
     }
+    .map_err(fail)?;
     std::fs::write(dir.join(READY), requirements(check)).map_err(|e| Error::io(&dir, e))?;
-    tool_in(check, &dir).ok_or_else(|| {
+    tool_in(check, kind, &dir).ok_or_else(|| {
         fail(format!(
             "the install finished but `{}` is not in {}",
             check.program(),
-            bin_dir(check, &dir).display()
+            bin_dir(kind, &dir).display()
         ))
     })
 }
@@ -158,6 +172,24 @@ fn install_python(dir: &Path, python: &str, requirements: &[String]) -> Result<(
             "--disable-pip-version-check",
         ])
         .args(requirements))
+}
+
+/// `cargo install --root DIR` of each crate: a folder (`--path`) or `NAME@VERSION`.
+fn install_cargo(dir: &Path, crates: &[String]) -> Result<(), String> {
+    let cargo = super::find(Path::new("/"), "cargo")
+        .ok_or("cargo is not on PATH (needed to build the tool)")?;
+    for item in crates {
+        let mut cmd = Command::new(&cargo.program);
+        cmd.args(["install", "--quiet", "--bins", "--root"])
+            .arg(dir);
+        if Path::new(item).is_dir() {
+            cmd.arg("--path").arg(item);
+        } else {
+            cmd.arg(item);
+        }
+        run(&mut cmd)?;
+    }
+    Ok(())
 }
 
 fn install_npm(dir: &Path, packages: &[String]) -> Result<(), String> {

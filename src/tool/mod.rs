@@ -68,6 +68,11 @@ pub fn find(root: &Path, name: &str) -> Option<Tool> {
         })
 }
 
+/// Where rungs installs tools: one folder of the cache, shared by every project.
+fn tools_dir() -> Result<PathBuf, Error> {
+    Ok(crate::dirs::root()?.join("tools"))
+}
+
 impl Tool {
     /// No program: for a check that does not run.
     pub fn none() -> Tool {
@@ -83,11 +88,11 @@ impl Tool {
 /// An isolated check's program comes only from its own environment.
 pub fn locate(root: &Path, check: &Check) -> Result<Option<Tool>, Error> {
     if check.isolated {
-        return install::installed(check);
+        return Ok(install::installed(&tools_dir()?, check));
     }
     match find(root, check.program()) {
         Some(tool) => Ok(Some(tool)),
-        None => install::installed(check),
+        None => Ok(install::installed(&tools_dir()?, check)),
     }
 }
 
@@ -97,9 +102,9 @@ pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, 
     if let Some(tool) = locate(root, check)? {
         return Ok(tool);
     }
-    let can_install = !check.install.pypi.is_empty() || !check.install.npm.is_empty();
+    let can_install = !check.install.is_empty();
     if can_install && allow_install {
-        return install::install(check);
+        return install::install(&tools_dir()?, check);
     }
     Err(Error::ToolMissing {
         check: check.id.0.clone(),
