@@ -143,6 +143,46 @@ fn project(top: &Path) -> PathBuf {
             ("strip_ws.py", STRIP_WS, false),
         ],
     );
+    let node = hook_repo(
+        &top.join("node-repo"),
+        &[
+            (
+                ".pre-commit-hooks.yaml",
+                "- id: no-debugger\n  name: no debugger statements\n  entry: no-debugger\n  language: node\n  types: [javascript]\n",
+                false,
+            ),
+            (
+                "package.json",
+                r#"{"name": "no-debugger", "version": "1.0.0", "bin": {"no-debugger": "index.js"}}"#,
+                false,
+            ),
+            (
+                "index.js",
+                "#!/usr/bin/env node\nconst fs = require('fs');\nlet bad = 0;\nfor (const f of process.argv.slice(2)) {\n  if (fs.readFileSync(f, 'utf8').includes('debugger')) { console.log(`${f}: debugger`); bad = 1; }\n}\nprocess.exit(bad);\n",
+                true,
+            ),
+        ],
+    );
+    let rust = hook_repo(
+        &top.join("rust-repo"),
+        &[
+            (
+                ".pre-commit-hooks.yaml",
+                "- id: no-fixme\n  name: no FIXME\n  entry: no-fixme\n  language: rust\n  types: [python]\n",
+                false,
+            ),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"no-fixme\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+                false,
+            ),
+            (
+                "src/main.rs",
+                "fn main() {\n    let mut bad = 0;\n    for f in std::env::args().skip(1) {\n        if std::fs::read_to_string(&f).unwrap_or_default().contains(\"FIXME\") {\n            println!(\"{f}: FIXME\");\n            bad = 1;\n        }\n    }\n    std::process::exit(bad);\n}\n",
+                false,
+            ),
+        ],
+    );
     let p = top.join("project");
     sh(top, &["git", "init", "-q", "project"]);
     let config = format!(
@@ -160,6 +200,14 @@ repos:
   hooks:
   - id: strip-ws
     exclude_types: [markdown]
+- repo: {node}
+  rev: v1
+  hooks:
+  - id: no-debugger
+- repo: {rust}
+  rev: v1
+  hooks:
+  - id: no-fixme
 - repo: local
   hooks:
   - id: no-print
@@ -183,11 +231,11 @@ repos:
     language: script
     entry: check-shebang.sh
     types: [executable]
-  - id: no-js
+  - id: no-jsx
     name: applies to no file here
     language: system
     entry: 'false'
-    types: [javascript]
+    types: [jsx]
   - id: manual-only
     name: runs by hand only
     language: system
@@ -209,6 +257,9 @@ repos:
     );
     put(&p, "app/main.py", "import os\nprint('hi')  \nx = 1", false);
     put(&p, "app/util.py", "def f():\n    return 1\n", false);
+    put(&p, "app/todo.py", "x = 1  # FIXME\n", false);
+    put(&p, "app/ui.js", "function f() {\n  debugger;\n}\n", false);
+    put(&p, "app/ok.js", "function g() {}\n", false);
     put(&p, "docs/notes.md", "TODO: write\n\twith a tab\n", false);
     put(&p, "docs/archive/old.md", "TODO: kept\n", false);
     put(&p, "README.md", "# Project   \n", false);
@@ -336,6 +387,8 @@ const HOOKS: &[&str] = &[
     "no-todo",
     "record",
     "strip-ws",
+    "no-debugger",
+    "no-fixme",
     "no-print",
     "no-tabs-md",
     "forbid-orig",

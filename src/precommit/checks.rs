@@ -288,10 +288,29 @@ fn to_check(
             entry.clone()
         }
         Language::Rust => {
-            return Err(format!(
-                "hook `{}` is a rust hook; rungs does not build rust hooks yet (run it as `language: system` with the tool installed)",
-                hook.id
-            ));
+            // pre-commit's `cli:` dependencies are crates to install; the
+            // others are library dependencies of the repo, which its own
+            // manifest already names.
+            match &code {
+                Code::Clone(dir) => install.cargo.push(dir.to_string_lossy().into_owned()),
+                Code::None => {}
+                _ => {
+                    return Err(format!(
+                        "hook `{}` is a rust hook from a package index",
+                        hook.id
+                    ));
+                }
+            }
+            for dep in &deps {
+                if let Some(cli) = dep.strip_prefix("cli:") {
+                    install.cargo.push(match cli.split_once(':') {
+                        Some((name, version)) => format!("{name}@{version}"),
+                        None => cli.to_string(),
+                    });
+                }
+            }
+            isolated = !install.cargo.is_empty();
+            entry.clone()
         }
         Language::Pygrep => vec![exe.clone(), "__pygrep".into()],
         Language::Fail => vec![exe.clone(), "__fail".into(), hook.entry.clone()],
