@@ -15,6 +15,7 @@ mod fs;
 mod gate;
 mod git;
 mod hook;
+mod manifest;
 mod parse;
 mod pipeline;
 mod plan;

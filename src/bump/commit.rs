@@ -6,8 +6,9 @@ use super::policy::kind_name;
 use super::report::{Bump, Outcome, Report};
 use super::verify::Bumper;
 use super::worktree::Worktree;
-use super::{Candidate, DependencyError, UpdateKind, manifest};
+use super::{Candidate, DependencyError, UpdateKind};
 use crate::error::{Error, exit};
+use crate::manifest;
 use std::collections::BTreeMap;
 
 fn message(cands: &[&Candidate]) -> String {

@@ -10,7 +10,6 @@
 
 mod commit;
 mod install;
-pub mod manifest;
 mod policy;
 pub mod registry;
 pub mod report;
@@ -19,37 +18,11 @@ mod verify;
 pub mod version;
 pub mod worktree;
 
+pub use crate::manifest::{Dependency, Ecosystem};
 pub use run::{BumpRequest, run};
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
-
-/// Which package world a dependency lives in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Ecosystem {
-    Python,
-    Rust,
-    Node,
-}
-
-/// One dependency as a manifest declares it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Dependency {
-    pub ecosystem: Ecosystem,
-    /// The name as written in the manifest.
-    pub name: String,
-    /// Project-relative path of the manifest that declares it.
-    pub manifest: PathBuf,
-    /// Where in the manifest: `project.dependencies`, `dev-dependencies`,
-    /// `requirements`, `workspace.dependencies`, `devDependencies` ...
-    pub section: String,
-    /// The requirement as written: `>=4.2,<5`, `==4.2.7`, `^1.2`, `1.0`.
-    pub requirement: String,
-    /// The version in use: the pinned one, else the lock file's, else the
-    /// requirement's lower bound.
-    pub current: Option<String>,
-}
 
 /// One release a registry knows of.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,13 +72,5 @@ pub struct Candidate {
 pub struct DependencyError {
     pub name: String,
     pub manifest: PathBuf,
-    pub message: String,
-}
-
-/// Where a manifest error is: file, line, what was expected.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ManifestError {
-    pub path: PathBuf,
-    pub line: usize,
     pub message: String,
 }

@@ -8,9 +8,10 @@ use super::policy::{now, parse_kind, policy, project_python, registries, today};
 use super::report::{self, Bump, Outcome, Report};
 use super::version::{self, Policy};
 use super::worktree::Worktree;
-use super::{Candidate, DependencyError, UpdateKind, manifest};
+use super::{Candidate, DependencyError, UpdateKind};
 use crate::error::{Error, exit};
 use crate::git::Repo;
+use crate::manifest;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -2,12 +2,13 @@
 //! environment, run the project's checks (the shared pipeline, stage
 //! `bump`); bisect a failing set down to the bumps that break it.
 
+use super::Candidate;
 use super::install::{install_commands, run_command};
 use super::worktree::Worktree;
-use super::{Candidate, manifest};
 use crate::cache::Cache;
 use crate::check::Stage;
 use crate::error::Error;
+use crate::manifest;
 use crate::pipeline::{Format, Selection, prepare, run_checks, schedule};
 use crate::plan::Shard;
 use crate::results::CheckResult;

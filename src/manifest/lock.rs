@@ -2,8 +2,8 @@
 //! regenerates the lock after a manifest edit. Each is read only as far as
 //! the name -> version table it holds.
 
+use super::ManifestError;
 use super::toml_text;
-use crate::bump::ManifestError;
 use std::collections::HashMap;
 use std::path::Path;
 

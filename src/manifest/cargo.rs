@@ -5,8 +5,8 @@
 //! its requirement, whatever its key.
 
 use super::lock::{self, Locked};
+use super::{Dependency, Ecosystem, ManifestError};
 use super::{bounds, toml_text};
-use crate::bump::{Dependency, Ecosystem, ManifestError};
 use std::path::{Path, PathBuf};
 use toml_edit::{Item, TableLike};
 

@@ -2,8 +2,8 @@
 //! requirement, malformed input, and lock commands, on real-world manifests
 //! from PyPI, crates.io and npm (fixtures/manifests/README.md names them).
 
+use super::{Dependency, Ecosystem, ManifestError};
 use super::{discover, edit, lock_command, project_python};
-use crate::bump::{Dependency, Ecosystem, ManifestError};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {

@@ -3,8 +3,8 @@
 //! line's version specifier; a file with `--hash` options is left to the
 //! tool that generated it, since a hand-edited pin would carry wrong hashes.
 
+use super::{Dependency, Ecosystem, ManifestError};
 use super::{bounds, pep508};
-use crate::bump::{Dependency, Ecosystem, ManifestError};
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};

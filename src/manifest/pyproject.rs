@@ -4,8 +4,8 @@
 //! string, so quotes, markers and extras stay as written.
 
 use super::lock::Locked;
+use super::{Dependency, Ecosystem, ManifestError};
 use super::{bounds, pep508, toml_text};
-use crate::bump::{Dependency, Ecosystem, ManifestError};
 use std::path::Path;
 use toml_edit::{Array, Item, TableLike};
 

@@ -4,7 +4,7 @@
 
 use super::bounds;
 use super::lock::{self, Locked};
-use crate::bump::{Dependency, Ecosystem, ManifestError};
+use super::{Dependency, Ecosystem, ManifestError};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! so an edit replaces the characters of one string and nothing else: no
 //! re-serialization, no changed quotes, no moved comments.
 
-use crate::bump::ManifestError;
+use super::ManifestError;
 use std::ops::Range;
 use std::path::Path;
 use toml_edit::{Document, Item, TableLike, Value};

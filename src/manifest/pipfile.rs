@@ -2,8 +2,8 @@
 //! or `name = { version = "spec", ... }`. `"*"` asks for any version, so
 //! there is nothing to bump.
 
+use super::{Dependency, Ecosystem, ManifestError};
 use super::{bounds, pep508, toml_text};
-use crate::bump::{Dependency, Ecosystem, ManifestError};
 use std::path::Path;
 use toml_edit::Item;
 
