@@ -28,9 +28,19 @@ pub struct Finding {
     /// Recorded in the project's baseline: reported, but it does not fail the run.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub baselined: bool,
+    /// Found by a check the project has not adopted, on code the change did
+    /// not touch: reported and counted toward adopting it, but not failing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub to_adopt: bool,
 }
 
 impl Finding {
+    /// Whether this finding fails its check: not baselined, not one "to
+    /// adopt", and more than information.
+    pub fn blocking(&self) -> bool {
+        !self.baselined && !self.to_adopt && self.severity != Severity::Info
+    }
+
     /// `path:line:col rule message`, as the terminal shows it.
     pub fn display(&self) -> String {
         let mut out = String::new();

@@ -121,7 +121,7 @@ fn file_names_with_spaces_newlines_unicode_and_leading_dashes_are_passed_safely(
     write(
         dir.path(),
         "pyproject.toml",
-        "[project]\nname = \"odd\"\nversion = \"0\"\n",
+        "[project]\nname = \"odd\"\nversion = \"0\"\n\n[tool.ruff]\n",
     );
     for name in ["a b.py", "-rf.py", "new\nline.py", "ünï.py"] {
         write(dir.path(), name, "import os\n");
@@ -197,7 +197,7 @@ fn a_missing_python_tool_is_installed_from_its_pin_into_the_cache_once() {
     write(
         dir.path(),
         "pyproject.toml",
-        "[project]\nname = \"p\"\nversion = \"0\"\n",
+        "[project]\nname = \"p\"\nversion = \"0\"\n\n[tool.ruff]\n",
     );
     write(dir.path(), "app.py", "import os\n");
     let env = [

@@ -123,13 +123,27 @@ fn clean_django_project_passes() {
 }
 
 #[test]
-fn unconfigured_python_project_gets_ruff() {
+fn unconfigured_python_project_gets_ruff_holding_the_line() {
     if !require(&["ruff", "pytest"]) {
         return;
     }
     let dir = fixture("python-ruff");
+    // Not adopted by the project: its findings are counted "to adopt", and
+    // a healthy project is not red on day one.
     let run = rungs(dir.path(), &["check", "--format", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    for id in ["ruff-format", "ruff-imports", "ruff"] {
+        let check = run.check(id);
+        assert_eq!(check["outcome"], "passed", "{check:#}");
+        assert!(
+            check["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["to_adopt"] == true),
+            "{check:#}"
+        );
+    }
     assert_eq!(
         findings(&run.check("ruff-format")),
         ["inventory/core.py:12"]
@@ -147,6 +161,70 @@ fn unconfigured_python_project_gets_ruff() {
         ]
     );
     assert_eq!(run.check("pytest")["outcome"], "passed");
+
+    // A change holds the line: findings on the lines it touched fail, and a
+    // formatter fails on any file it touched; the rest stay "to adopt".
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "x",
+    ]);
+    let util = dir.path().join("inventory/util.py");
+    let text = std::fs::read_to_string(&util).unwrap();
+    std::fs::write(&util, format!("{text}\n\ndef more():\n    unused = 1\n")).unwrap();
+    let changed = rungs(
+        dir.path(),
+        &["check", "--changed", "HEAD", "--format", "json"],
+    );
+    assert_eq!(changed.code, 1, "{}", changed.stdout);
+    let ruff = changed.check("ruff");
+    let lines = text.lines().count() + 4;
+    let blocking: Vec<String> = findings(&ruff)
+        .into_iter()
+        .zip(ruff["findings"].as_array().unwrap())
+        .filter(|(_, f)| f["to_adopt"] != true)
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(blocking, [format!("inventory/util.py:{lines}:5 F841")]);
+    assert_eq!(
+        changed.check("ruff-format")["outcome"],
+        "passed",
+        "core.py was not touched"
+    );
+
+    // `rungs adopt` takes a check on: a config entry, a baseline of today.
+    let adopted = rungs(dir.path(), &["adopt", "ruff-format"]);
+    assert_eq!(adopted.code, 0, "{}", adopted.stderr);
+    let config = std::fs::read_to_string(dir.path().join("rungs.toml")).unwrap();
+    assert!(
+        config.contains("[checks.ruff-format]\nenabled = true"),
+        "{config}"
+    );
+    let after = rungs(
+        dir.path(),
+        &["check", "--only", "ruff-format", "--format", "json"],
+    );
+    assert_eq!(after.code, 0, "{}", after.stdout);
+    let format = after.check("ruff-format");
+    assert_eq!(format["findings"][0]["baselined"], true, "{format:#}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod resolve;
 mod spec;
 
 pub use builtin::{builtin_specs, is_builtin};
-pub use resolve::{Check, Install, Origin, ParserKind, Scope, glob_set};
+pub use resolve::{Check, Install, Origin, ParserKind, Pin, Scope, glob_set};
 pub use spec::CheckSpec;
 
 use serde::{Deserialize, Serialize};

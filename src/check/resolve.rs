@@ -59,6 +59,10 @@ pub struct Install {
     /// Crates for `cargo install`: a folder (a hook repo's clone) or `NAME@VERSION`.
     #[serde(default)]
     pub cargo: Vec<String>,
+    /// Packages the project declares beside the tool that belong with it
+    /// (`flake8-*`, `types-*`): installed with the tool at the project's pins.
+    #[serde(default)]
+    pub plugins: Vec<String>,
 }
 
 impl Install {
@@ -116,6 +120,18 @@ pub struct Check {
     /// Why the check can't run (a hook whose repo can't be fetched ...): it
     /// is reported as an error, and the run ends with the config error code.
     pub broken: Option<String>,
+    /// The project's own version of the tool, used when the project's
+    /// environment does not have it.
+    pub pin: Option<Pin>,
+}
+
+/// A version the project chose for a check's tool, and where it said so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pin {
+    /// What to install instead of the check's own `install`.
+    pub install: Install,
+    /// `requirements-dev.txt: black==23.1.0`, for `rungs plan`.
+    pub from: String,
 }
 
 /// A check's source outside rungs: a pre-commit hook.
@@ -133,6 +149,9 @@ pub struct Origin {
     pub always_run: bool,
     /// The interpreter its environment is made with (`python3.12`).
     pub language_version: Option<String>,
+    /// The package and version its repo's rev stands for (`ruff==0.15.9`):
+    /// rungs's own checks of the same tool run at it too.
+    pub package: Option<String>,
 }
 
 const DEFAULT_TIMEOUT_SECS: u64 = 600;
@@ -238,6 +257,7 @@ impl Check {
             inputs: None,
             isolated: false,
             broken: None,
+            pin: None,
         })
     }
 

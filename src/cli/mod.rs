@@ -36,6 +36,12 @@ pub enum Command {
     /// Run the checks and record today's findings as the baseline: later runs
     /// fail only on findings not in it.
     Baseline(CheckArgs),
+    /// Take on checks the tier added but the project has not adopted: a
+    /// `[checks.ID]` entry in rungs's config, and a baseline of their findings today.
+    Adopt {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
     /// Combine the results of shards (`check --shard I/N --format json`) into one report.
     Merge {
         /// Result files written by the shards.
@@ -79,6 +85,11 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Plan(selection) => crate::pipeline::explain(&cwd, &selection.request()),
         Command::Check(args) => crate::pipeline::check(&cwd, &args.request()),
         Command::Baseline(args) => baseline::run(&cwd, &args),
+        Command::Adopt { ids } => {
+            let (code, config) = crate::pipeline::adopt(&cwd, &ids)?;
+            eprintln!("rungs: adopted {} in {}", ids.join(", "), config.display());
+            Ok(code)
+        }
         Command::Init { force } => {
             let path = crate::pipeline::init(&cwd, force)?;
             println!("wrote {}", path.display());

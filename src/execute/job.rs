@@ -215,6 +215,7 @@ fn add_changes(report: &mut JobReport, check: &Check, changes: &[Change]) {
             message: "would be changed (rungs check --fix changes it)".into(),
             fingerprint: String::new(),
             baselined: false,
+            to_adopt: false,
         });
         report
             .diff

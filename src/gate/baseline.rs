@@ -112,6 +112,12 @@ impl Baseline {
         }
     }
 
+    /// Whether the baseline holds findings of `check`: the project accepted
+    /// its state of them, so it has adopted the check.
+    pub fn covers(&self, check: &str) -> bool {
+        self.entries.iter().any(|e| e.check == check)
+    }
+
     /// Mark the findings the baseline holds.
     pub fn mark(&self, findings: &mut [Finding]) {
         for f in findings.iter_mut() {

@@ -3,6 +3,7 @@
 //! but do not fail; diff coverage judges every changed line; the ratchet keeps
 //! total coverage from sliding below what the default branch reached.
 
+pub mod adoption;
 pub mod baseline;
 mod diff_coverage;
 mod ratchet;
@@ -65,10 +66,7 @@ pub fn judge_job(root: &Path, baseline: Option<&Baseline>, report: &JobReport) -
     crate::fingerprint::assign(root, &mut report.findings);
     if let Some(baseline) = baseline {
         baseline.mark(&mut report.findings);
-        let failing = report
-            .findings
-            .iter()
-            .any(|f| !f.baselined && f.severity != Severity::Info);
+        let failing = report.findings.iter().any(Finding::blocking);
         if report.outcome == Outcome::Failed
             && report.problem.is_none()
             && !report.findings.is_empty()
@@ -78,6 +76,41 @@ pub fn judge_job(root: &Path, baseline: Option<&Baseline>, report: &JobReport) -
         }
     }
     report
+}
+
+/// Lines a change added or changed, per project-relative file; a file with
+/// no lines listed counts as changed throughout.
+pub type ChangedLines = std::collections::BTreeMap<String, std::collections::BTreeSet<u32>>;
+
+/// A check the project has not adopted holds the line: its findings on what
+/// the change touched fail (for a formatter, anywhere in a touched file);
+/// the others are marked "to adopt", reported but not failing. With no
+/// change to compare against (`changed` is `None`) all of them are. An
+/// error of such a check fails nothing either: it is reported as it is.
+pub fn hold_line(report: &mut JobReport, whole_files: bool, changed: Option<&ChangedLines>) {
+    for f in &mut report.findings {
+        let touched = match (changed, &f.path) {
+            (Some(changed), Some(path)) => changed.get(path).is_some_and(|lines| {
+                whole_files || lines.is_empty() || f.line.is_none_or(|line| lines.contains(&line))
+            }),
+            _ => false,
+        };
+        f.to_adopt = !touched;
+    }
+    let blocking = report.findings.iter().any(Finding::blocking);
+    match report.outcome {
+        Outcome::Failed if !blocking && report.findings.iter().any(|f| f.to_adopt) => {
+            report.outcome = Outcome::Passed;
+        }
+        Outcome::Error if changed.is_none() => {
+            let why = report.problem.take().unwrap_or_default();
+            report.problem = Some(format!(
+                "could not run (not adopted, so it fails nothing): {why}"
+            ));
+            report.outcome = Outcome::Passed;
+        }
+        _ => {}
+    }
 }
 
 /// Where the run's changes are measured from, for diff coverage.
@@ -175,5 +208,6 @@ fn finding(
         message,
         fingerprint: String::new(),
         baselined: false,
+        to_adopt: false,
     }
 }

@@ -8,7 +8,7 @@ use super::{HookStage, shadow};
 use crate::cache::Cache;
 use crate::check::Stage;
 use crate::error::{Error, exit};
-use crate::pipeline::{Format, Selection, plan_for, run_checks, schedule};
+use crate::pipeline::{Format, Gates, Selection, plan_for, run_checks, schedule};
 use crate::plan::Shard;
 use crate::preset::builtin_presets;
 use crate::project::Project;
@@ -98,16 +98,37 @@ pub fn check_project(
         true,
     )?;
     crate::timing::mark("hook: planned, cache looked up");
+    // The baseline holds as in `rungs check`; a check the project has not
+    // adopted fails only on the lines this commit brings.
+    let changed = match run.stage {
+        HookStage::PreCommit => crate::project::git::staged_lines(&run.real_root)?,
+        // The pushed commits' files, whole.
+        HookStage::PrePush => run
+            .files
+            .iter()
+            .map(|f| (f.clone(), Default::default()))
+            .collect(),
+    };
+    let gates = Gates::load(&prepared.project, false, Some(changed))?;
+    let root = prepared.project.root.clone();
     let mut terminal = TerminalReporter::new();
     terminal.event(&Event::Started {
         plan: &prepared.plan,
     });
-    let reports = run_checks(
+    let mut reports = Vec::new();
+    run_checks(
         &mut prepared,
         &mut scheduled,
         Some(&cache),
         cancel,
-        &mut |plan, report| terminal.event(&Event::JobFinished { plan, report }),
+        &mut |plan, report| {
+            let judged = gates.judge_job(&root, plan, report);
+            terminal.event(&Event::JobFinished {
+                plan,
+                report: &judged,
+            });
+            reports.push(judged);
+        },
     );
     crate::timing::mark("hook: checks run");
     let plan = &prepared.plan;

@@ -95,6 +95,7 @@ impl Input<'_> {
             message: String::new(),
             fingerprint: String::new(),
             baselined: false,
+            to_adopt: false,
         }
     }
 }

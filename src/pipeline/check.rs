@@ -44,7 +44,15 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
         mut durations,
         ..
     } = prepared;
-    let gates = Gates::load(&project, args.record_baseline)?;
+    let changed = match &args.selection.changed {
+        Some(reference) => {
+            let reference = (!reference.is_empty()).then_some(reference.as_str());
+            let base = crate::project::git::diff_base(&project.root, reference)?;
+            Some(crate::project::git::changed_lines(&project.root, &base)?)
+        }
+        None => None,
+    };
+    let gates = Gates::load(&project, args.record_baseline, changed)?;
     let ctx = execute::Context {
         root: &project.root,
         plan: &plan,
@@ -65,7 +73,7 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     // Reports as judged (fingerprints, baseline); the cache keeps them as run.
     let mut judged: Vec<JobReport> = Vec::new();
     let reports = execute::run_jobs(&ctx, &all, Mode::Check, &mut |report| {
-        let report = gates.judge_job(&project, report);
+        let report = gates.judge_job(&project.root, &plan, report);
         emit(&Event::JobFinished {
             plan: &plan,
             report: &report,
@@ -101,6 +109,15 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     } else {
         gates.judge_run(&project, &args.selection, complete, &mut checks)?
     };
+    if complete && !interrupted && !args.record_baseline {
+        let not_adopted: Vec<&str> = plan
+            .checks
+            .iter()
+            .filter(|c| !gates.adopted(c))
+            .map(|c| c.check.id.as_str())
+            .collect();
+        crate::gate::adoption::record(&project.root, &checks, &not_adopted);
+    }
     let wall = start.elapsed();
     let over_budget = wall > plan.budget && project.config.raw.budget_fail == Some(true);
     // A hook the config describes wrongly is a config error, said once all

@@ -22,6 +22,9 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
     );
     p.plan.predicted = crate::plan::predict_wall(&p.plan.jobs, &p.plan.checks, p.workers);
     let (project, plan) = (&p.project, &p.plan);
+    let gates = super::Gates::load(project, false, None)?;
+    let adopted = |c: &crate::plan::PlannedCheck| gates.adopted(c);
+    let distances = crate::gate::adoption::load(&project.root);
     let over_budget = plan.predicted > plan.budget;
     let checks: Vec<serde_json::Value> = plan
         .checks
@@ -49,6 +52,8 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
                 "install": c.check.install.all().collect::<Vec<_>>(),
                 "coverage_floor": c.coverage_floor,
                 "broken": c.check.broken,
+                "adopted": adopted(c),
+                "to_adopt": distances.get(c.check.id.as_str()),
             })
         })
         .collect();
@@ -152,9 +157,20 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
             .coverage_floor
             .map(|f| format!(", floor {f}%"))
             .unwrap_or_default();
+        let adoption = match (adopted(c), distances.get(c.check.id.as_str())) {
+            (true, _) => String::new(),
+            (false, Some(d)) => format!(
+                "; not adopted, holds the line: {} findings in {} files to adopt at the last run (`rungs adopt {}`)",
+                d.findings, d.files, c.check.id
+            ),
+            (false, None) => format!(
+                "; not adopted, holds the line: only findings on changed code fail (`rungs adopt {}`)",
+                c.check.id
+            ),
+        };
         let _ = writeln!(
             out,
-            "  {:<12} {:<14} {:<10} {}{floor} — {}; {tool}",
+            "  {:<12} {:<14} {:<10} {}{floor} — {}{adoption}; {tool}",
             c.role.as_deref().unwrap_or(c.check.kind.as_str()),
             c.check.id,
             files,
@@ -163,7 +179,7 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
         );
     }
     if !plan.notes.is_empty() {
-        let _ = writeln!(out, "\n{}", crate::precommit::config::CONFIG_FILE);
+        let _ = writeln!(out, "\nnotes");
         for note in &plan.notes {
             let _ = writeln!(out, "  {note}");
         }

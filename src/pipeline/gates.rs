@@ -2,12 +2,15 @@
 //! finishes, the coverage gates once all have, and `rungs baseline`'s record.
 
 use super::Selection;
+use crate::check::Kind;
 use crate::config::{CoverageConfig, DEFAULT_BASELINE};
 use crate::error::{Error, exit};
-use crate::gate::{self, Baseline, BaselineSummary, Changes, Gate};
+use crate::gate::{self, Baseline, BaselineSummary, ChangedLines, Changes, Gate};
+use crate::plan::{Plan, PlannedCheck};
 use crate::project::{Project, git};
 use crate::report::Summary;
 use crate::results::{CheckResult, JobReport};
+use std::path::Path;
 
 /// What the gates said of a whole run.
 #[derive(Default)]
@@ -23,11 +26,20 @@ pub struct Gates {
     /// Project-relative.
     baseline_file: String,
     baseline: Option<Baseline>,
+    /// What the change touched, when there is one to compare against: where
+    /// checks the project has not adopted hold the line.
+    changed: Option<ChangedLines>,
+    recording: bool,
 }
 
 impl Gates {
     /// `recording`: `rungs baseline`, which sees every finding as new.
-    pub fn load(project: &Project, recording: bool) -> Result<Gates, Error> {
+    /// `changed`: the lines the change touched (`--changed`, the hook's staged lines).
+    pub fn load(
+        project: &Project,
+        recording: bool,
+        changed: Option<ChangedLines>,
+    ) -> Result<Gates, Error> {
         let baseline_file = project
             .config
             .raw
@@ -43,12 +55,31 @@ impl Gates {
             coverage: project.config.coverage()?,
             baseline_file,
             baseline,
+            changed,
+            recording,
         })
     }
 
-    /// A finished job's findings fingerprinted and held against the baseline.
-    pub fn judge_job(&self, project: &Project, report: &JobReport) -> JobReport {
-        gate::judge_job(&project.root, self.baseline.as_ref(), report)
+    /// Whether the project has adopted a planned check: chosen for its
+    /// config, or with findings in the baseline.
+    pub fn adopted(&self, planned: &PlannedCheck) -> bool {
+        planned.adopted
+            || self
+                .baseline
+                .as_ref()
+                .is_some_and(|b| b.covers(planned.check.id.as_str()))
+    }
+
+    /// A finished job's findings fingerprinted, held against the baseline,
+    /// and for a check the project has not adopted, against the change.
+    pub fn judge_job(&self, root: &Path, plan: &Plan, report: &JobReport) -> JobReport {
+        let mut judged = gate::judge_job(root, self.baseline.as_ref(), report);
+        let planned = &plan.checks[report.check];
+        if !self.recording && !self.adopted(planned) {
+            let formatter = planned.check.kind == Kind::Format;
+            gate::hold_line(&mut judged, formatter, self.changed.as_ref());
+        }
+        judged
     }
 
     /// The coverage gates, what the baseline says about this run, and the

@@ -4,6 +4,7 @@
 //! than assembling them again. `init` lives here too: it opens the project
 //! the same way and writes the config a run would read.
 
+mod adopt;
 mod check;
 mod explain;
 mod fix;
@@ -16,6 +17,7 @@ mod request;
 mod run;
 mod schedule;
 
+pub use adopt::adopt;
 pub use check::check;
 pub use explain::explain;
 pub use fix::fix;

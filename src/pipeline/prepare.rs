@@ -70,7 +70,7 @@ pub fn plan_for(
             tier,
             checks: chosen.checks,
             left_out: chosen.left_out,
-            notes: hooks.notes,
+            notes: chosen.unchecked.into_iter().chain(hooks.notes).collect(),
             jobs: Vec::new(),
             predicted: std::time::Duration::ZERO,
             budget,

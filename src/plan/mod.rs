@@ -32,8 +32,8 @@ pub struct Plan {
     pub checks: Vec<PlannedCheck>,
     /// Checks left out, with why (no files, replaced, skipped ...).
     pub left_out: Vec<(String, String)>,
-    /// What reading the project's own hook config said (hooks of other
-    /// stages, keys rungs does not act on).
+    /// Stacks detected but not checked, and what reading the project's own
+    /// hook config said (hooks of other stages, keys rungs does not act on).
     pub notes: Vec<String>,
     pub jobs: Vec<Job>,
     /// Wall time a longest-first schedule of the jobs is expected to take.

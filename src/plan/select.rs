@@ -4,7 +4,7 @@
 use super::{Ladder, Request, TierChoice};
 use crate::check::{Check, CheckId, Kind, Scope, Stage};
 use crate::error::Error;
-use crate::project::{Markers, Project, describe_marker};
+use crate::project::{Markers, Pins, Project, describe_marker};
 use std::collections::BTreeMap;
 
 /// A check chosen for the run.
@@ -28,11 +28,18 @@ pub struct PlannedCheck {
     /// Every project file the check reads, also when only some are checked
     /// (a type checker's verdict on one file depends on the files it imports).
     pub all_inputs: Vec<String>,
+    /// The project shows it uses the tool (its config, a hook, rungs's config,
+    /// the baseline). A check the tier adds that is not adopted holds the
+    /// line: only findings on changed code fail.
+    pub adopted: bool,
 }
 
 pub struct Selection {
     pub checks: Vec<PlannedCheck>,
     pub left_out: Vec<(String, String)>,
+    /// Stacks detected whose tools the project has not configured, with how
+    /// to turn them on.
+    pub unchecked: Vec<String>,
 }
 
 /// `hooks`: the checks of the project's `.pre-commit-config.yaml`, in its
@@ -89,40 +96,49 @@ pub fn select_checks(
 
     let mut chosen: Vec<PlannedCheck> = Vec::new();
     let mut left_out = Vec::new();
-    let mut consider =
-        |check: &Check, role: Option<&str>, reason: String, own_config: bool, rank: usize| {
-            if chosen.iter().any(|c| c.check.id == check.id) {
-                return;
-            }
-            if !check.enabled {
-                left_out.push((check.id.0.clone(), "disabled in config".into()));
-                return;
-            }
-            if rank > tier.rank {
-                return;
-            }
-            let args = if own_config {
-                Vec::new()
-            } else {
-                tier_args(check, ladder, tier.rank)
-            };
-            chosen.push(PlannedCheck {
-                check: check.clone(),
-                role: role.map(str::to_string),
-                reason,
-                args,
-                files: Vec::new(),
-                coverage_floor: None,
-                partial: false,
-                config_files: Vec::new(),
-                all_inputs: Vec::new(),
-            });
+    // `own_config`: the tool's own config is there (no tier arguments).
+    let mut consider = |check: &Check,
+                        role: Option<&str>,
+                        reason: String,
+                        own_config: bool,
+                        adopted: bool,
+                        rank: usize| {
+        if chosen.iter().any(|c| c.check.id == check.id) {
+            return;
+        }
+        if !check.enabled {
+            left_out.push((check.id.0.clone(), "disabled in config".into()));
+            return;
+        }
+        if rank > tier.rank {
+            return;
+        }
+        let args = if own_config {
+            Vec::new()
+        } else {
+            tier_args(check, ladder, tier.rank)
         };
+        chosen.push(PlannedCheck {
+            check: check.clone(),
+            role: role.map(str::to_string),
+            reason,
+            args,
+            files: Vec::new(),
+            coverage_floor: None,
+            partial: false,
+            config_files: Vec::new(),
+            all_inputs: Vec::new(),
+            adopted,
+        });
+    };
 
     // A hook that does a role's job takes the role: the same tool never
     // runs twice, at the project's version and at rungs's.
     let mut roles_taken: BTreeMap<CheckId, Vec<String>> = BTreeMap::new();
+    let mut unchecked = Vec::new();
     for stack in &project.stacks {
+        let mut skipped = Vec::new();
+        let mut filled = false;
         for role in &stack.preset.roles {
             if let Some(hook) = hooks.iter().find(|h| {
                 h.origin
@@ -133,12 +149,13 @@ pub fn select_checks(
                     .entry(hook.id.clone())
                     .or_default()
                     .push(role.name.clone());
+                filled = true;
                 continue;
             }
             let found = role.choose.iter().find_map(|id| {
                 let check = registry.get(&CheckId(id.clone()))?;
                 if let Some(m) = markers.first(&check.detect) {
-                    return Some((check, describe_marker(m), true));
+                    return Some((check, describe_marker(m), true, true));
                 }
                 // Configured in rungs's own config (and not switched off):
                 // the project's choice too, though the tool has no config
@@ -146,12 +163,15 @@ pub fn select_checks(
                 let spec = user.get(id.as_str())?.get_ref();
                 (spec.enabled != Some(false)).then(|| {
                     let reason = format!("configured in {}", source.path.display());
-                    (check, reason, false)
+                    (check, reason, false, true)
                 })
             });
-            let (check, reason, own_config) = match found {
+            let (check, reason, own_config, adopted) = match found {
                 Some(found) => found,
-                None if role.optional => continue,
+                None if role.optional => {
+                    skipped.extend(role.choose.iter().cloned());
+                    continue;
+                }
                 None => {
                     let Some(check) = role
                         .choose
@@ -169,11 +189,21 @@ pub fn select_checks(
                     } else {
                         "default".to_string()
                     };
-                    (check, reason, false)
+                    (check, reason, false, false)
                 }
             };
             let rank = tier_of(check, &role.tier)?;
-            consider(check, Some(&role.name), reason, own_config, rank);
+            filled = true;
+            consider(check, Some(&role.name), reason, own_config, adopted, rank);
+        }
+        if !filled && !skipped.is_empty() {
+            unchecked.push(format!(
+                "stack {} ({}) detected, not checked: the project configures none of {}; add its config file (or [checks.{}] in rungs's config) to turn it on",
+                stack.preset.name,
+                stack.reason,
+                skipped.join(", "),
+                skipped[0],
+            ));
         }
     }
     // Checks a project adds, or built-ins it gives a tier to.
@@ -189,6 +219,7 @@ pub fn select_checks(
                 None,
                 format!("added in {}", source.path.display()),
                 own,
+                true,
                 rank,
             );
         }
@@ -207,7 +238,21 @@ pub fn select_checks(
             ),
             None => (None, label),
         };
-        consider(hook, role.as_deref(), reason, true, 0);
+        consider(hook, role.as_deref(), reason, true, true, 0);
+    }
+
+    // The versions the project chose: its hooks' revs, its locks and dev
+    // requirements. Where its environment lacks the tool, that version runs.
+    let hook_packages = hooks
+        .iter()
+        .filter_map(|h| h.origin.as_ref()?.package.clone())
+        .collect();
+    let pins = Pins::of(&project.root, hook_packages);
+    for c in chosen.iter_mut().filter(|c| c.check.origin.is_none()) {
+        if let Some(pin) = pins.pin(&c.check.install) {
+            c.reason.push_str(&format!("; version from {}", pin.from));
+            c.check.pin = Some(pin);
+        }
     }
 
     // Replacements: coverage runs the tests, so pytest alone is dropped.
@@ -294,7 +339,20 @@ pub fn select_checks(
             _ => inputs,
         };
         if c.check.kind == Kind::Coverage {
-            c.coverage_floor = thresholds;
+            // A floor on a project that never measured its coverage would
+            // turn it red on day one: it applies once the project shows it
+            // measures coverage, or sets a floor itself.
+            let coverage_config = COVERAGE_CONFIG.map(String::from);
+            let measures = markers.first(&coverage_config).is_some()
+                || project.config.raw.thresholds.is_some();
+            // A project that measures its coverage has adopted the check.
+            c.adopted |= measures;
+            match (thresholds, measures) {
+                (Some(floor), false) => c.reason.push_str(&format!(
+                    "; the tier's {floor}% floor applies once the project measures coverage (.coveragerc, [tool.coverage])"
+                )),
+                (floor, _) => c.coverage_floor = floor,
+            }
         }
         let always = c.check.origin.as_ref().is_some_and(|o| o.always_run);
         let keep = (!c.files.is_empty() && touched) || always;
@@ -311,8 +369,19 @@ pub fn select_checks(
     Ok(Selection {
         checks: chosen,
         left_out,
+        unchecked,
     })
 }
+
+/// Markers of a coverage.py config: the project measures its coverage.
+const COVERAGE_CONFIG: [&str; 6] = [
+    ".coveragerc",
+    "pyproject.toml:tool.coverage",
+    "setup.cfg:coverage:run",
+    "tox.ini:coverage:run",
+    "dependency:pytest-cov",
+    "dependency:coverage",
+];
 
 /// The tier arguments of the highest tier at or below `rank` that defines some.
 fn tier_args(check: &Check, ladder: &Ladder, rank: usize) -> Vec<String> {

@@ -78,9 +78,9 @@ pub fn load(
         ..Loaded::default()
     };
     if config.fail_fast {
-        loaded
-            .notes
-            .push("`fail_fast`: rungs runs every hook side by side and reports them all".into());
+        loaded.notes.push(format!(
+            "{CONFIG_FILE}: `fail_fast`: rungs runs every hook side by side and reports them all"
+        ));
     }
     let exe = std::env::current_exe().map_err(|e| Error::io("rungs", e))?;
     let tags = Tags::new(root);
@@ -144,8 +144,7 @@ pub fn load(
             };
             match Hook::resolve(&config, &repo.source, &label, definition.as_ref(), entry) {
                 Ok(hook) => {
-                    let code = fetched.as_ref().map(|f| (f.code.clone(), f.how.clone()));
-                    resolved.push((hook, code, order));
+                    resolved.push((hook, fetched.clone(), order));
                 }
                 Err(HookError { line, message, .. }) => loaded.checks.push(broken_check(
                     &entry.id,
@@ -160,7 +159,7 @@ pub fn load(
     for (hook, code, order) in &resolved {
         if !hook.runs_at("pre-commit") {
             loaded.notes.push(format!(
-                "hook `{}` runs at {} only, not at pre-commit: left out",
+                "{CONFIG_FILE}: hook `{}` runs at {} only, not at pre-commit: left out",
                 hook.id,
                 hook.stages.join(", ")
             ));
@@ -168,9 +167,18 @@ pub fn load(
         }
         let verdict = (hook.repo == "meta")
             .then(|| super::meta::judge(&hook.id, &config, &all, tracked, &tag_of));
-        let code = code.as_ref().map(|(c, how)| (c, how.as_str()));
+
         let made = to_check(
-            root, &exe, hook, code, *order, tracked, &tag_of, builtin, &mut ids, verdict,
+            root,
+            &exe,
+            hook,
+            code.as_ref(),
+            *order,
+            tracked,
+            &tag_of,
+            builtin,
+            &mut ids,
+            verdict,
         );
         match made {
             Ok(check) => loaded.checks.push(check),
@@ -185,7 +193,7 @@ pub fn load(
 }
 
 /// A hook, where its code comes from and how it was found, its config position.
-type Resolved = (Hook, Option<(Code, String)>, usize);
+type Resolved = (Hook, Option<repos::Fetched>, usize);
 
 /// File tags, read once per file however many hooks ask.
 struct Tags<'r> {
@@ -215,7 +223,7 @@ fn to_check(
     root: &Path,
     exe: &Path,
     hook: &Hook,
-    code: Option<(&Code, &str)>,
+    fetched: Option<&repos::Fetched>,
     order: usize,
     tracked: &[String],
     tags: &dyn Fn(&str) -> Option<identify::Tags>,
@@ -230,8 +238,8 @@ fn to_check(
     }
     let exe = exe.to_string_lossy().into_owned();
     let deps = hook.additional_dependencies.clone();
-    let (code, how) = match code {
-        Some((c, how)) => (c.clone(), how.to_string()),
+    let (code, how) = match fetched {
+        Some(f) => (f.code.clone(), f.how.clone()),
         None => (Code::None, String::new()),
     };
     let mut install = Install::default();
@@ -386,6 +394,7 @@ fn to_check(
         always_run: hook.always_run,
         language_version: (hook.language_version != "default")
             .then(|| hook.language_version.clone()),
+        package: fetched.and_then(|f| f.package.clone()),
     }));
     check.scratch = hook.repo != "meta";
     check.inputs = Some(Arc::new(selected));
@@ -429,6 +438,7 @@ fn hook_check(id: String, description: String) -> Check {
         inputs: Some(Arc::new(Vec::new())),
         isolated: false,
         broken: None,
+        pin: None,
     }
 }
 
@@ -442,6 +452,7 @@ fn broken_check(id: &str, order: usize, why: String) -> Check {
         definition: String::new(),
         always_run: true,
         language_version: None,
+        package: None,
     }));
     // One job, which reports why it can't run.
     check.scope = Scope::Project;

@@ -161,11 +161,11 @@ impl Config {
                         Some(doc.string(value, "`minimum_pre_commit_version`")?)
                 }
                 "ci" => config.notes.push(format!(
-                    "line {}: `ci` is for pre-commit.ci; rungs ignores it",
+                    "{CONFIG_FILE}:{}: `ci` is for pre-commit.ci; rungs ignores it",
                     key_pos.line
                 )),
                 other => config.notes.push(format!(
-                    "line {}: unknown key `{other}` at the top level, ignored",
+                    "{CONFIG_FILE}:{}: unknown key `{other}` at the top level, ignored",
                     key_pos.line
                 )),
             }
@@ -219,7 +219,7 @@ fn repo_entry(
             "rev" => rev = Some((doc.string(value, "`rev`")?, pos(value))),
             "hooks" => hooks = Some(value),
             other => notes.push(format!(
-                "line {}: unknown key `{other}` in a repo, ignored",
+                "{CONFIG_FILE}:{}: unknown key `{other}` in a repo, ignored",
                 key_pos.line
             )),
         }
@@ -294,7 +294,7 @@ fn hook_entry(doc: &Doc, node: &MarkedYaml, notes: &mut Vec<String>) -> Result<H
             "log_file" => o.log_file = Some(s()?),
             "minimum_pre_commit_version" => o.minimum_pre_commit_version = Some(s()?),
             other => notes.push(format!(
-                "line {}: unknown key `{other}` in a hook, ignored",
+                "{CONFIG_FILE}:{}: unknown key `{other}` in a hook, ignored",
                 key_pos.line
             )),
         }
@@ -368,7 +368,7 @@ ci:
         assert!(
             c.notes
                 .iter()
-                .any(|n| n.contains("line 16") && n.contains("future_key")),
+                .any(|n| n.contains(":16:") && n.contains("future_key")),
             "{:?}",
             c.notes
         );

@@ -32,6 +32,9 @@ pub struct Fetched {
     pub code: Code,
     /// Said by `rungs plan`: how it was found (`git`, `PyPI ruff==0.15.9` ...).
     pub how: String,
+    /// The package and version a well-known repo's rev stands for
+    /// (`ruff==0.15.9`, `prettier@3.3.0`), however it was fetched.
+    pub package: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +115,7 @@ pub fn fetch(
                 definitions,
                 code: Code::Clone(dir),
                 how: "git".into(),
+                package: package_of(url, rev, frozen),
             });
         }
         Err(e) => e,
@@ -151,7 +155,19 @@ pub fn fetch(
         definitions,
         code,
         how,
+        package: package_of(url, rev, frozen),
     })
+}
+
+/// `name==version` (`name@version` on npm) of a well-known repo at `rev`.
+fn package_of(url: &str, rev: &str, frozen: Option<&str>) -> Option<String> {
+    let repo = known_repo(url)?;
+    let version = version_of(rev, frozen)?;
+    match (&repo.pypi, &repo.npm) {
+        (Some(name), _) => Some(format!("{name}=={version}")),
+        (None, Some(name)) => Some(format!("{name}@{version}")),
+        _ => None,
+    }
 }
 
 /// The bundled hook definitions named `name`.

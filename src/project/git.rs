@@ -94,14 +94,36 @@ pub fn changed_files(root: &Path, base: &str) -> Result<Vec<String>, Error> {
     Ok(files.into_iter().collect())
 }
 
+/// Lines the index adds or changes against `HEAD` (all of a new file's), per
+/// project-relative file: what a commit brings.
+pub fn staged_lines(
+    root: &Path,
+) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<u32>>, Error> {
+    let diff = git(
+        root,
+        &[
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "--cached",
+            "-U0",
+            "--no-color",
+            "--no-ext-diff",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--relative",
+            "--",
+        ],
+    )?;
+    Ok(added_lines(&diff))
+}
+
 /// Lines added or changed between `base` and the working tree, per
 /// project-relative file; every line of an untracked file counts as added.
 pub fn changed_lines(
     root: &Path,
     base: &str,
 ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<u32>>, Error> {
-    let mut lines: std::collections::BTreeMap<String, std::collections::BTreeSet<u32>> =
-        Default::default();
     let diff = git(
         root,
         &[
@@ -118,27 +140,7 @@ pub fn changed_lines(
             "--",
         ],
     )?;
-    let mut current: Option<String> = None;
-    for line in diff.lines() {
-        if let Some(path) = line.strip_prefix("+++ ") {
-            // git ends a name holding a space with a tab, and C-quotes one
-            // holding a quote, backslash or control character.
-            let path = unquote(path.strip_suffix('\t').unwrap_or(path));
-            current = path.strip_prefix("b/").map(str::to_string);
-        } else if let (Some(path), Some(hunk)) = (&current, line.strip_prefix("@@ ")) {
-            // `@@ -a,b +c,d @@`: d lines from c are new (d = 1 when left out).
-            let Some(new) = hunk.split(' ').find_map(|p| p.strip_prefix('+')) else {
-                continue;
-            };
-            let mut parts = new.split(',');
-            let start: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let count: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-            lines
-                .entry(path.clone())
-                .or_default()
-                .extend(start..start + count);
-        }
-    }
+    let mut lines = added_lines(&diff);
     let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
     for name in untracked.split('\0').filter(|n| !n.is_empty()) {
         let count = std::fs::read_to_string(root.join(name))
@@ -228,6 +230,34 @@ fn unquote(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The new side's lines of each hunk of a `-U0` diff, per file.
+fn added_lines(diff: &str) -> std::collections::BTreeMap<String, std::collections::BTreeSet<u32>> {
+    let mut lines: std::collections::BTreeMap<String, std::collections::BTreeSet<u32>> =
+        Default::default();
+    let mut current: Option<String> = None;
+    for line in diff.lines() {
+        if let Some(path) = line.strip_prefix("+++ ") {
+            // git ends a name holding a space with a tab, and C-quotes one
+            // holding a quote, backslash or control character.
+            let path = unquote(path.strip_suffix('\t').unwrap_or(path));
+            current = path.strip_prefix("b/").map(str::to_string);
+        } else if let (Some(path), Some(hunk)) = (&current, line.strip_prefix("@@ ")) {
+            // `@@ -a,b +c,d @@`: d lines from c are new (d = 1 when left out).
+            let Some(new) = hunk.split(' ').find_map(|p| p.strip_prefix('+')) else {
+                continue;
+            };
+            let mut parts = new.split(',');
+            let start: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            let count: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+            lines
+                .entry(path.clone())
+                .or_default()
+                .extend(start..start + count);
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -5,7 +5,10 @@ mod detect;
 mod files;
 pub mod git;
 mod markers;
+mod pins;
 mod size;
+
+pub use pins::Pins;
 
 pub use detect::{Stack, describe_marker, detect_stacks};
 pub use files::list_files;

@@ -40,6 +40,8 @@ pub fn render(ctx: &Context) -> Vec<u8> {
         for f in &check.findings {
             let Some(path) = &f.path else { continue };
             let severity = match f.severity {
+                // A check the project has not adopted yet: known, not blocking.
+                _ if f.to_adopt => "info",
                 Severity::Error if tests => "critical",
                 Severity::Error => "major",
                 Severity::Warning => "minor",

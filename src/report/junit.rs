@@ -218,10 +218,11 @@ fn cases(ctx: &Context, check: &CheckResult) -> Vec<Case> {
     cases
 }
 
-/// A failure holding a file's findings; baselined ones only as output.
+/// A failure holding a file's findings; baselined ones and those of a check
+/// not adopted yet only as output.
 fn judge(case: &mut Case, check: &CheckResult, findings: &[&Finding]) {
-    let (baselined, failing): (Vec<&Finding>, Vec<&Finding>) =
-        findings.iter().partition(|f| f.baselined);
+    let (quiet, failing): (Vec<&Finding>, Vec<&Finding>) =
+        findings.iter().partition(|f| f.baselined || f.to_adopt);
     if !failing.is_empty() {
         let n = failing.len();
         let message = format!("{n} finding{}", if n == 1 { "" } else { "s" });
@@ -235,8 +236,9 @@ fn judge(case: &mut Case, check: &CheckResult, findings: &[&Finding]) {
         }
         case.result = Some(("failure", message, text));
     }
-    for f in baselined {
-        case.out.push_str(&format!("baselined: {}\n", f.display()));
+    for f in quiet {
+        let why = if f.baselined { "baselined" } else { "to adopt" };
+        case.out.push_str(&format!("{why}: {}\n", f.display()));
     }
 }
 

@@ -33,13 +33,20 @@ pub fn render(ctx: &Context) -> Vec<u8> {
         out.push_str("| | check | result | findings | time |\n| --- | --- | --- | ---: | ---: |\n");
         for c in &summary.checks {
             let mark = if c.outcome.is_success() { "✅" } else { "❌" };
-            let failing = c.findings.iter().filter(|f| !f.baselined).count();
-            let baselined = c.findings.len() - failing;
-            let count = if baselined > 0 {
-                format!("{failing} (+{baselined} baselined)")
-            } else {
-                failing.to_string()
-            };
+            let failing = c
+                .findings
+                .iter()
+                .filter(|f| !f.baselined && !f.to_adopt)
+                .count();
+            let baselined = c.findings.iter().filter(|f| f.baselined).count();
+            let to_adopt = c.findings.iter().filter(|f| f.to_adopt).count();
+            let mut count = failing.to_string();
+            if baselined > 0 {
+                count.push_str(&format!(" (+{baselined} baselined)"));
+            }
+            if to_adopt > 0 {
+                count.push_str(&format!(" (+{to_adopt} to adopt)"));
+            }
             let _ = writeln!(
                 out,
                 "| {mark} | {} | {} | {count} | {} |",
@@ -94,7 +101,11 @@ pub fn render(ctx: &Context) -> Vec<u8> {
         );
     }
     for c in summary.checks.iter().filter(|c| !c.outcome.is_success()) {
-        let failing: Vec<_> = c.findings.iter().filter(|f| !f.baselined).collect();
+        let failing: Vec<_> = c
+            .findings
+            .iter()
+            .filter(|f| !f.baselined && !f.to_adopt)
+            .collect();
         let _ = writeln!(out, "### {} — {}\n", inline(&c.check), c.outcome.label());
         for p in &c.problems {
             let _ = writeln!(out, "> {}\n", inline(p));

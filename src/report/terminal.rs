@@ -2,7 +2,7 @@
 //! diff when it failed, then totals against the budget and the slowest checks.
 
 use super::{Event, Reporter};
-use crate::finding::Outcome;
+use crate::finding::{Finding, Outcome};
 use crate::results::CheckResult;
 use crate::results::JobReport;
 use console::Style;
@@ -53,10 +53,15 @@ impl TerminalReporter {
             _ => ("!", Style::new().red().bold()),
         };
         let style = self.style(style);
-        let failing = r.findings.iter().filter(|f| !f.baselined).count();
-        let baselined = r.findings.len() - failing;
+        let failing = r
+            .findings
+            .iter()
+            .filter(|f| !f.baselined && !f.to_adopt)
+            .count();
+        let baselined = r.findings.iter().filter(|f| f.baselined).count();
+        let to_adopt: Vec<&Finding> = r.findings.iter().filter(|f| f.to_adopt).collect();
         let mut out = format!(
-            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}{}{}\n",
+            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}{}{}{}\n",
             style.apply_to(mark),
             r.check,
             style.apply_to(r.outcome.label()),
@@ -71,8 +76,17 @@ impl TerminalReporter {
                 String::new()
             },
             if r.cached { "  (cached)" } else { "" },
+            adoption(&to_adopt, &r.check),
         );
         if r.outcome.is_success() {
+            // Not adopted and could not run: said, though it fails nothing.
+            for problem in &r.problems {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    self.style(Style::new().yellow()).apply_to(problem)
+                );
+            }
             return out;
         }
         for problem in &r.problems {
@@ -82,7 +96,7 @@ impl TerminalReporter {
                 self.style(Style::new().yellow()).apply_to(problem)
             );
         }
-        for f in r.findings.iter().filter(|f| !f.baselined) {
+        for f in r.findings.iter().filter(|f| !f.baselined && !f.to_adopt) {
             let _ = writeln!(out, "    {}", f.display());
         }
         if let Some(diff) = &r.diff {
@@ -188,6 +202,22 @@ impl Reporter for TerminalReporter {
     }
 }
 
+/// How far the project is from adopting a check it has not adopted.
+fn adoption(to_adopt: &[&Finding], check: &str) -> String {
+    if to_adopt.is_empty() {
+        return String::new();
+    }
+    let files: std::collections::BTreeSet<_> =
+        to_adopt.iter().filter_map(|f| f.path.as_ref()).collect();
+    format!(
+        "\n    not adopted: {} finding{} in {} file{} to adopt; only findings on changed code fail (`rungs adopt {check}` takes it on)",
+        to_adopt.len(),
+        if to_adopt.len() == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+    )
+}
+
 fn totals(reporter: &TerminalReporter, summary: &super::Summary) -> String {
     let mut out = String::from("\n");
     let passed = summary
@@ -199,7 +229,7 @@ fn totals(reporter: &TerminalReporter, summary: &super::Summary) -> String {
         .checks
         .iter()
         .flat_map(|c| &c.findings)
-        .filter(|f| !f.baselined)
+        .filter(|f| !f.baselined && !f.to_adopt)
         .count();
     for c in &summary.checks {
         if let Some(cov) = c.coverage.as_ref().filter(|c| c.partial) {

@@ -37,8 +37,14 @@ fn executable(path: &Path) -> bool {
         .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// Look a program up without installing anything.
+/// Look a program up without installing anything: the project's
+/// environment, then `PATH`.
 pub fn find(root: &Path, name: &str) -> Option<Tool> {
+    find_in_project(root, name).or_else(|| find_on_path(name))
+}
+
+/// A program of the project itself (a path), or of its environment.
+fn find_in_project(root: &Path, name: &str) -> Option<Tool> {
     if name.contains('/') {
         let path = root.join(name);
         return executable(&path).then(|| Tool {
@@ -47,16 +53,19 @@ pub fn find(root: &Path, name: &str) -> Option<Tool> {
             bin_dir: None,
         });
     }
-    for (dir, origin) in project_bin_dirs(root) {
-        let path = dir.join(name);
-        if executable(&path) {
-            return Some(Tool {
+    project_bin_dirs(root)
+        .into_iter()
+        .find_map(|(dir, origin)| {
+            let path = dir.join(name);
+            executable(&path).then_some(Tool {
                 program: path,
                 origin,
                 bin_dir: Some(dir),
-            });
-        }
-    }
+            })
+        })
+}
+
+fn find_on_path(name: &str) -> Option<Tool> {
     let path_var = std::env::var_os("PATH")?;
     std::env::split_paths(&path_var)
         .map(|d| d.join(name))
@@ -84,27 +93,42 @@ impl Tool {
     }
 }
 
-/// Find the check's program where it is, or where rungs installed it before.
-/// An isolated check's program comes only from its own environment.
-pub fn locate(root: &Path, check: &Check) -> Result<Option<Tool>, Error> {
-    if check.isolated {
-        return Ok(install::installed(&tools_dir()?, check));
-    }
-    match find(root, check.program()) {
-        Some(tool) => Ok(Some(tool)),
-        None => Ok(install::installed(&tools_dir()?, check)),
-    }
+/// The check with the project's pin as what to install, when it has one.
+fn as_pinned(check: &Check) -> Option<Check> {
+    let pin = check.pin.as_ref()?;
+    let mut pinned = check.clone();
+    pinned.install = pin.install.clone();
+    Some(pinned)
 }
 
-/// Find the check's program, installing its pinned requirements when it is missing.
+/// Find the check's program without installing: an isolated check's only in
+/// its own environment; else the project's environment, then the version
+/// the project pins if installed before, then `PATH`, then rungs's own pin
+/// if installed before.
+pub fn locate(root: &Path, check: &Check) -> Result<Option<Tool>, Error> {
+    let tools = tools_dir()?;
+    if check.isolated {
+        return Ok(install::installed(&tools, check));
+    }
+    if let Some(tool) = find_in_project(root, check.program()) {
+        return Ok(Some(tool));
+    }
+    if let Some(pinned) = as_pinned(check) {
+        return Ok(install::installed(&tools, &pinned));
+    }
+    Ok(find_on_path(check.program()).or_else(|| install::installed(&tools, check)))
+}
+
+/// Find the check's program, installing what it needs when it is missing:
+/// the project's pinned version, else rungs's own.
 pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, Error> {
     let name = check.program();
     if let Some(tool) = locate(root, check)? {
         return Ok(tool);
     }
-    let can_install = !check.install.is_empty();
-    if can_install && allow_install {
-        return install::install(&tools_dir()?, check);
+    let wanted = as_pinned(check).unwrap_or_else(|| check.clone());
+    if !wanted.install.is_empty() && allow_install {
+        return install::install(&tools_dir()?, &wanted);
     }
     Err(Error::ToolMissing {
         check: check.id.0.clone(),

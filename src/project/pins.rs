@@ -1,0 +1,216 @@
+//! The tool versions a project chose: a dev requirement, a lock file, a
+//! `devDependencies` entry. A check whose tool the project pins runs at that
+//! version (with the plug-ins the project declares beside it), not at
+//! rungs's own pin, so rungs reports what the team's own tools report.
+
+use crate::check::{Install, Pin};
+use crate::manifest::{self, Dependency, Ecosystem};
+use std::path::Path;
+
+/// What the project's manifests and hooks declare, read once for every check.
+pub struct Pins {
+    deps: Vec<Dependency>,
+    locked: bool,
+    /// Packages the `.pre-commit-config.yaml` revs stand for (`ruff==0.15.9`).
+    hooks: Vec<String>,
+}
+
+/// Lock files whose versions are the ones in use.
+const LOCKS: [&str; 6] = [
+    "uv.lock",
+    "poetry.lock",
+    "Pipfile.lock",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+];
+
+impl Pins {
+    /// `hooks`: the packages the project's pre-commit hooks stand for, which
+    /// come before its manifests.
+    pub fn of(root: &Path, hooks: Vec<String>) -> Pins {
+        Pins {
+            deps: manifest::discover(root).0,
+            locked: LOCKS.iter().any(|l| root.join(l).is_file()),
+            hooks,
+        }
+    }
+
+    /// The project's own version of the tool `install` names first, with the
+    /// project's version of its other packages and of the plug-ins it
+    /// declares; `None` when the project does not pin the tool.
+    pub fn pin(&self, install: &Install) -> Option<Pin> {
+        let (ecosystem, list) = match (install.pypi.is_empty(), install.npm.is_empty()) {
+            (false, _) => (Ecosystem::Python, &install.pypi),
+            (_, false) => (Ecosystem::Node, &install.npm),
+            _ => return None,
+        };
+        let tool = package_name(ecosystem, list.first()?);
+        let wanted = normalize(ecosystem, &tool);
+        if let Some(hook) = self
+            .hooks
+            .iter()
+            .find(|h| normalize(ecosystem, &package_name(ecosystem, h)) == wanted)
+        {
+            let mut install = install.clone();
+            let list = match ecosystem {
+                Ecosystem::Node => &mut install.npm,
+                _ => &mut install.pypi,
+            };
+            list[0] = hook.clone();
+            return Some(Pin {
+                install,
+                from: format!(".pre-commit-config.yaml: {hook}"),
+            });
+        }
+        let declared = self.declared(ecosystem, &tool)?;
+        let mut pinned = vec![self.spec(declared)?];
+        for default in &list[1..] {
+            let name = package_name(ecosystem, default);
+            pinned.push(match self.declared(ecosystem, &name) {
+                Some(dep) => self.spec(dep).unwrap_or_else(|| default.clone()),
+                None => default.clone(),
+            });
+        }
+        for dep in self.deps.iter().filter(|d| d.ecosystem == ecosystem) {
+            let name = normalize(ecosystem, &dep.name);
+            let plugin = install.plugins.iter().any(|p| {
+                globset::Glob::new(&normalize(ecosystem, p))
+                    .is_ok_and(|g| g.compile_matcher().is_match(&name))
+            });
+            if plugin
+                && let Some(spec) = self.spec(dep).or_else(|| Some(dep.name.clone()))
+                && !pinned.contains(&spec)
+            {
+                pinned.push(spec);
+            }
+        }
+        let from = format!("{}: {}", declared.manifest.display(), pinned[0]);
+        let install = match ecosystem {
+            Ecosystem::Python => Install {
+                pypi: pinned,
+                ..Install::default()
+            },
+            _ => Install {
+                npm: pinned,
+                ..Install::default()
+            },
+        };
+        Some(Pin { install, from })
+    }
+
+    fn declared(&self, ecosystem: Ecosystem, name: &str) -> Option<&Dependency> {
+        let wanted = normalize(ecosystem, name);
+        self.deps
+            .iter()
+            .find(|d| d.ecosystem == ecosystem && normalize(ecosystem, &d.name) == wanted)
+    }
+
+    /// The requirement to install: an exact pin as given; with a lock file,
+    /// the locked version; else the range (the newest version it allows).
+    /// `None` for a bare name, which pins nothing.
+    fn spec(&self, dep: &Dependency) -> Option<String> {
+        let req = dep.requirement.trim();
+        let exact = req
+            .strip_prefix("==")
+            .or_else(|| req.strip_prefix("==="))
+            .filter(|v| !v.contains([',', '*', ' ']));
+        let version = match (exact, &dep.current) {
+            (Some(v), _) => Some(v.trim().to_string()),
+            (None, Some(current)) if self.locked => Some(current.clone()),
+            _ => None,
+        };
+        match (dep.ecosystem, version) {
+            (Ecosystem::Node, Some(v)) => Some(format!("{}@{v}", dep.name)),
+            (_, Some(v)) => Some(format!("{}=={v}", dep.name)),
+            (_, None) if req.is_empty() || req == "*" => None,
+            (Ecosystem::Node, None) => Some(format!("{}@{req}", dep.name)),
+            (_, None) => Some(format!("{}{req}", dep.name)),
+        }
+    }
+}
+
+/// `black==26.10.1` -> `black`; `@scope/tool@1.2` -> `@scope/tool`.
+fn package_name(ecosystem: Ecosystem, requirement: &str) -> String {
+    match ecosystem {
+        Ecosystem::Node => match requirement.rfind('@') {
+            Some(at) if at > 0 => requirement[..at].to_string(),
+            _ => requirement.to_string(),
+        },
+        _ => requirement
+            .split(|c: char| "=<>!~;[ ".contains(c))
+            .next()
+            .unwrap_or(requirement)
+            .to_string(),
+    }
+}
+
+/// PEP 503 for Python names; npm names are exact.
+fn normalize(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::Node => name.to_string(),
+        _ => name.to_ascii_lowercase().replace(['_', '.'], "-"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn install(pypi: &[&str], plugins: &[&str]) -> Install {
+        Install {
+            pypi: pypi.iter().map(|s| s.to_string()).collect(),
+            plugins: plugins.iter().map(|s| s.to_string()).collect(),
+            ..Install::default()
+        }
+    }
+
+    #[test]
+    fn a_dev_requirement_pins_the_tool_and_brings_its_plugins() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("requirements-dev.txt"),
+            "flake8==6.1.0\nflake8-bugbear>=23\nFlake8_Docstrings==1.7.0\nblack\nisort>=5,<6\n",
+        )
+        .unwrap();
+        let pins = Pins::of(dir.path(), vec!["ruff==0.15.9".into()]);
+        assert_eq!(
+            pins.pin(&install(&["ruff==0.17.6"], &[])).unwrap(),
+            Pin {
+                install: install(&["ruff==0.15.9"], &[]),
+                from: ".pre-commit-config.yaml: ruff==0.15.9".into()
+            },
+            "the hook's rev comes first"
+        );
+        let flake8 = pins
+            .pin(&install(
+                &["flake8==7.5.0", "Flake8-pyproject==1.2.4"],
+                &["flake8-*"],
+            ))
+            .unwrap();
+        assert_eq!(
+            flake8.install.pypi,
+            [
+                "flake8==6.1.0",
+                "Flake8-pyproject==1.2.4",
+                "flake8-bugbear>=23",
+                "Flake8_Docstrings==1.7.0"
+            ]
+        );
+        assert_eq!(flake8.from, "requirements-dev.txt: flake8==6.1.0");
+        assert_eq!(
+            pins.pin(&install(&["black==26.10.1"], &[])),
+            None,
+            "a bare name pins nothing"
+        );
+        assert_eq!(
+            pins.pin(&install(&["isort==9.0.2"], &[]))
+                .unwrap()
+                .install
+                .pypi,
+            ["isort>=5,<6"],
+            "a range: the newest version it allows"
+        );
+        assert_eq!(pins.pin(&install(&["mypy==2.4.1"], &[])), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! Zero config that agrees with the project: the tool versions it pins, the
+//! stacks it configures, and the ladder's additions holding the line rather
+//! than turning a healthy project red.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn a_tool_pinned_in_dev_requirements_runs_at_that_version() {
+    let wheels = repo().join(".tools/wheels");
+    assert!(wheels.is_dir(), "run scripts/setup-tools");
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0\"\n\n[tool.ruff]\n",
+    );
+    // The same version rungs pins, so it installs offline from the wheels
+    // folder: what matters is where it comes from.
+    write(dir.path(), "requirements-dev.txt", "ruff==0.17.6\n");
+    write(dir.path(), "app.py", "import os\n");
+    let cache = tempfile::tempdir().unwrap();
+    let env = [
+        ("RUNGS_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("PIP_NO_INDEX", "1"),
+        ("PIP_FIND_LINKS", wheels.to_str().unwrap()),
+    ];
+    let plan = rungs_env(dir.path(), &["plan", "--format", "json"], &env);
+    let json = plan.json();
+    let ruff = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "ruff")
+        .unwrap()
+        .clone();
+    assert!(
+        ruff["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("version from requirements-dev.txt: ruff==0.17.6"),
+        "{ruff:#}"
+    );
+    // Although a ruff is on PATH: the project's pin comes first.
+    let run = rungs_env(
+        dir.path(),
+        &["check", "--only", "ruff", "--format", "json"],
+        &env,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("rungs: installing ruff==0.17.6 for check `ruff`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(findings(&run.check("ruff")), ["app.py:1:8 F401"]);
+}
+
+#[test]
+fn a_package_json_in_a_python_project_is_detected_but_not_checked() {
+    if !require(&["ruff"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0\"\n",
+    );
+    write(
+        dir.path(),
+        "package.json",
+        "{\"private\": true, \"devDependencies\": {\"jest\": \"^29\"}}\n",
+    );
+    write(
+        dir.path(),
+        "static/vendor/lib.min.js",
+        "var a=1;function b(){return a}\n",
+    );
+    write(dir.path(), "app.py", "x = 1\n");
+    let plan = rungs(dir.path(), &["plan"]);
+    assert!(
+        plan.stdout.contains("stack node (package.json found) detected, not checked: the project configures none of prettier, eslint"),
+        "{}",
+        plan.stdout
+    );
+    let run = rungs(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let json = run.json();
+    let ids: Vec<&str> = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["check"].as_str())
+        .collect();
+    assert!(
+        !ids.contains(&"prettier") && !ids.contains(&"eslint"),
+        "{ids:?}"
+    );
+}
