@@ -48,7 +48,11 @@ fn a_crashing_tool_is_an_error_not_a_pass() {
     assert_eq!(run.code, 1);
     let fake = run.check("fake");
     assert_eq!(fake["outcome"], "error");
-    assert_eq!(fake["problems"][0], "`./tool.sh` was killed by signal 11");
+    // What it last said comes along: the reason, where it gave one.
+    assert_eq!(
+        fake["problems"][0],
+        "`./tool.sh` was killed by signal 11: about to crash"
+    );
 }
 
 #[test]
@@ -83,7 +87,7 @@ fn an_unknown_exit_code_is_an_error_with_the_output_shown() {
     assert_eq!(run.code, 1);
     assert!(
         run.stdout
-            .contains("exited with code 2, which it does not use for findings (expected 0, 1)"),
+            .contains("exited with code 2, which it does not use for findings (expected 0, 1): config error: bad option"),
         "{}",
         run.stdout
     );

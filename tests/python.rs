@@ -386,3 +386,50 @@ fn pylint_runs_where_the_project_configured_it_with_its_json_read_into_findings(
         ]
     );
 }
+
+#[test]
+fn a_test_module_that_cannot_be_imported_says_why_in_every_report() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let dir = fixture("python-collect-error");
+    let run = rungs(
+        dir.path(),
+        &[
+            "check",
+            "--only",
+            "pytest",
+            "--junit",
+            "out/junit.xml",
+            "--codequality",
+            "out/cq.json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let why = "ModuleNotFoundError: No module named 'nope'";
+    // The module's line comes from the traceback: pytest gives it none.
+    assert!(
+        run.stdout.contains(&format!(
+            "tests/test_export.py:1: tests/test_export.py error: collection failure: {why}"
+        )),
+        "{}",
+        run.stdout
+    );
+    let junit = std::fs::read_to_string(dir.path().join("out/junit.xml")).unwrap();
+    let error = regex::Regex::new(r#"(?s)<error message="([^"]*)"[^>]*>([^<]*)</error>"#)
+        .unwrap()
+        .captures(&junit)
+        .unwrap_or_else(|| panic!("no <error> in {junit}"));
+    for text in [&error[1], &error[2]] {
+        assert!(text.replace("&apos;", "'").contains(why), "{junit}");
+    }
+    let cq: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/cq.json")).unwrap()).unwrap();
+    let issue = &cq[0];
+    assert_eq!(issue["location"]["path"], "tests/test_export.py");
+    assert_eq!(issue["location"]["lines"]["begin"], 1);
+    assert!(
+        issue["description"].as_str().unwrap().contains(why),
+        "{issue}"
+    );
+}

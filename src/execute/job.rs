@@ -119,7 +119,11 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         }
         Exit::Signal(sig) => {
             report.outcome = Outcome::Error;
-            report.problem = Some(format!("`{}` was killed by signal {sig}", check.program()));
+            report.problem = Some(with_reason(
+                format!("`{}` was killed by signal {sig}", check.program()),
+                &stdout,
+                &stderr,
+            ));
             return report;
         }
         Exit::SpawnFailed(message) => {
@@ -138,10 +142,14 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
     }
     if !known {
         report.outcome = Outcome::Error;
-        report.problem = Some(format!(
-            "`{}` exited with code {code}, which it does not use for findings (expected {})",
-            check.program(),
-            expected_codes(check)
+        report.problem = Some(with_reason(
+            format!(
+                "`{}` exited with code {code}, which it does not use for findings (expected {})",
+                check.program(),
+                expected_codes(check)
+            ),
+            &stdout,
+            &stderr,
         ));
         return report;
     }
@@ -257,6 +265,15 @@ fn expected_codes(check: &Check) -> String {
         format!("{} … {}", codes[0], codes[codes.len() - 1])
     } else {
         codes.join(", ")
+    }
+}
+
+/// `problem`, then why the tool says it stopped: its stderr's first
+/// meaningful lines, else its stdout's.
+fn with_reason(problem: String, stdout: &str, stderr: &str) -> String {
+    match parse::reason::reason(stderr).or_else(|| parse::reason::reason(stdout)) {
+        Some(why) => format!("{problem}: {why}"),
+        None => problem,
     }
 }
 

@@ -149,13 +149,21 @@ fn finish(
         record.message = Some(message);
     }
     if let Some((kind, message)) = failure {
-        let mut f = input.finding(c.file.clone(), c.line, None);
+        // A module that failed to import has no line of its own: the
+        // traceback's last frame in it has one.
+        let line = c
+            .line
+            .or_else(|| c.file.as_deref().and_then(|f| frame_line(text, f)));
+        let mut f = input.finding(c.file.clone(), line, None);
         f.rule = Some(test);
         let first = message.lines().next().unwrap_or("").trim().to_string();
-        let detail = if first.is_empty() {
-            text.lines().last().unwrap_or("").trim().to_string()
-        } else {
-            first
+        let why = super::reason::reason(text);
+        let detail = match (first.as_str(), why) {
+            ("", Some(why)) => why,
+            ("", None) => text.lines().last().unwrap_or("").trim().to_string(),
+            // pytest's label alone says nothing of the cause; the text does.
+            (COLLECTION, Some(why)) => format!("{COLLECTION}: {why}"),
+            _ => first,
         };
         let error = kind == "error";
         f.message = if error {
@@ -174,11 +182,26 @@ fn finish(
     counts.cases.push(record);
 }
 
+/// The line of the last traceback frame in `file` (`file:LINE: in …`).
+fn frame_line(text: &str, file: &str) -> Option<u32> {
+    let prefix = format!("{file}:");
+    text.lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(&prefix)?.split_once(": in ")?.0.parse().ok())
+}
+
+/// pytest's message for a module it could not collect.
+const COLLECTION: &str = "collection failure";
+
 /// pytest's node id of a test case: what `pytest` takes to re-run it.
 fn node_id(c: &Case) -> String {
     match (&c.file, c.classname.is_empty()) {
         (Some(file), _) => {
             let module = file.trim_end_matches(".py").replace('/', ".");
+            // A module that failed to collect is named after itself.
+            if c.classname.is_empty() && c.name == module {
+                return file.clone();
+            }
             let class = c
                 .classname
                 .strip_prefix(&module)

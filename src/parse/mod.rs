@@ -6,6 +6,7 @@ pub mod coverage;
 mod diff;
 mod json;
 mod junit;
+pub mod reason;
 mod text;
 
 pub use coverage::FileCoverage;
