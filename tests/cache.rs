@@ -393,3 +393,72 @@ fn job_folders_live_in_the_cache_and_those_of_dead_processes_are_swept() {
         .collect();
     assert_eq!(left, vec![live]);
 }
+
+/// A project whose one check is `tool.sh`, run on every `.py` file.
+fn failing_tool(script: &str) -> (tempfile::TempDir, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    executable(dir.path(), "tool.sh", script);
+    write(
+        dir.path(),
+        "rungs.toml",
+        "stacks = []\n[checks.fake]\nkind = \"lint\"\ncommand = [\"./tool.sh\"]\nfiles = [\"**/*.py\"]\nconfig = [\"tool.cfg\"]\nparser = \"exit-code\"\n",
+    );
+    write(dir.path(), "a.py", "x = 1\n");
+    (dir, tempfile::tempdir().unwrap())
+}
+
+fn run_with_cache(dir: &Path, cache: &Path) -> Run {
+    rungs_env(
+        dir,
+        &["check", "--format", "json"],
+        &[("RUNGS_CACHE_DIR", cache.to_str().unwrap())],
+    )
+}
+
+#[test]
+fn an_error_the_tool_exits_with_replays_as_that_error_until_its_config_changes() {
+    // Without its config the tool stops with an exit code it does not use
+    // for findings, the same way every time.
+    let (dir, cache) = failing_tool(
+        "#!/bin/sh\necho ran >> runs.log\n[ -f tool.cfg ] && exit 0\necho 'no tool.cfg found' >&2\nexit 2\n",
+    );
+    let runs = || {
+        std::fs::read_to_string(dir.path().join("runs.log"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let first = run_with_cache(dir.path(), cache.path());
+    let second = run_with_cache(dir.path(), cache.path());
+    assert_eq!(runs(), 1, "the warm run started the tool again");
+    for run in [&first, &second] {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let fake = run.check("fake");
+        assert_eq!(fake["outcome"], "error");
+        assert!(
+            fake["problems"][0]
+                .as_str()
+                .unwrap()
+                .ends_with("exited with code 2, which it does not use for findings (expected 0, 1): no tool.cfg found"),
+            "{fake}"
+        );
+    }
+    assert_eq!(second.check("fake")["cached"], true);
+    // The config that fixes it is in the key.
+    write(dir.path(), "tool.cfg", "\n");
+    let fixed = run_with_cache(dir.path(), cache.path());
+    assert_eq!(runs(), 2);
+    assert_eq!(fixed.code, 0, "{}", fixed.stdout);
+}
+
+#[test]
+fn a_crash_by_signal_is_never_cached() {
+    let (dir, cache) = failing_tool("#!/bin/sh\necho ran >> runs.log\nkill -SEGV $$\n");
+    for _ in 0..2 {
+        let run = run_with_cache(dir.path(), cache.path());
+        assert_eq!(run.check("fake")["outcome"], "error");
+        assert_eq!(run.check("fake")["cached"], false);
+    }
+    let log = std::fs::read_to_string(dir.path().join("runs.log")).unwrap();
+    assert_eq!(log.lines().count(), 2);
+}

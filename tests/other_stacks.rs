@@ -83,3 +83,41 @@ fn a_failing_rust_test_is_a_finding_where_it_panicked() {
     assert_eq!(failed[0]["file"], "src/lib.rs");
     assert_eq!(test["tests"]["total"].as_u64(), Some(cases.len() as u64));
 }
+
+#[test]
+fn eslint_without_its_config_says_why_and_a_warm_run_replays_the_error() {
+    if !require(&["eslint"]) {
+        return;
+    }
+    let dir = fixture("node-app");
+    std::fs::remove_file(dir.path().join("eslint.config.js")).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let args = ["check", "--only", "eslint", "--format", "json"];
+    let cold = rungs_env(dir.path(), &args, &env);
+    let warm = rungs_env(dir.path(), &args, &env);
+    for run in [&cold, &warm] {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let eslint = run.check("eslint");
+        assert_eq!(eslint["outcome"], "error");
+        assert!(
+            eslint["problems"][0]
+                .as_str()
+                .unwrap()
+                .contains("ESLint couldn't find an eslint.config.* file."),
+            "{eslint}"
+        );
+    }
+    assert_eq!(cold.check("eslint")["cached"], false);
+    assert_eq!(warm.check("eslint")["cached"], true);
+    // Its config is in the key: writing one runs eslint again.
+    std::fs::copy(
+        repo().join("fixtures/node-app/eslint.config.js"),
+        dir.path().join("eslint.config.js"),
+    )
+    .unwrap();
+    let fixed = rungs_env(dir.path(), &args, &env);
+    let eslint = fixed.check("eslint");
+    assert_eq!(eslint["cached"], false);
+    assert_eq!(eslint["outcome"], "failed");
+}

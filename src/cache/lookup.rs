@@ -153,6 +153,15 @@ fn joined(reports: &[&JobReport]) -> JobReport {
         if let Some(d) = &r.diff {
             all.diff.get_or_insert_with(String::new).push_str(d);
         }
+        // Batches that stopped alike say so once.
+        if let Some(p) = &r.problem
+            && all.problem.as_ref().is_none_or(|a| !a.contains(p.as_str()))
+        {
+            all.problem = Some(match all.problem.take() {
+                Some(a) => format!("{a}; {p}"),
+                None => p.clone(),
+            });
+        }
         if !r.output.is_empty() {
             if !all.output.is_empty() {
                 all.output.push('\n');
@@ -193,7 +202,7 @@ pub fn record(
     let file_level = planned.check.scope == Scope::Files && !planned.check.serial;
     if !file_level {
         if let (Some(whole), [report]) = (found.whole, reports)
-            && cacheable(report.outcome)
+            && cacheable(report.outcome, report.exit_code)
         {
             cache.store.put(&Entry::from_report(whole, report));
         }
@@ -216,12 +225,11 @@ pub fn record(
     let ran: usize = job_files.iter().map(|f| f.len()).sum();
     if found.file_entries.len() != found.file_keys.len()
         && ran == found.file_keys.len()
-        && reports
-            .iter()
-            .all(|r| cacheable(r.outcome) && r.problem.is_none())
+        && reports.iter().all(|r| cacheable(r.outcome, r.exit_code))
     {
-        // A failure that names no file (a hook's own words) is not split by
-        // file; the whole run is kept as it is, for a run of the same files.
+        // A failure that names no file (a hook's own words) or an error the
+        // tool exited with is not split by file; the whole run is kept as it
+        // is, for a run of the same files.
         cache
             .store
             .put(&Entry::from_report(whole, &joined(reports)));
@@ -238,7 +246,7 @@ pub fn record(
 /// A batch's result as per-file entries, or nothing when it cannot be split
 /// faithfully (the tool failed without findings that name the batch's files).
 fn split_by_file(report: &JobReport, files: &[String]) -> Vec<(String, Entry)> {
-    if !cacheable(report.outcome) || report.problem.is_some() {
+    if !cacheable(report.outcome, report.exit_code) || report.problem.is_some() {
         return Vec::new();
     }
     let failing = |f: &Finding| f.severity != crate::finding::Severity::Info;

@@ -61,9 +61,17 @@ impl Entry {
     }
 }
 
-/// Only results a tool actually gave are kept: never a timeout, a crash or an interruption.
-pub fn cacheable(outcome: Outcome) -> bool {
-    matches!(outcome, Outcome::Passed | Outcome::Failed)
+/// Only results a tool actually gave are kept: a pass, findings, or an error
+/// the tool ended with on its own (an exit code it does not use for
+/// findings: the same inputs give the same error, so it replays as that
+/// error); never a timeout, a crash by signal, a tool that could not start
+/// or an interruption, which have no exit code.
+pub fn cacheable(outcome: Outcome, exit_code: Option<i32>) -> bool {
+    match outcome {
+        Outcome::Passed | Outcome::Failed => true,
+        Outcome::Error => exit_code.is_some(),
+        Outcome::TimedOut | Outcome::Interrupted => false,
+    }
 }
 
 #[derive(Clone)]
@@ -86,7 +94,7 @@ impl Store {
     pub fn get(&self, key: CacheKey) -> Option<Entry> {
         let bytes = std::fs::read(self.path(key)).ok()?;
         let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-        (entry.key == key.to_string() && cacheable(entry.outcome)).then_some(entry)
+        (entry.key == key.to_string() && cacheable(entry.outcome, entry.exit_code)).then_some(entry)
     }
 
     pub fn put(&self, entry: &Entry) {
@@ -153,7 +161,7 @@ impl FileTable {
         self.buckets
             .get(&bucket_of(file))
             .and_then(|(entries, _)| entries.get(file))
-            .filter(|e| e.key == key.to_string() && cacheable(e.outcome))
+            .filter(|e| e.key == key.to_string() && cacheable(e.outcome, e.exit_code))
     }
 
     /// Record `entry` for `file` (whose bucket `load` read).
