@@ -433,3 +433,38 @@ fn a_test_module_that_cannot_be_imported_says_why_in_every_report() {
         "{issue}"
     );
 }
+
+#[test]
+fn a_project_configured_for_yapf_gets_yapf_with_its_style() {
+    if !require(&["yapf"]) {
+        return;
+    }
+    let dir = fixture("python-yapf");
+    let plan = rungs(dir.path(), &["plan"]);
+    assert!(
+        plan.stdout.contains("yapf") && plan.stdout.contains(".style.yapf"),
+        "{}",
+        plan.stdout
+    );
+    let run = rungs(dir.path(), &["check", "--only", "yapf", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let yapf = run.check("yapf");
+    // Two-space indents are this project's style: only the four-space body is wrong.
+    assert_eq!(findings(&yapf), ["geometry/area.py:9"]);
+    assert!(
+        yapf["diff"]
+            .as_str()
+            .unwrap()
+            .contains("--- a/geometry/area.py\n+++ b/geometry/area.py\n"),
+        "{yapf}"
+    );
+    assert!(
+        yapf["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+  return rectangle(side, side)"),
+        "{yapf}"
+    );
+    let fixed = rungs(dir.path(), &["check", "--fix", "--only", "yapf"]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stdout);
+}
