@@ -468,3 +468,57 @@ fn a_project_configured_for_yapf_gets_yapf_with_its_style() {
     let fixed = rungs(dir.path(), &["check", "--fix", "--only", "yapf"]);
     assert_eq!(fixed.code, 0, "{}", fixed.stdout);
 }
+
+#[test]
+fn a_model_change_without_a_migration_fails_the_migrations_check_naming_the_app() {
+    if !require(&["python", "django-admin"]) {
+        return;
+    }
+    let dir = fixture("django-clean");
+    let args = [
+        "check",
+        "--tier",
+        "standard",
+        "--only",
+        "makemigrations",
+        "--format",
+        "json",
+    ];
+    let clean = rungs(dir.path(), &args);
+    assert_eq!(clean.code, 0, "{}\n{}", clean.stdout, clean.stderr);
+    assert_eq!(clean.check("makemigrations")["outcome"], "passed");
+
+    let models = dir.path().join("catalog/models.py");
+    let text = std::fs::read_to_string(&models).unwrap().replace(
+        "    stock = models.PositiveIntegerField(default=0)\n",
+        "    stock = models.PositiveIntegerField(default=0)\n    colour = models.CharField(max_length=20, blank=True)\n",
+    );
+    std::fs::write(&models, text).unwrap();
+    let dirty = rungs(dir.path(), &args);
+    assert_eq!(dirty.code, 1, "{}\n{}", dirty.stdout, dirty.stderr);
+    let check = dirty.check("makemigrations");
+    assert_eq!(check["outcome"], "failed");
+    assert_eq!(findings(&check), ["catalog/models.py missing-migration"]);
+    assert_eq!(
+        check["findings"][0]["message"],
+        "app 'catalog' has model changes with no migration: + Add field colour to product \
+         (makemigrations would write catalog/migrations/0002_product_colour.py)"
+    );
+
+    // Settings it can't load: it says which it tried and what to set.
+    let lost = rungs_env(
+        dir.path(),
+        &args,
+        &[("DJANGO_SETTINGS_MODULE", "shop.missing")],
+    );
+    assert_eq!(lost.code, 1, "{}", lost.stderr);
+    let problem = lost.check("makemigrations")["problems"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        problem.contains("ModuleNotFoundError: No module named 'shop.missing'")
+            && problem.contains("DJANGO_SETTINGS_MODULE=shop.missing from the environment"),
+        "{problem}"
+    );
+}

@@ -44,6 +44,8 @@ pub enum ParserKind {
     PytestJunit,
     /// pytest's JUnit plus coverage.py JSON written to `{out}/coverage.json`.
     Coverage,
+    /// `manage.py makemigrations --check --dry-run`: the apps missing a migration.
+    DjangoMigrations,
     /// The exit code alone.
     ExitCode,
 }

@@ -4,6 +4,7 @@
 mod cargo;
 pub mod coverage;
 mod diff;
+mod django;
 mod json;
 mod junit;
 pub mod reason;
@@ -115,6 +116,7 @@ pub fn parse(input: &Input) -> Result<Parsed, String> {
         ParserKind::CargoTest => cargo::tests(input),
         ParserKind::PytestJunit => junit::pytest(input),
         ParserKind::Coverage => coverage::check(input),
+        ParserKind::DjangoMigrations => django::migrations(input),
         ParserKind::ExitCode => Ok(Parsed::default()),
     }
 }
