@@ -91,6 +91,12 @@ fn eslint_without_its_config_says_why_and_a_warm_run_replays_the_error() {
     }
     let dir = fixture("node-app");
     std::fs::remove_file(dir.path().join("eslint.config.js")).unwrap();
+    // Asked for in rungs's config, so it runs though eslint's own is gone.
+    write(
+        dir.path(),
+        "rungs.toml",
+        "[checks.eslint]\nenabled = true\n",
+    );
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
     let args = ["check", "--only", "eslint", "--format", "json"];
