@@ -281,6 +281,15 @@ impl Check {
 
 /// Compile globs; a bad one is an error at its place in the file.
 pub fn glob_set(globs: &[Spanned<String>], source: &Source) -> Result<GlobSet, Error> {
+    glob_set_and_paths(globs, &[], source)
+}
+
+/// Globs, and exact paths (taken literally, whatever characters they hold).
+pub fn glob_set_and_paths(
+    globs: &[Spanned<String>],
+    paths: &[&str],
+    source: &Source,
+) -> Result<GlobSet, Error> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
         let compiled = globset::GlobBuilder::new(glob.get_ref())
@@ -292,6 +301,11 @@ pub fn glob_set(globs: &[Spanned<String>], source: &Source) -> Result<GlobSet, E
         if !glob.get_ref().contains(['*', '?', '[', '{'])
             && let Ok(g) = Glob::new(&format!("{}/**", glob.get_ref().trim_end_matches('/')))
         {
+            builder.add(g);
+        }
+    }
+    for path in paths {
+        if let Ok(g) = Glob::new(&globset::escape(path)) {
             builder.add(g);
         }
     }

@@ -17,6 +17,10 @@ pub struct CheckSpec {
     /// Globs of the files the check reads, relative to the project root.
     pub files: Option<Vec<Spanned<String>>>,
     pub exclude: Option<Vec<Spanned<String>>>,
+    /// The tool's own exclude settings, for tools that check a file named on
+    /// their command line even when their config excludes it: rungs leaves
+    /// out what they match.
+    pub exclude_from: Option<Vec<super::ToolExclude>>,
     pub scope: Option<super::Scope>,
     /// argv of the check; `{args}`, `{files}` and `{out}` are expanded.
     pub command: Option<Vec<String>>,
@@ -70,7 +74,7 @@ impl CheckSpec {
     /// This spec with every field `over` sets replaced.
     pub fn patched(&self, over: &CheckSpec) -> CheckSpec {
         let mut base = self.clone();
-        patch_fields!(base, over; extends, kind, description, files, exclude, scope, command,
+        patch_fields!(base, over; extends, kind, description, files, exclude, exclude_from, scope, command,
             fix, diff_command, version, config, detect, env, parser, pattern, timeout, expected_seconds, install,
             ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled);
         base

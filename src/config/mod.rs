@@ -4,6 +4,7 @@
 
 mod bump;
 mod coverage;
+mod left_out;
 mod raw;
 mod registry;
 mod reports;
@@ -23,6 +24,19 @@ use std::path::Path;
 pub struct Config {
     pub raw: RawConfig,
     pub source: Option<Source>,
+    /// What the checks built from this config must leave out, which only
+    /// the project's files can tell; set when the project is opened.
+    pub files: FileFacts,
+}
+
+/// The project's files as the checks need to know them.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub root: std::path::PathBuf,
+    /// Every file of the project (relative, sorted).
+    pub all: Vec<String>,
+    /// Files no check sees: the kinds the `unchecked` key lists.
+    pub unchecked: std::collections::BTreeSet<String>,
 }
 
 impl Config {
@@ -35,6 +49,7 @@ impl Config {
             return Ok(Config {
                 raw,
                 source: Some(source),
+                files: FileFacts::default(),
             });
         }
         let pyproject = root.join("pyproject.toml");
@@ -46,6 +61,7 @@ impl Config {
                 return Ok(Config {
                     raw,
                     source: Some(source),
+                    files: FileFacts::default(),
                 });
             }
         }
@@ -66,6 +82,14 @@ impl Config {
                 ),
             )
         })
+    }
+
+    /// The kinds of files no check sees.
+    pub fn unchecked(&self) -> Vec<crate::project::Unchecked> {
+        match &self.raw.unchecked {
+            Some(kinds) => kinds.iter().map(|k| *k.get_ref()).collect(),
+            None => crate::project::Unchecked::ALL.to_vec(),
+        }
     }
 
     /// The file errors about the config point into.

@@ -47,7 +47,8 @@ pub fn build_checks(config: &Config) -> Result<BTreeMap<CheckId, Check>, Error> 
         } else {
             &builtins[id].1
         };
-        let check = Check::resolve(id, &spec, source)?;
+        let mut check = Check::resolve(id, &spec, source)?;
+        super::left_out::add_left_out(&mut check, &spec, &config.files, source)?;
         out.insert(check.id.clone(), check);
     }
     for (id, spec) in &config.raw.checks {

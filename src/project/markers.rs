@@ -44,6 +44,33 @@ impl Markers {
         }
     }
 
+    /// The value of a tool's setting, `FILE:SECTION:KEY` (a string, or each
+    /// string of a TOML array); `None` when the file has no such section, an
+    /// empty list when the section does not set the key.
+    pub fn setting(&self, marker: &str) -> Option<Vec<String>> {
+        let (file, rest) = marker.split_once(':')?;
+        let (section, key) = rest.rsplit_once(':')?;
+        if !self.has_section(file, section) {
+            return None;
+        }
+        let text = self.text(file)?;
+        if file.ends_with(".toml") {
+            let mut node = toml::Value::Table(text.parse::<toml::Table>().ok()?);
+            for part in section.split('.') {
+                node = node.get(part)?.clone();
+            }
+            return Some(match node.get(key) {
+                Some(toml::Value::String(s)) => vec![s.clone()],
+                Some(toml::Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            });
+        }
+        Some(ini_value(&text, section, key).into_iter().collect())
+    }
+
     fn root_has(&self, pattern: &str) -> bool {
         if !pattern.contains(['*', '?', '[']) {
             return self.root.join(pattern).exists();
@@ -124,7 +151,59 @@ impl Markers {
     }
 }
 
+/// `key` of `[section]` in an INI file, as Python's configparser reads it:
+/// `key = value` or `key: value`, indented lines continuing it.
+fn ini_value(text: &str, section: &str, key: &str) -> Option<String> {
+    let header = format!("[{section}]");
+    let mut in_section = false;
+    let mut value: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(v) = value.as_mut() {
+            if line.starts_with([' ', '\t']) && !trimmed.is_empty() {
+                if !v.is_empty() {
+                    v.push('\n');
+                }
+                v.push_str(trimmed);
+                continue;
+            }
+            if !trimmed.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if trimmed.starts_with('[') {
+            in_section = trimmed == header;
+            continue;
+        }
+        if !in_section || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some((k, v)) = trimmed.split_once(['=', ':'])
+            && k.trim() == key
+        {
+            value = Some(v.trim().to_string());
+        }
+    }
+    value.filter(|v| !v.is_empty())
+}
+
 /// PEP 503 name normalization.
 fn normalize(name: &str) -> String {
     name.to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ini_value;
+
+    #[test]
+    fn ini_values_read_as_configparser_reads_them() {
+        let text = "[flake8]\nexclude = a\n[mypy]\n# exclude = no\nexclude =\n    ^legacy/\n    | ^build/\nstrict = True\n";
+        assert_eq!(
+            ini_value(text, "mypy", "exclude").as_deref(),
+            Some("^legacy/\n| ^build/")
+        );
+        assert_eq!(ini_value(text, "mypy", "files"), None);
+    }
 }

@@ -7,6 +7,7 @@ pub mod git;
 mod markers;
 mod pins;
 mod size;
+mod unchecked;
 
 pub use pins::Pins;
 
@@ -14,8 +15,9 @@ pub use detect::{Stack, describe_marker, detect_stacks};
 pub use files::list_files;
 pub use markers::Markers;
 pub use size::{LineCache, Size, measure};
+pub use unchecked::Unchecked;
 
-use crate::config::Config;
+use crate::config::{Config, FileFacts};
 use crate::error::Error;
 use crate::preset::Preset;
 use std::collections::HashMap;
@@ -67,7 +69,7 @@ impl Project {
         blobs: Option<&HashMap<String, String>>,
     ) -> Result<Project, Error> {
         let root = root.to_path_buf();
-        let config = Config::load(&root)?;
+        let mut config = Config::load(&root)?;
         let markers = Markers::new(&root);
         let stacks = detect_stacks(&config, presets, &markers)?;
         let files = match blobs {
@@ -78,8 +80,18 @@ impl Project {
             .ok()
             .map(|c| crate::dirs::project_dir(&c, &root).join("lines.json"));
         let cache = LineCache::load(lines);
-        let size = measure(&root, &files, &stacks, &cache, blobs);
+        let (size, foreign) = measure(&root, &files, &stacks, &cache, blobs);
         cache.save();
+        let kinds = config.unchecked();
+        config.files = FileFacts {
+            root: root.clone(),
+            all: files.clone(),
+            unchecked: foreign
+                .iter()
+                .filter(|(_, kind)| kinds.contains(kind))
+                .map(|(f, _)| f.clone())
+                .collect(),
+        };
         Ok(Project {
             root,
             config,

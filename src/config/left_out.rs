@@ -1,0 +1,66 @@
+//! Files a check leaves out beyond its `exclude` globs: those that are not
+//! the project's own code, and those the tool's own config excludes where the
+//! tool would check them anyway when rungs names them (mypy's `exclude`).
+
+use super::FileFacts;
+use crate::check::{Check, CheckSpec, Pattern, glob_set_and_paths};
+use crate::error::Error;
+use crate::project::Markers;
+use crate::source::Source;
+
+/// Add those files to `check`'s exclude set, as exact paths.
+pub fn add_left_out(
+    check: &mut Check,
+    spec: &CheckSpec,
+    facts: &FileFacts,
+    source: &Source,
+) -> Result<(), Error> {
+    let excludes = tool_excludes(spec, facts);
+    let left_out: Vec<&str> = facts
+        .all
+        .iter()
+        .filter(|f| check.matches(f))
+        .filter(|f| facts.unchecked.contains(*f) || excludes.iter().any(|p| p.excludes(f)))
+        .map(String::as_str)
+        .collect();
+    if !left_out.is_empty() {
+        let globs = spec.exclude.as_deref().unwrap_or_default();
+        check.exclude_set = glob_set_and_paths(globs, &left_out, source)?;
+    }
+    Ok(())
+}
+
+/// The tool's own exclude patterns: of each setting, from the first of its
+/// configs the project has.
+fn tool_excludes(spec: &CheckSpec, facts: &FileFacts) -> Vec<Pattern> {
+    let Some(settings) = &spec.exclude_from else {
+        return Vec::new();
+    };
+    if facts.all.is_empty() {
+        return Vec::new();
+    }
+    let markers = Markers::new(&facts.root);
+    let mut out = Vec::new();
+    for setting in settings {
+        let Some(config) = setting.config.iter().find(|c| markers.holds(c)) else {
+            continue;
+        };
+        for key in &setting.keys {
+            for value in markers
+                .setting(&format!("{config}:{key}"))
+                .unwrap_or_default()
+            {
+                let parts: Vec<&str> = match setting.comma_separated {
+                    true => value.split([',', '\n']).collect(),
+                    false => vec![value.as_str()],
+                };
+                out.extend(
+                    parts
+                        .iter()
+                        .filter_map(|p| Pattern::new(setting.matching, p)),
+                );
+            }
+        }
+    }
+    out
+}
