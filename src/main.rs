@@ -16,6 +16,7 @@ mod gate;
 mod git;
 mod hook;
 mod manifest;
+mod markers;
 mod parse;
 mod pipeline;
 mod plan;

@@ -5,7 +5,7 @@
 use super::FileFacts;
 use crate::check::{Check, CheckSpec, Pattern, glob_set_and_paths};
 use crate::error::Error;
-use crate::project::Markers;
+use crate::markers::Markers;
 use crate::source::Source;
 
 /// Add those files to `check`'s exclude set, as exact paths.

@@ -19,6 +19,26 @@ use crate::error::Error;
 use crate::source::Source;
 use std::path::Path;
 
+/// Why a file is not the project's own code (the rules are the project's,
+/// in `project/unchecked.rs`). Also the values of the `unchecked` key,
+/// which lists the kinds no check sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unchecked {
+    Vendored,
+    Minified,
+    Generated,
+}
+
+impl Unchecked {
+    /// Every kind: what no check sees unless the config says otherwise.
+    pub const ALL: [Unchecked; 3] = [
+        Unchecked::Vendored,
+        Unchecked::Minified,
+        Unchecked::Generated,
+    ];
+}
+
 /// A loaded config and the file it came from (none for zero config).
 #[derive(Debug, Default)]
 pub struct Config {
@@ -85,10 +105,10 @@ impl Config {
     }
 
     /// The kinds of files no check sees.
-    pub fn unchecked(&self) -> Vec<crate::project::Unchecked> {
+    pub fn unchecked(&self) -> Vec<Unchecked> {
         match &self.raw.unchecked {
             Some(kinds) => kinds.iter().map(|k| *k.get_ref()).collect(),
-            None => crate::project::Unchecked::ALL.to_vec(),
+            None => Unchecked::ALL.to_vec(),
         }
     }
 

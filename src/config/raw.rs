@@ -19,7 +19,7 @@ pub struct RawConfig {
     pub exclude: Option<Vec<Spanned<String>>>,
     /// Kinds of files no check sees: `vendored`, `minified`, `generated`
     /// (default: all three; `[]` checks them all).
-    pub unchecked: Option<Vec<Spanned<crate::project::Unchecked>>>,
+    pub unchecked: Option<Vec<Spanned<super::Unchecked>>>,
     /// Parallel jobs (default: the number of cores).
     pub jobs: Option<usize>,
     /// Wall time a run should stay within: "3m", "90s", "1m30s" (default 3m).

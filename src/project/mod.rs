@@ -4,18 +4,15 @@
 mod detect;
 mod files;
 pub mod git;
-mod markers;
 mod pins;
 mod size;
 mod unchecked;
 
+pub use crate::markers::Markers;
 pub use pins::Pins;
-
 pub use detect::{Stack, describe_marker, detect_stacks};
 pub use files::list_files;
-pub use markers::Markers;
 pub use size::{LineCache, Size, measure};
-pub use unchecked::Unchecked;
 
 use crate::config::{Config, FileFacts};
 use crate::error::Error;

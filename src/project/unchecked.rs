@@ -2,27 +2,8 @@
 //! No check sees them by default (a formatter would rewrite someone else's
 //! code), and the size count leaves them out; the same rules serve both.
 
+pub use crate::config::Unchecked;
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::{Deserialize, Serialize};
-
-/// Why a file is not the project's own code. Also the values of the config's
-/// `unchecked` key, which lists the kinds no check sees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Unchecked {
-    Vendored,
-    Minified,
-    Generated,
-}
-
-impl Unchecked {
-    /// Every kind: what no check sees unless the config says otherwise.
-    pub const ALL: [Unchecked; 3] = [
-        Unchecked::Vendored,
-        Unchecked::Minified,
-        Unchecked::Generated,
-    ];
-}
 
 /// Folders of other people's code.
 const VENDORED: &[&str] = &[

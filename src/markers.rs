@@ -2,7 +2,9 @@
 //!
 //! A marker is `FILE` (a glob over the root's entries), `FILE:SECTION` (a table
 //! in a TOML or JSON file, a `[section]` in an INI file), or `dependency:NAME`
-//! (a Python requirement in any of the usual manifests).
+//! (a Python requirement in any of the usual manifests); and the value of a
+//! tool's setting, `FILE:SECTION:KEY`. Below project and config, which both
+//! read tools' config files.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
