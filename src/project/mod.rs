@@ -9,9 +9,9 @@ mod size;
 mod unchecked;
 
 pub use crate::markers::Markers;
-pub use pins::Pins;
 pub use detect::{Stack, describe_marker, detect_stacks};
 pub use files::list_files;
+pub use pins::Pins;
 pub use size::{LineCache, Size, measure};
 
 use crate::config::{Config, FileFacts};
