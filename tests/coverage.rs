@@ -259,3 +259,80 @@ fn lcov_and_cobertura_read_like_coverage_json_and_total_is_gitlab_readable() {
     assert_eq!(totals[0], totals[2]);
     assert_eq!(totals[0].0, 94);
 }
+
+/// Each file's lines and their hits, from a Cobertura report.
+fn cobertura_lines(xml: &str) -> std::collections::BTreeMap<String, Vec<(u32, bool)>> {
+    let class = regex::Regex::new(r#"<class [^>]*filename="([^"]+)""#).unwrap();
+    let line = regex::Regex::new(r#"<line number="(\d+)" hits="(\d+)""#).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    let starts: Vec<(usize, String)> = class
+        .captures_iter(xml)
+        .map(|c| (c.get(0).unwrap().start(), c[1].to_string()))
+        .collect();
+    for (i, (start, file)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(xml.len(), |s| s.0);
+        let lines: &mut Vec<(u32, bool)> = out.entry(file.clone()).or_default();
+        for c in line.captures_iter(&xml[*start..end]) {
+            lines.push((c[1].parse().unwrap(), &c[2] != "0"));
+        }
+        lines.sort();
+        lines.dedup();
+    }
+    out
+}
+
+#[test]
+fn cobertura_and_total_match_coverage_pys_own_reports_from_one_report_asked() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = fixture("django-dirty");
+    let out = tempfile::tempdir().unwrap();
+    let ours = out.path().join("ours.xml");
+    let run = rungs(
+        dir.path(),
+        &[
+            "check",
+            "--only",
+            "coverage",
+            "--tier",
+            "standard",
+            "--cobertura",
+            ours.to_str().unwrap(),
+        ],
+    );
+    let total = regex::Regex::new(r"(?m)^TOTAL\s+(\d+)\s+(\d+)\s+(\d+\.\d+)%").unwrap();
+    let mine = total.captures(&run.stdout).expect("a TOTAL line");
+    // coverage.py itself, on the same tests: its XML and its own table.
+    let theirs = out.path().join("theirs.xml");
+    let pytest = std::process::Command::new("pytest")
+        .args(["-q", "-p", "no:cacheprovider", "--cov"])
+        .arg(format!("--cov-report=xml:{}", theirs.display()))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        theirs.is_file(),
+        "{}",
+        String::from_utf8_lossy(&pytest.stdout)
+    );
+    let report = std::process::Command::new("coverage")
+        .args(["report", "--precision=2"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&report.stdout).into_owned();
+    let their_total = total.captures(&table).unwrap_or_else(|| panic!("{table}"));
+    assert_eq!(
+        (&mine[1], &mine[2], &mine[3]),
+        (&their_total[1], &their_total[2], &their_total[3]),
+        "{}\n{table}",
+        run.stdout
+    );
+    let (a, b) = (
+        cobertura_lines(&std::fs::read_to_string(&ours).unwrap()),
+        cobertura_lines(&std::fs::read_to_string(&theirs).unwrap()),
+    );
+    assert!(!a.is_empty());
+    assert_eq!(a, b, "the same lines, hit or not, in every file");
+}
