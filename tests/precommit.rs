@@ -36,20 +36,8 @@ fn put(dir: &Path, rel: &str, body: &str, exec: bool) {
 }
 
 fn commit_all(dir: &Path) {
-    sh(dir, &["git", "add", "-A"]);
-    sh(
-        dir,
-        &[
-            "git",
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "x",
-        ],
-    );
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "x"]);
 }
 
 /// A hook repository at tag v1, as a `file://` URL.

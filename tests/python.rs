@@ -164,29 +164,9 @@ fn unconfigured_python_project_gets_ruff_holding_the_line() {
 
     // A change holds the line: findings on the lines it touched fail, and a
     // formatter fails on any file it touched; the rest stay "to adopt".
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            ok.status.success(),
-            "{}",
-            String::from_utf8_lossy(&ok.stderr)
-        );
-    };
-    git(&["init", "-q"]);
-    git(&["add", "-A"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@t",
-        "commit",
-        "-qm",
-        "x",
-    ]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "x"]);
     let util = dir.path().join("inventory/util.py");
     let text = std::fs::read_to_string(&util).unwrap();
     std::fs::write(&util, format!("{text}\n\ndef more():\n    unused = 1\n")).unwrap();
