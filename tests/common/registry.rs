@@ -41,6 +41,13 @@ struct Shared {
     hits: Mutex<HashMap<String, usize>>,
     stop: AtomicBool,
     active: AtomicUsize,
+    /// Requests being answered right now, and the most there ever were.
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+    /// Wait this long before answering any request.
+    delay: Mutex<Option<Duration>>,
+    /// The body of the last POST to each path.
+    bodies: Mutex<HashMap<String, String>>,
 }
 
 pub struct LocalRegistry {
@@ -61,6 +68,10 @@ impl LocalRegistry {
             hits: Mutex::new(HashMap::new()),
             stop: AtomicBool::new(false),
             active: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            peak_in_flight: AtomicUsize::new(0),
+            delay: Mutex::new(None),
+            bodies: Mutex::new(HashMap::new()),
         });
         let accept = shared.clone();
         let thread = std::thread::spawn(move || accept_loop(listener, accept));
@@ -87,6 +98,21 @@ impl LocalRegistry {
             .lock()
             .unwrap()
             .insert(path.to_string(), fault);
+    }
+
+    /// Answer every request only after `wait`, so look-ups that overlap show it.
+    pub fn delay_every_answer(&self, wait: Duration) {
+        *self.shared.delay.lock().unwrap() = Some(wait);
+    }
+
+    /// The most requests that were being answered at one time.
+    pub fn peak_in_flight(&self) -> usize {
+        self.shared.peak_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The body of the last POST to `path`.
+    pub fn posted(&self, path: &str) -> Option<String> {
+        self.shared.bodies.lock().unwrap().get(path).cloned()
     }
 
     /// How many requests `path` has had.
@@ -140,6 +166,7 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
     let mut header_bytes = request_line.len();
+    let mut length = 0usize;
     loop {
         let mut line = String::new();
         let n = reader.read_line(&mut line)?;
@@ -147,13 +174,29 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         if n == 0 || line == "\r\n" || line == "\n" || header_bytes > 64 * 1024 {
             break;
         }
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
     }
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
     let path = target.split('?').next().unwrap_or("/").to_string();
-    if method != "GET" && method != "HEAD" {
-        return respond(stream, 405, "text/plain", b"only GET");
+    if method != "GET" && method != "HEAD" && method != "POST" {
+        return respond(stream, 405, "text/plain", b"only GET and POST");
+    }
+    if method == "POST" {
+        // A POST is answered like a GET of its path (npm's bulk advisories);
+        // its body is kept for the test to read.
+        let mut body = vec![0u8; length.min(1024 * 1024)];
+        reader.read_exact(&mut body)?;
+        shared
+            .bodies
+            .lock()
+            .unwrap()
+            .insert(path.clone(), String::from_utf8_lossy(&body).into_owned());
     }
     let hit = {
         let mut hits = shared.hits.lock().unwrap();
@@ -161,17 +204,28 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         *n += 1;
         *n
     };
-    let fault = shared.faults.lock().unwrap().get(&path).cloned();
+    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+    let answered = answer(stream, shared, method, &path, hit);
+    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    answered
+}
+
+fn answer(
+    stream: TcpStream,
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    hit: usize,
+) -> std::io::Result<()> {
+    let delay = *shared.delay.lock().unwrap();
+    if let Some(wait) = delay {
+        pause(wait, shared);
+    }
+    let fault = shared.faults.lock().unwrap().get(path).cloned();
     match fault {
-        Some(Fault::Slow(wait)) => {
-            let until = Instant::now() + wait;
-            while Instant::now() < until {
-                if shared.stop.load(Ordering::SeqCst) {
-                    return Ok(());
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        }
+        // Cut short when the server stops: then nothing is answered.
+        Some(Fault::Slow(wait)) if !pause(wait, shared) => return Ok(()),
         Some(Fault::Status(code)) => return respond(stream, code, "text/plain", b"fault"),
         Some(Fault::StatusTimes(code, n)) if hit <= n => {
             return respond(stream, code, "text/plain", b"fault");
@@ -187,7 +241,7 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         Some(Fault::Oversized(size)) => return oversized(stream, size, shared),
         _ => {}
     }
-    match file_for(&shared.root, &path) {
+    match file_for(&shared.root, path) {
         Some(file) => {
             let body = std::fs::read(&file)?;
             let content_type = content_type(&file);
@@ -198,6 +252,18 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         }
         None => respond(stream, 404, "text/plain", b"not found"),
     }
+}
+
+/// Wait `wait`, cut short (false) when the server stops.
+fn pause(wait: Duration, shared: &Shared) -> bool {
+    let until = Instant::now() + wait;
+    while Instant::now() < until {
+        if shared.stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    true
 }
 
 fn file_for(root: &Path, path: &str) -> Option<PathBuf> {

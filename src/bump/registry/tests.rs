@@ -485,3 +485,39 @@ fn npm_registry_follows_env_then_project_then_user_npmrc_with_scopes() {
         "https://ENV.example/"
     );
 }
+
+#[test]
+fn fifty_look_ups_overlap_up_to_the_bound_and_no_further() {
+    // 50 projects, each a copy of a recorded page, each answered after a delay.
+    let dir = tempfile::tempdir().unwrap();
+    let page = read("pypi/simple/six/index.json");
+    let names: Vec<String> = (0..50).map(|i| format!("pkg-{i}")).collect();
+    for name in &names {
+        let project = dir.path().join("simple").join(name);
+        std::fs::create_dir_all(&project).unwrap();
+        std::fs::write(project.join("index.json"), &page).unwrap();
+        std::fs::write(
+            project.join("index.json.content-type"),
+            "application/vnd.pypi.simple.v1+json",
+        )
+        .unwrap();
+    }
+    let server = LocalRegistry::start(dir.path());
+    server.delay_every_answer(Duration::from_millis(250));
+    let mut lookup = Lookup::new(Registries {
+        pypi: format!("{}/simple/", server.url()),
+        crates: String::new(),
+        npm: String::new(),
+    });
+    lookup.http.timeout = Duration::from_secs(10);
+    let deps: Vec<Dependency> = names.iter().map(|n| dep(Ecosystem::Python, n)).collect();
+    let results = lookup.fetch_all(&deps);
+    assert!(results.iter().all(|r| r.is_ok()));
+    for name in &names {
+        assert_eq!(server.hits(&format!("/simple/{name}/")), 1);
+    }
+    // Eight at once: overlapped (50 delays one after another would be the
+    // slow path), yet never more than the bound.
+    assert_eq!(lookup.jobs, 8);
+    assert_eq!(server.peak_in_flight(), 8);
+}
