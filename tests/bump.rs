@@ -143,7 +143,7 @@ fn a_breaking_major_is_left_out_and_the_minor_below_it_is_committed() {
     );
     let markdown = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(
-        markdown.contains("| tinypkg | 1.0 | 1.1 | minor |"),
+        markdown.contains("| tinypkg | `requirements.txt` `==1.0` | 1.0 | 1.1 | minor |"),
         "{markdown}"
     );
     assert!(markdown.contains("❌ breaks `pytest`"), "{markdown}");
@@ -200,7 +200,8 @@ fn dry_run_lists_what_would_move_and_changes_nothing() {
     let run = bump(dir.path(), &server, &["--dry-run"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("| tinypkg | 1.0 | 1.0.1 | patch |"),
+        run.stdout
+            .contains("| tinypkg | `requirements.txt` `==1.0` | 1.0 | 1.0.1 | patch |"),
         "{}",
         run.stdout
     );
@@ -364,5 +365,58 @@ fn a_project_in_a_subfolder_of_the_repository_is_bumped_in_place() {
             &["show", &format!("{branch}:services/api/requirements.txt")]
         ),
         "tinypkg==1.1\n"
+    );
+}
+
+#[test]
+fn a_dependency_in_two_manifests_is_one_row_and_one_commit_each_in_its_style() {
+    if !require(&["pytest", "git"]) {
+        return;
+    }
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.1"])]);
+    let dir = project("tinypkg==1.0\n", "def test_ok():\n    pass\n", "");
+    let pyproject = std::fs::read_to_string(dir.path().join("pyproject.toml")).unwrap();
+    let pyproject = pyproject.replace(
+        "requires-python = \">=3.8\"\n",
+        "requires-python = \">=3.8\"\ndependencies = [\n    \"tinypkg>=1.0,<2\",  # a range here\n]\n",
+    );
+    write(dir.path(), "pyproject.toml", &pyproject);
+    git(dir.path(), &["commit", "-qam", "a range in pyproject"]);
+
+    let dry = bump(dir.path(), &server, &["--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let rows: Vec<&str> = dry
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("| tinypkg"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", dry.stdout);
+    assert!(
+        rows[0].starts_with(
+            "| tinypkg | `pyproject.toml` `>=1.0,<2`<br>`requirements.txt` `==1.0` | 1.0 | 1.1 | minor |"
+        ) && rows[0].contains("would bump"),
+        "{}",
+        dry.stdout
+    );
+
+    let run = bump(dir.path(), &server, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let branch = bump_branch(dir.path());
+    let log = git(
+        dir.path(),
+        &["log", "--format=%s", &format!("main..{branch}")],
+    );
+    assert_eq!(log, "deps: bump tinypkg 1.0 -> 1.1 (minor)\n");
+    let changed = git(
+        dir.path(),
+        &["diff", "--name-only", &format!("main..{branch}")],
+    );
+    assert_eq!(changed, "pyproject.toml\nrequirements.txt\n");
+    let show = |f: &str| git(dir.path(), &["show", &format!("{branch}:{f}")]);
+    assert_eq!(show("requirements.txt"), "tinypkg==1.1\n");
+    assert!(
+        show("pyproject.toml").contains("    \"tinypkg>=1.1,<2\",  # a range here\n"),
+        "{}",
+        show("pyproject.toml")
     );
 }

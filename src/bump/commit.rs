@@ -28,11 +28,16 @@ fn message(cands: &[&Candidate]) -> String {
         .map(|c| c.kind)
         .max()
         .unwrap_or(UpdateKind::Patch);
+    let security = if cands.iter().any(|c| !c.advisories.is_empty()) {
+        ", security"
+    } else {
+        ""
+    };
     if cands.len() == 1 {
-        format!("deps: bump {} ({})", parts[0], kind_name(kind))
+        format!("deps: bump {} ({}{security})", parts[0], kind_name(kind))
     } else {
         format!(
-            "deps: bump {} together ({})",
+            "deps: bump {} together ({}{security})",
             parts.join(" and "),
             kind_name(kind)
         )
@@ -48,22 +53,26 @@ pub fn bump_in(
 ) -> Result<i32, Error> {
     // A bump whose manifest edit is not possible is reported, not tried.
     let mut editable = |c: &Candidate| {
-        let path = wt.path().join(&c.dependency.manifest);
-        let edit = std::fs::read_to_string(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| {
-                manifest::edit(&t, &c.dependency, &c.new_requirement)
-                    .map(|_| ())
-                    .map_err(|e| format!("line {}: {}", e.line, e.message))
-            });
-        if let Err(message) = &edit {
-            report.errors.push(DependencyError {
-                name: c.dependency.name.clone(),
-                manifest: c.dependency.manifest.clone(),
-                message: message.clone(),
-            });
+        let mut ok = true;
+        for (dep, requirement) in c.edits() {
+            let path = wt.path().join(&dep.manifest);
+            let edit = std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|t| {
+                    manifest::edit(&t, dep, requirement)
+                        .map(|_| ())
+                        .map_err(|e| format!("line {}: {}", e.line, e.message))
+                });
+            if let Err(message) = edit {
+                report.errors.push(DependencyError {
+                    name: dep.name.clone(),
+                    manifest: dep.manifest.clone(),
+                    message,
+                });
+                ok = false;
+            }
         }
-        edit.is_ok()
+        ok
     };
     let mut next: Vec<Candidate> = candidates.into_iter().filter(|c| editable(c)).collect();
     let mut bumper = Bumper {
@@ -84,12 +93,8 @@ pub fn bump_in(
         if next.is_empty() {
             break;
         }
-        next.sort_by(|a, b| {
-            a.dependency
-                .name
-                .to_lowercase()
-                .cmp(&b.dependency.name.to_lowercase())
-        });
+        // Security bumps first, then by name.
+        next.sort_by_key(|c| (c.advisories.is_empty(), c.dependency.name.to_lowercase()));
         let first = bumper.candidates.len();
         bumper.candidates.append(&mut next);
         let ids: Vec<usize> = (first..bumper.candidates.len()).collect();
@@ -152,8 +157,8 @@ pub fn bump_in(
         });
     }
     report.bumps.sort_by(|a, b| {
-        (a.candidate.dependency.name.to_lowercase(), &a.candidate.to)
-            .cmp(&(b.candidate.dependency.name.to_lowercase(), &b.candidate.to))
+        let key = |c: &Candidate| (c.advisories.is_empty(), c.dependency.name.to_lowercase());
+        (key(&a.candidate), &a.candidate.to).cmp(&(key(&b.candidate), &b.candidate.to))
     });
     Ok(exit::PASSED)
 }

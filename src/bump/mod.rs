@@ -14,6 +14,7 @@ mod policy;
 pub mod registry;
 pub mod report;
 mod run;
+mod security;
 mod verify;
 pub mod version;
 pub mod worktree;
@@ -65,6 +66,87 @@ pub struct Candidate {
     pub new_requirement: String,
     pub published: Option<i64>,
     pub changelog: Option<String>,
+    /// The same dependency declared in other manifests, moved to `to` in
+    /// the same commit, each in its own style.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Declaration>,
+    /// Known vulnerabilities of `from` that `to` fixes: a security bump.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advisories: Vec<Advisory>,
+    /// Set when a security bump was taken past the cooldown or the update
+    /// policy, saying which.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub past_policy: Option<String>,
+}
+
+/// A known vulnerability of a release.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Advisory {
+    /// `GHSA-…`, `PYSEC-…`.
+    pub id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub link: Option<String>,
+    pub summary: String,
+    pub fix: Fix,
+}
+
+/// Which releases are no longer affected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fix {
+    /// PyPI: the first fixed version of each affected line (may be empty: no fix yet).
+    FixedIn(Vec<String>),
+    /// npm: the range of affected versions; a release outside it is fixed.
+    Outside(String),
+}
+
+/// One more place a candidate's dependency is declared, and what to write there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Declaration {
+    pub dependency: Dependency,
+    pub from: Option<String>,
+    pub new_requirement: String,
+}
+
+impl Candidate {
+    /// Every declaration this bump edits, (dependency, requirement to write),
+    /// its own first.
+    pub fn edits(&self) -> impl Iterator<Item = (&Dependency, &str)> {
+        std::iter::once((&self.dependency, self.new_requirement.as_str())).chain(
+            self.also
+                .iter()
+                .map(|d| (&d.dependency, d.new_requirement.as_str())),
+        )
+    }
+}
+
+/// Candidates for the same dependency in several manifests, moving to the
+/// same version, become one: the first keeps the others in `also`. Those
+/// moving to different versions (a cap in one manifest, say) stay apart.
+pub fn merge_declarations(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut merged: Vec<Candidate> = Vec::new();
+    for c in candidates {
+        let key = |x: &Candidate| {
+            (
+                x.dependency.ecosystem,
+                registry::normalize_name(x.dependency.ecosystem, &x.dependency.name),
+                x.to.clone(),
+            )
+        };
+        match merged.iter_mut().find(|m| key(m) == key(&c)) {
+            Some(m) => {
+                m.kind = m.kind.max(c.kind);
+                m.also.push(Declaration {
+                    dependency: c.dependency,
+                    from: c.from,
+                    new_requirement: c.new_requirement,
+                });
+            }
+            None => merged.push(c),
+        }
+    }
+    merged
 }
 
 /// A problem with one dependency: reported, and nothing is written for it.

@@ -52,6 +52,22 @@ fn age(published: Option<i64>, now: i64) -> String {
     }
 }
 
+/// Each manifest declaring the dependency and what it pins there:
+/// `requirements.txt` `==4.2.7`<br>`pyproject.toml` `>=4.2`.
+fn declared_in(c: &Candidate) -> String {
+    c.edits()
+        .map(|(dep, _)| {
+            let requirement = if dep.requirement.is_empty() {
+                "any".to_string()
+            } else {
+                format!("`{}`", dep.requirement.replace('|', "\\|"))
+            };
+            format!("`{}` {requirement}", dep.manifest.display())
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
 pub fn markdown(report: &Report, now: i64) -> String {
     let mut out = String::from("## Dependency bumps\n\n");
     if let Some(failure) = &report.baseline_failure {
@@ -70,7 +86,7 @@ pub fn markdown(report: &Report, now: i64) -> String {
     if report.bumps.is_empty() {
         out.push_str("Every dependency is up to date (within the project's policy).\n");
     } else {
-        out.push_str("| dependency | from | to | update | release age | result | notes |\n|---|---|---|---|---|---|---|\n");
+        out.push_str("| dependency | declared in | from | to | update | release age | result | notes |\n|---|---|---|---|---|---|---|---|\n");
         for b in &report.bumps {
             let c = &b.candidate;
             let result = match &b.outcome {
@@ -81,15 +97,30 @@ pub fn markdown(report: &Report, now: i64) -> String {
                 }
                 Outcome::Planned => "would bump".to_string(),
             };
-            let notes = c
-                .changelog
-                .as_ref()
-                .map(|l| format!("[changelog]({l})"))
-                .unwrap_or_default();
+            let mut notes: Vec<String> = Vec::new();
+            if !c.advisories.is_empty() {
+                let ids: Vec<String> = c
+                    .advisories
+                    .iter()
+                    .map(|a| match &a.link {
+                        Some(link) => format!("[{}]({link})", a.id),
+                        None => a.id.clone(),
+                    })
+                    .collect();
+                notes.push(format!("🔒 security: fixes {}", ids.join(", ")));
+            }
+            if let Some(past) = &c.past_policy {
+                notes.push(format!("taken past the policy: {past}"));
+            }
+            if let Some(link) = &c.changelog {
+                notes.push(format!("[changelog]({link})"));
+            }
+            let notes = notes.join("; ");
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 c.dependency.name,
+                declared_in(c),
                 c.from.as_deref().unwrap_or("?"),
                 c.to,
                 kind(c.kind),
@@ -110,11 +141,13 @@ pub fn markdown(report: &Report, now: i64) -> String {
             );
         }
     }
-    let held: Vec<&(String, String)> = report
-        .skipped
-        .iter()
-        .filter(|(_, why)| why != "up to date")
-        .collect();
+    // A dependency declared in several manifests is held back once per reason.
+    let mut held: Vec<&(String, String)> = Vec::new();
+    for skipped in report.skipped.iter().filter(|(_, why)| why != "up to date") {
+        if !held.contains(&skipped) {
+            held.push(skipped);
+        }
+    }
     if !held.is_empty() {
         out.push_str("\n### Held back\n\n");
         for (name, why) in held {

@@ -32,6 +32,8 @@ pub struct BumpRequest {
     pub json: Option<PathBuf>,
     /// Remote to push to (`origin` unless told).
     pub remote: String,
+    /// Only security bumps: versions in use with a known vulnerability.
+    pub security_only: bool,
 }
 
 /// `rungs bump`: the exit code (0 done, 1 the checks fail before any bump).
@@ -85,7 +87,15 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
         .collect();
     let registries = registries(&root, &project.config.raw.bump.registries);
     let looked = Instant::now();
-    let packages = registries.fetch_all(&deps);
+    // Releases and advisories are asked for at the same time.
+    let (packages, advisories) = std::thread::scope(|scope| {
+        let advisories = scope.spawn(|| registries.advisories(&deps));
+        let packages = registries.fetch_all(&deps);
+        let advisories = advisories
+            .join()
+            .unwrap_or_else(|_| deps.iter().map(|_| Ok(Vec::new())).collect());
+        (packages, advisories)
+    });
     let lookup_time = looked.elapsed();
     let python = project_python(&root).or_else(|| {
         // No interpreter to ask: the lowest Python the project declares.
@@ -106,7 +116,7 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
     let mut candidates: Vec<Candidate> = Vec::new();
     // What each candidate was chosen from, to choose again one kind smaller.
     let mut known: Vec<(crate::bump::Dependency, crate::bump::Package, Policy)> = Vec::new();
-    for (dep, package) in deps.iter().zip(packages) {
+    for ((dep, package), advisories) in deps.iter().zip(packages).zip(advisories) {
         let package = match package {
             Ok(p) => p,
             Err(e) => {
@@ -114,6 +124,10 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
                 continue;
             }
         };
+        let advisories = advisories.unwrap_or_else(|e| {
+            report.errors.push(e);
+            Vec::new()
+        });
         let mut dep_policy = policy.clone();
         if let Some(rule) = project.config.raw.bump.dependencies.get(&dep.name)
             && let Some(kind) = rule.allow.as_ref().and_then(|a| parse_kind(a.get_ref()))
@@ -121,6 +135,25 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
             dep_policy.allow = kind;
         }
         known.push((dep.clone(), package.clone(), dep_policy.clone()));
+        if !advisories.is_empty() {
+            match super::security::candidate(
+                dep,
+                &package,
+                &dep_policy,
+                now,
+                python.as_deref(),
+                &advisories,
+            ) {
+                Ok(c) => {
+                    candidates.push(c);
+                    continue;
+                }
+                Err(why) => report.skipped.push((dep.name.clone(), why)),
+            }
+        }
+        if args.security_only {
+            continue;
+        }
         match version::decide(dep, &package, &dep_policy, now, python.as_deref()) {
             Ok(decision) => match decision.candidate {
                 Some(c) => candidates.push(c),
@@ -140,6 +173,9 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
             }),
         }
     }
+    let mut candidates = super::merge_declarations(candidates);
+    // Security bumps first.
+    candidates.sort_by_key(|c| c.advisories.is_empty());
     eprintln!(
         "rungs: {} dependencies looked up in {:.2}s (PyPI {} from {}, crates.io {} from {}, npm {} from {}); {} can be bumped",
         deps.len(),
@@ -182,13 +218,21 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
             UpdateKind::Minor => UpdateKind::Patch,
             UpdateKind::Patch => return None,
         };
-        let (dep, package, policy) = known.iter().find(|(d, _, _)| *d == c.dependency)?;
-        let mut policy = policy.clone();
-        policy.allow = kind;
-        version::choose(dep, package, &policy, now, python.as_deref())
-            .ok()
-            .flatten()
-            .filter(|s| s.to != c.to)
+        // Each declaration chosen again one kind smaller; merged back when
+        // they still agree, else only the first moves.
+        let again = |dep: &crate::bump::Dependency| {
+            let (dep, package, policy) = known.iter().find(|(d, _, _)| d == dep)?;
+            let mut policy = policy.clone();
+            policy.allow = kind;
+            version::choose(dep, package, &policy, now, python.as_deref())
+                .ok()
+                .flatten()
+                .filter(|s| s.to != c.to)
+        };
+        let first = again(&c.dependency)?;
+        let others = c.also.iter().filter_map(|d| again(&d.dependency));
+        let merged = super::merge_declarations(std::iter::once(first).chain(others).collect());
+        merged.into_iter().next()
     };
     let outcome = bump_in(&wt, &project, candidates, &smaller, &mut report);
     let committed = report.bumps.iter().any(|b| {

@@ -50,18 +50,27 @@ impl Bumper<'_> {
         Ok(verdict)
     }
 
+    /// Edit every manifest that declares candidate `i`, then regenerate the
+    /// lock files they have (each once).
     pub fn apply(&self, i: usize) -> Result<(), Error> {
         let c = &self.candidates[i];
-        let path = self.wt.path().join(&c.dependency.manifest);
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let edited = manifest::edit(&text, &c.dependency, &c.new_requirement).map_err(|e| {
-            Error::ConfigFile {
-                path: e.path.clone(),
-                message: format!("line {}: {}", e.line, e.message),
+        let mut locks: Vec<Vec<String>> = Vec::new();
+        for (dep, requirement) in c.edits() {
+            let path = self.wt.path().join(&dep.manifest);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let edited =
+                manifest::edit(&text, dep, requirement).map_err(|e| Error::ConfigFile {
+                    path: e.path.clone(),
+                    message: format!("line {}: {}", e.line, e.message),
+                })?;
+            std::fs::write(&path, edited).map_err(|e| Error::io(&path, e))?;
+            if let Some(argv) = manifest::lock_command(self.wt.path(), dep)
+                && !locks.contains(&argv)
+            {
+                locks.push(argv);
             }
-        })?;
-        std::fs::write(&path, edited).map_err(|e| Error::io(&path, e))?;
-        if let Some(argv) = manifest::lock_command(self.wt.path(), &c.dependency) {
+        }
+        for argv in locks {
             run_command(self.wt.path(), &argv).map_err(|tail| Error::Usage {
                 message: format!(
                     "regenerating the lock file with `{}` failed:\n{tail}",

@@ -26,6 +26,10 @@ pub struct BumpArgs {
     /// Remote to push to.
     #[arg(long, default_value = "origin")]
     pub remote: String,
+    /// Only security bumps: versions in use with a known vulnerability
+    /// (PyPI's and npm's advisories), moved to a release that fixes them.
+    #[arg(long)]
+    pub security_only: bool,
 }
 
 impl BumpArgs {
@@ -38,6 +42,7 @@ impl BumpArgs {
             markdown: self.markdown.clone(),
             json: self.json.clone(),
             remote: self.remote.clone(),
+            security_only: self.security_only,
         }
     }
 }

@@ -114,10 +114,34 @@ impl Http {
 
     /// GET `url` with `Accept: accept`, retrying what may pass on a second try.
     pub fn get(&self, url: &str, accept: &str) -> Result<Response, FetchError> {
+        self.retrying(|| {
+            let answer = self.agent.get(url).header("Accept", accept).call();
+            self.read(answer)
+        })
+    }
+
+    /// POST a JSON `body` to `url` (a query, like npm's bulk advisories:
+    /// safe to retry).
+    pub fn post_json(&self, url: &str, body: &[u8]) -> Result<Response, FetchError> {
+        self.retrying(|| {
+            let answer = self
+                .agent
+                .post(url)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .send(body);
+            self.read(answer)
+        })
+    }
+
+    fn retrying(
+        &self,
+        once: impl Fn() -> Result<Response, FetchError>,
+    ) -> Result<Response, FetchError> {
         let mut pause = self.config.backoff;
         let mut attempt = 0;
         loop {
-            match self.get_once(url, accept) {
+            match once() {
                 Err(err) if err.retryable() && attempt < self.config.retries => {
                     attempt += 1;
                     std::thread::sleep(pause);
@@ -128,13 +152,11 @@ impl Http {
         }
     }
 
-    fn get_once(&self, url: &str, accept: &str) -> Result<Response, FetchError> {
-        let mut response = self
-            .agent
-            .get(url)
-            .header("Accept", accept)
-            .call()
-            .map_err(|e| self.classify(e))?;
+    fn read(
+        &self,
+        answer: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Response, FetchError> {
+        let mut response = answer.map_err(|e| self.classify(e))?;
         let status = response.status().as_u16();
         if status == 404 || status == 410 {
             return Err(FetchError::NotFound);

@@ -6,6 +6,7 @@
 //! for the changelog link), made in parallel, with a timeout, retries and a
 //! size limit. Whatever goes wrong is that dependency's error alone.
 
+mod advisories;
 mod config;
 mod crates;
 mod http;
@@ -18,7 +19,7 @@ pub use config::{Environment, RegistryOverrides};
 pub use http::{FetchError, HttpConfig};
 pub use pypi::normalize as normalize_python_name;
 
-use super::{Dependency, DependencyError, Ecosystem, Package};
+use super::{Advisory, Dependency, DependencyError, Ecosystem, Package};
 use http::Http;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -137,34 +138,12 @@ impl Lookup {
                 })
             })
             .collect();
-        let results: Vec<Mutex<Option<Result<Package, String>>>> =
-            unique.iter().map(|_| Mutex::new(None)).collect();
-        let next = AtomicUsize::new(0);
-        let workers = self.jobs.clamp(1, 32).min(unique.len().max(1));
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((ecosystem, name)) = unique.get(i) else {
-                            break;
-                        };
-                        let result = self.fetch(&http, *ecosystem, name);
-                        if let Ok(mut slot) = results[i].lock() {
-                            *slot = Some(result);
-                        }
-                    }
-                });
-            }
-        });
-        let results: Vec<Result<Package, String>> = results
-            .into_iter()
-            .map(|m| {
-                m.into_inner()
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| Err("the look-up did not finish".into()))
+        let results: Vec<Result<Package, String>> = self
+            .parallel(&unique, |(ecosystem, name)| {
+                self.fetch(&http, *ecosystem, name)
             })
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err("the look-up did not finish".into())))
             .collect();
         deps.iter()
             .zip(slots)
@@ -176,6 +155,109 @@ impl Lookup {
                 })
             })
             .collect()
+    }
+
+    /// `work` on each item, at most `jobs` at once; the results in order
+    /// (`None` where a worker died).
+    fn parallel<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        work: impl Fn(&T) -> R + Sync,
+    ) -> Vec<Option<R>> {
+        let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let workers = self.jobs.clamp(1, 32).min(items.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            break;
+                        };
+                        let result = work(item);
+                        if let Ok(mut slot) = results[i].lock() {
+                            *slot = Some(result);
+                        }
+                    }
+                });
+            }
+        });
+        results
+            .into_iter()
+            .map(|m| m.into_inner().ok().flatten())
+            .collect()
+    }
+
+    /// Known vulnerabilities of the versions in use, by dependency (in the
+    /// order of `deps`; empty when none is known or the dependency has no
+    /// version in use). PyPI's JSON API is asked only at pypi.org; npm's
+    /// bulk endpoint once for all packages of the main registry. A registry
+    /// that can't answer is an error for the dependencies it concerns.
+    pub fn advisories(&self, deps: &[Dependency]) -> Vec<Result<Vec<Advisory>, DependencyError>> {
+        let http = Http::new(self.http.clone());
+        let error = |dep: &Dependency, message: String| DependencyError {
+            name: dep.name.clone(),
+            manifest: dep.manifest.clone(),
+            message,
+        };
+        let python: Vec<(usize, String)> = match &self.pypi_json {
+            Some(json_api) => deps
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.ecosystem == Ecosystem::Python)
+                .filter_map(|(i, d)| {
+                    let current = d.current.as_deref()?;
+                    Some((i, advisories::pypi_url(json_api, &d.name, current)))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let asked = self.parallel(&python, |(_, url)| {
+            http.get(url, "application/json")
+                .map_err(|e| format!("GET {url}: {e}; expected a PyPI release document"))
+                .and_then(|r| {
+                    advisories::parse_pypi(&r.body).map_err(|e| format!("GET {url}: {e}"))
+                })
+        });
+        let mut out: Vec<Result<Vec<Advisory>, DependencyError>> =
+            deps.iter().map(|_| Ok(Vec::new())).collect();
+        for ((i, _), result) in python.iter().zip(asked) {
+            out[*i] = match result {
+                // A release PyPI does not know (a local build) has no advisories to read.
+                Some(Err(message)) if message.contains("HTTP 404") => Ok(Vec::new()),
+                Some(r) => r.map_err(|m| error(&deps[*i], m)),
+                None => Err(error(&deps[*i], "the look-up did not finish".into())),
+            };
+        }
+        let node: Vec<(usize, &str, &str)> = deps
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.ecosystem == Ecosystem::Node)
+            .filter(|(_, d)| {
+                !d.name
+                    .split_once('/')
+                    .is_some_and(|(scope, _)| self.npm_scopes.contains_key(scope))
+            })
+            .filter_map(|(i, d)| Some((i, d.name.as_str(), d.current.as_deref()?)))
+            .collect();
+        if !node.is_empty() {
+            let url = advisories::npm_url(&self.registries.npm);
+            let pairs: Vec<(&str, &str)> = node.iter().map(|(_, n, v)| (*n, *v)).collect();
+            let answer = http
+                .post_json(&url, &advisories::npm_request(&pairs))
+                .map_err(|e| format!("POST {url}: {e}; expected npm's bulk advisory answer"))
+                .and_then(|r| {
+                    advisories::parse_npm(&r.body).map_err(|e| format!("POST {url}: {e}"))
+                });
+            for (i, name, _) in node {
+                out[i] = match &answer {
+                    Ok(by_name) => Ok(by_name.get(name).cloned().unwrap_or_default()),
+                    Err(message) => Err(error(&deps[i], message.clone())),
+                };
+            }
+        }
+        out
     }
 
     /// One package from its registry; the error names the URL and what was expected.
@@ -219,6 +301,16 @@ impl Lookup {
         let url = pypi::project_json_url(json_api, name);
         let response = http.get(&url, "application/json").ok()?;
         pypi::parse_changelog(&response.body)
+    }
+}
+
+/// The name a registry knows a dependency by: PEP 503 for Python, `-` and
+/// `_` alike for crates, as written for npm.
+pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::Python => pypi::normalize(name),
+        Ecosystem::Rust => name.replace('_', "-").to_ascii_lowercase(),
+        Ecosystem::Node => name.to_string(),
     }
 }
 

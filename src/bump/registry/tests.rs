@@ -521,3 +521,83 @@ fn fifty_look_ups_overlap_up_to_the_bound_and_no_further() {
     assert_eq!(lookup.jobs, 8);
     assert_eq!(server.peak_in_flight(), 8);
 }
+
+fn with_current(ecosystem: Ecosystem, name: &str, current: &str) -> Dependency {
+    let mut d = dep(ecosystem, name);
+    d.current = Some(current.into());
+    d
+}
+
+#[test]
+fn advisories_come_from_pypi_per_release_and_from_npm_in_one_bulk_request() {
+    let server = LocalRegistry::start(&fixtures());
+    let lookup = local_lookup(&server);
+    let deps = [
+        with_current(Ecosystem::Python, "idna", "3.6"),
+        with_current(Ecosystem::Node, "minimist", "1.2.5"),
+        // PyPI has no document for this release here: nothing known, no error.
+        with_current(Ecosystem::Python, "six", "1.16.0"),
+        with_current(Ecosystem::Node, "is-number", "7.0.0"),
+        dep(Ecosystem::Rust, "itoa"),
+    ];
+    let results = lookup.advisories(&deps);
+    let ids = |i: usize| -> Vec<String> {
+        results[i]
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|a| a.id.clone())
+            .collect()
+    };
+    assert_eq!(ids(0), ["PYSEC-2024-60"]);
+    assert_eq!(ids(1), ["GHSA-xvch-5gv4-984h"]);
+    assert!(ids(2).is_empty() && ids(3).is_empty() && ids(4).is_empty());
+    let idna = &results[0].as_ref().unwrap()[0];
+    assert_eq!(
+        idna.link.as_deref(),
+        Some("https://osv.dev/vulnerability/PYSEC-2024-60")
+    );
+    assert_eq!(server.hits("/npm/-/npm/v1/security/advisories/bulk"), 1);
+    let asked: serde_json::Value = serde_json::from_str(
+        &server
+            .posted("/npm/-/npm/v1/security/advisories/bulk")
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        asked,
+        serde_json::json!({"is-number": ["7.0.0"], "minimist": ["1.2.5"]})
+    );
+
+    use crate::bump::version::fixes;
+    let minimist = &results[1].as_ref().unwrap()[0];
+    assert!(!fixes(Ecosystem::Python, idna, "3.6"));
+    assert!(fixes(Ecosystem::Python, idna, "3.7"));
+    assert!(fixes(Ecosystem::Python, idna, "3.10"));
+    assert!(!fixes(Ecosystem::Node, minimist, "1.2.5"));
+    assert!(fixes(Ecosystem::Node, minimist, "1.2.6"));
+}
+
+#[test]
+fn a_fix_on_another_line_does_not_count() {
+    use crate::bump::version::fixes;
+    let advisory = crate::bump::Advisory {
+        id: "PYSEC-X".into(),
+        aliases: Vec::new(),
+        link: None,
+        summary: String::new(),
+        fix: crate::bump::Fix::FixedIn(vec!["3.2.25".into(), "4.2.11".into(), "5.0.3".into()]),
+    };
+    assert!(fixes(Ecosystem::Python, &advisory, "4.2.11"));
+    assert!(fixes(Ecosystem::Python, &advisory, "4.2.12"));
+    assert!(!fixes(Ecosystem::Python, &advisory, "4.2.10"));
+    assert!(
+        !fixes(Ecosystem::Python, &advisory, "5.0.1"),
+        "5.0 is fixed at 5.0.3"
+    );
+    assert!(
+        !fixes(Ecosystem::Python, &advisory, "4.1.9"),
+        "an unlisted line"
+    );
+    assert!(fixes(Ecosystem::Python, &advisory, "5.1"));
+}

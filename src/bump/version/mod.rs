@@ -257,6 +257,9 @@ fn decide_with<S: Scheme>(
             new_requirement,
             published: release.published,
             changelog: package.changelog.clone(),
+            also: Vec::new(),
+            advisories: Vec::new(),
+            past_policy: None,
         });
         break;
     }
@@ -278,5 +281,36 @@ fn age(secs: i64) -> String {
         format!("{}h", secs / 3600)
     } else {
         format!("{}m", secs.max(0) / 60)
+    }
+}
+
+/// Whether release `to` is past `advisory`. PyPI names the first fixed
+/// release of each affected line: `to` is fixed when one of them is on
+/// `to`'s own `X.Y` line and not above it, or when `to` is past them all
+/// (a line not listed counts as affected). npm names the affected range.
+pub fn fixes(ecosystem: Ecosystem, advisory: &super::Advisory, to: &str) -> bool {
+    match (&advisory.fix, ecosystem) {
+        (super::Fix::FixedIn(fixed), Ecosystem::Python) => {
+            let Ok(to) = to.parse::<pep440_rs::Version>() else {
+                return false;
+            };
+            let line =
+                |v: &pep440_rs::Version| v.release().iter().take(2).copied().collect::<Vec<_>>();
+            let fixed: Vec<pep440_rs::Version> =
+                fixed.iter().filter_map(|f| f.parse().ok()).collect();
+            !fixed.is_empty()
+                && (fixed.iter().all(|f| *f <= to)
+                    || fixed.iter().any(|f| *f <= to && line(f) == line(&to)))
+        }
+        (super::Fix::Outside(range), Ecosystem::Node) => {
+            match (
+                nodejs_semver::Range::parse(range),
+                nodejs_semver::Version::parse(to),
+            ) {
+                (Ok(range), Ok(to)) => !range.satisfies(&to),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
