@@ -653,6 +653,28 @@ fn rungs_takes_the_place_of_pre_commits_own_hook_and_gives_it_back() {
         !said.contains("app/main.py"),
         "a file that is not staged was checked:\n{said}"
     );
+    // pre-commit's SKIP still works.
+    let mut skipped = Command::new("git");
+    skipped
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "y",
+        ])
+        .current_dir(&p)
+        .envs(env.pairs())
+        .env("SKIP", "no-print");
+    let out = skipped.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let gone = rungs_env(&p, &["hook", "uninstall"], &env.pairs());
     assert_eq!(gone.code, 0, "{}", gone.stderr);

@@ -19,8 +19,8 @@ use std::sync::atomic::Ordering;
 
 /// Check one project's staged files in the shadow copy, and carry the
 /// fixers' changes to the working tree.
-/// `unknown_skips` counts, per id in RUNGS_SKIP, the projects that have no
-/// such check.
+/// `unknown_skips` counts, per id in RUNGS_SKIP (or pre-commit's SKIP), the
+/// projects that have no such check.
 pub fn check_project(
     run: &Staged,
     shadow: &mut shadow::Shadow,
@@ -46,15 +46,22 @@ pub fn check_project(
         .filter_map(|e| under(&e.path).map(|p| (p, e.blob.clone())))
         .collect();
     let project = Project::open_index(&project_root, &builtin_presets()?, &blobs)?;
-    let skip: Vec<String> = std::env::var("RUNGS_SKIP")
-        .unwrap_or_default()
+    // pre-commit's own SKIP is honoured too: a team's habit keeps working.
+    let hook_ids = crate::precommit::hook_ids(&project.root);
+    let skip: Vec<String> = ["RUNGS_SKIP", "SKIP"]
+        .iter()
+        .map(|name| std::env::var(name).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(",")
         .split(',')
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .filter(|id| {
-            let known = crate::check::is_builtin(id) || project.config.raw.checks.contains_key(id);
+            let known = crate::check::is_builtin(id)
+                || project.config.raw.checks.contains_key(id)
+                || hook_ids.contains(id);
             if !known {
                 *unknown_skips.entry(id.clone()).or_default() += 1;
             }

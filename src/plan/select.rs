@@ -225,7 +225,8 @@ pub fn select_checks(
         }
     }
 
-    // The project's own hooks: its gate, whatever the tier.
+    // The project's own hooks, and the commit rules its config enables: its
+    // gate, whatever the tier.
     for hook in hooks {
         let label = hook
             .origin

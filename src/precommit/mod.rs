@@ -16,6 +16,19 @@ mod yaml;
 
 pub use checks::{Loaded, load};
 
+/// The ids of the hooks the project's `.pre-commit-config.yaml` names (none
+/// when it has none, or it can't be read: the run that reads it says why).
+pub fn hook_ids(root: &std::path::Path) -> Vec<String> {
+    config::Config::load(&root.join(config::CONFIG_FILE))
+        .map(|c| {
+            c.repos
+                .iter()
+                .flat_map(|r| r.hooks.iter().map(|h| h.id.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The hooks rungs runs itself, as hidden subcommands (`rungs __pygrep ...`):
 /// the exit code when `args` names one.
 pub fn run_internal(args: &[String]) -> Option<i32> {
