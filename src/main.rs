@@ -14,6 +14,7 @@ mod fingerprint;
 mod fs;
 mod gate;
 mod git;
+mod history;
 mod hook;
 mod manifest;
 mod markers;
@@ -34,7 +35,7 @@ use clap::Parser;
 fn main() {
     timing::mark("start");
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(code) = precommit::run_internal(&args) {
+    if let Some(code) = precommit::run_internal(&args).or_else(|| history::run_internal(&args)) {
         std::process::exit(code);
     }
     let cli = cli::Cli::parse();

@@ -47,6 +47,8 @@ pub enum Kind {
     Test,
     Coverage,
     Custom,
+    /// The commits of a change, not its files (`[history]`).
+    History,
 }
 
 impl Kind {
@@ -59,6 +61,7 @@ impl Kind {
             Kind::Test => "test",
             Kind::Coverage => "coverage",
             Kind::Custom => "custom",
+            Kind::History => "history",
         }
     }
 }

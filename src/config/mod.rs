@@ -4,6 +4,7 @@
 
 mod bump;
 mod coverage;
+mod history;
 mod left_out;
 mod raw;
 mod registry;
@@ -11,6 +12,7 @@ mod reports;
 
 pub use bump::{BumpConfig, Registries as BumpRegistries};
 pub use coverage::{CoverageConfig, RawCoverage};
+pub use history::{DEFAULT_SUBJECT_MAX, HistoryRules, RawHistory};
 pub use raw::RawConfig;
 pub use registry::build_checks;
 pub use reports::{DEFAULT_BASELINE, ReportsConfig};

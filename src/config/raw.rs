@@ -43,6 +43,8 @@ pub struct RawConfig {
     /// Diff coverage and the ratchet.
     #[serde(default)]
     pub coverage: super::RawCoverage,
+    #[serde(default)]
+    pub history: super::RawHistory,
     /// The baseline file, relative to the root (default `.rungs-baseline.json`).
     pub baseline: Option<String>,
 }

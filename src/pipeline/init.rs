@@ -124,6 +124,20 @@ fn render(project: &Project) -> String {
     let _ = writeln!(out, "# [hook]\n# checks = [\"ruff-format\", \"ruff\"]\n");
     let _ = writeln!(
         out,
+        "# The team's commit rules, judged in CI over the commits since the base\n\
+         # (a merge request's, else the merge base with the default branch).\n\
+         # Off unless enabled; `kinds` are kinds of change no commit may mix.\n\
+         # [history]\n\
+         # enabled = true\n\
+         # max-commits = 1\n\
+         # merges = false\n\
+         # subject-max = {}\n\
+         # subject-pattern = '^(feat|fix|docs|refactor|test|chore)(\\(.+\\))?: '\n\
+         # kinds = {{ dependencies = [\"**/requirements*.txt\", \"**/poetry.lock\", \"**/uv.lock\", \"**/package-lock.json\", \"**/Cargo.lock\"], code = [\"**/*.py\", \"**/*.rs\", \"**/*.js\", \"**/*.ts\"] }}\n",
+        crate::config::DEFAULT_SUBJECT_MAX
+    );
+    let _ = writeln!(
+        out,
         "# Change any field of a built-in check, or add your own:"
     );
     let _ = writeln!(

@@ -52,7 +52,16 @@ pub fn plan_for(
     if let Some(dir) = &project.config.raw.cache_dir {
         crate::dirs::configure(tool_root.join(dir));
     }
-    let hooks = project_hooks(&project, &tool_root, &registry)?;
+    let mut hooks = project_hooks(&project, &tool_root, &registry)?;
+    // The commit rules judge a change's commits: CI's business, not a hook's.
+    if stage == Stage::Ci
+        && let Some(rules) = project.config.history()?
+    {
+        let reference = selection.changed.as_deref().filter(|r| !r.is_empty());
+        hooks
+            .checks
+            .push(crate::history::check(&project.root, &rules, reference)?);
+    }
     let ladder = Ladder::of(&project.config)?;
     let tier = plan::choose_tier(&project, &ladder, selection.tier.as_deref())?;
     let request = Request {

@@ -228,10 +228,10 @@ pub fn select_checks(
     // The project's own hooks, and the commit rules its config enables: its
     // gate, whatever the tier.
     for hook in hooks {
-        let label = hook
-            .origin
-            .as_ref()
-            .map_or(String::new(), |o| o.label.clone());
+        let label = hook.origin.as_ref().map_or_else(
+            || format!("enabled in {}", source.path.display()),
+            |o| o.label.clone(),
+        );
         let (role, reason) = match roles_taken.get(&hook.id) {
             Some(roles) => (
                 Some(roles.join(", ")),
@@ -355,7 +355,9 @@ pub fn select_checks(
                 (floor, _) => c.coverage_floor = floor,
             }
         }
-        let always = c.check.origin.as_ref().is_some_and(|o| o.always_run);
+        // The commit rules read commits, not files.
+        let always = c.check.origin.as_ref().is_some_and(|o| o.always_run)
+            || c.check.kind == Kind::History;
         let keep = (!c.files.is_empty() && touched) || always;
         if !keep {
             left_out.push((c.check.id.0.clone(), "no files to check".into()));

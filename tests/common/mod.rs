@@ -130,6 +130,7 @@ pub fn rungs_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .env_remove("CI_DEFAULT_BRANCH")
         .env_remove("CI_COMMIT_BRANCH")
         .env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+        .env_remove("CI_MERGE_REQUEST_IID")
         .envs(env.iter().copied())
         .output()
         .expect("run rungs");
