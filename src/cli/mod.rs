@@ -62,9 +62,13 @@ pub enum Command {
     Cache(cache::CacheCommand),
     /// Write a commented rungs.toml for this project.
     Init {
-        /// Overwrite an existing rungs.toml.
+        /// Overwrite an existing rungs.toml (with --gitlab: .gitlab-ci.yml).
         #[arg(long)]
         force: bool,
+        /// Instead: GitLab CI, a .gitlab-ci.yml including rungs's template
+        /// (or the lines to add to the one there is).
+        #[arg(long)]
+        gitlab: bool,
     },
 }
 
@@ -90,7 +94,23 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             eprintln!("rungs: adopted {} in {}", ids.join(", "), config.display());
             Ok(code)
         }
-        Command::Init { force } => {
+        Command::Init {
+            force,
+            gitlab: true,
+        } => {
+            let done = crate::pipeline::init_gitlab(&cwd, force)?;
+            for path in &done.written {
+                println!("wrote {}", path.display());
+            }
+            if let Some(lines) = done.to_add {
+                println!("\n.gitlab-ci.yml exists; add to it:\n\n{lines}");
+            }
+            Ok(exit::PASSED)
+        }
+        Command::Init {
+            force,
+            gitlab: false,
+        } => {
             let path = crate::pipeline::init(&cwd, force)?;
             println!("wrote {}", path.display());
             Ok(exit::PASSED)
