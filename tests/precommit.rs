@@ -739,3 +739,32 @@ fn a_hook_that_does_a_roles_job_takes_the_role() {
         "import sys\nimport os\n"
     );
 }
+
+#[test]
+fn a_hook_answers_to_its_alias_and_a_verbose_one_shows_its_output() {
+    let top = tempfile::tempdir().unwrap();
+    let top = top.path();
+    sh(top, &["git", "init", "-q", "p"]);
+    let p = top.join("p");
+    put(
+        &p,
+        ".pre-commit-config.yaml",
+        "repos:\n- repo: local\n  hooks:\n  - id: say-files\n    alias: say\n    name: say the files\n    entry: echo checked\n    language: system\n    verbose: true\n  - id: quiet\n    name: quiet\n    entry: 'true'\n    language: system\n",
+        false,
+    );
+    put(&p, "a.txt", "a\n", false);
+    commit_all(&p);
+    let env = Env::new(top);
+    let run = rungs_env(&p, &["check", "--only", "say"], &env.pairs());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("say-files"), "{}", run.stdout);
+    assert!(!run.stdout.contains("quiet"), "{}", run.stdout);
+    // Each batch's words, as it ran (rungs may split the files in batches).
+    for file in [".pre-commit-config.yaml", "a.txt"] {
+        let said = run
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("    | checked ") && l.contains(file));
+        assert!(said, "{}", run.stdout);
+    }
+}

@@ -154,6 +154,10 @@ pub struct Origin {
     /// The package and version its repo's rev stands for (`ruff==0.15.9`):
     /// rungs's own checks of the same tool run at it too.
     pub package: Option<String>,
+    /// Another name `--only`, `--skip` and `SKIP` know it by (pre-commit's `alias`).
+    pub alias: Option<String>,
+    /// Its output is shown also when it passes (pre-commit's `verbose`).
+    pub verbose: bool,
 }
 
 const DEFAULT_TIMEOUT_SECS: u64 = 600;
@@ -266,6 +270,15 @@ impl Check {
     /// The program the check runs (first word of its command).
     pub fn program(&self) -> &str {
         &self.command[0]
+    }
+
+    /// Whether `name` names this check: its id, or a hook's alias.
+    pub fn named(&self, name: &str) -> bool {
+        self.id.as_str() == name
+            || self
+                .origin
+                .as_ref()
+                .is_some_and(|o| o.alias.as_deref() == Some(name))
     }
 
     /// Whether a project-relative path is one of this check's inputs.

@@ -55,7 +55,7 @@ pub fn select_checks(
     let markers = Markers::new(&project.root);
     let source = project.config.source();
     let known = |id: &str| {
-        registry.contains_key(&CheckId(id.to_string())) || hooks.iter().any(|h| h.id.as_str() == id)
+        registry.contains_key(&CheckId(id.to_string())) || hooks.iter().any(|h| h.named(id))
     };
     for id in request.only.iter().chain(&request.skip) {
         if !known(id) {
@@ -289,8 +289,8 @@ pub fn select_checks(
             (Stage::Commit, Some(list)) => list.iter().any(|i| i.get_ref() == c.check.id.as_str()),
             _ => c.check.stages.contains(&stage),
         };
-        let wanted = (request.only.is_empty() || request.only.contains(&c.check.id.0))
-            && !request.skip.contains(&c.check.id.0);
+        let wanted = (request.only.is_empty() || request.only.iter().any(|n| c.check.named(n)))
+            && !request.skip.iter().any(|n| c.check.named(n));
         if !wanted {
             left_out.push((c.check.id.0.clone(), "not selected".into()));
         } else if !in_stage {

@@ -395,6 +395,8 @@ fn to_check(
         language_version: (hook.language_version != "default")
             .then(|| hook.language_version.clone()),
         package: fetched.and_then(|f| f.package.clone()),
+        alias: hook.alias.clone(),
+        verbose: hook.verbose,
     }));
     check.scratch = hook.repo != "meta";
     check.inputs = Some(Arc::new(selected));
@@ -453,6 +455,8 @@ fn broken_check(id: &str, order: usize, why: String) -> Check {
         always_run: true,
         language_version: None,
         package: None,
+        alias: None,
+        verbose: false,
     }));
     // One job, which reports why it can't run.
     check.scope = Scope::Project;

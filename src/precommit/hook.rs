@@ -82,6 +82,7 @@ impl Filter {
 #[derive(Clone, Debug)]
 pub struct Hook {
     pub id: String,
+    pub alias: Option<String>,
     pub name: String,
     /// `url@rev`, `local` or `meta`: where the definition came from.
     pub repo: String,
@@ -92,6 +93,7 @@ pub struct Hook {
     pub pass_filenames: bool,
     pub always_run: bool,
     pub require_serial: bool,
+    pub verbose: bool,
     /// Normalised stage names (`pre-commit`, `pre-push`, `manual` ...); empty: every stage.
     pub stages: Vec<String>,
     pub additional_dependencies: Vec<String>,
@@ -250,6 +252,7 @@ impl Hook {
             .unwrap_or_else(|| "default".to_string());
         Ok(Hook {
             id: entry.id.clone(),
+            alias: o.alias.clone().filter(|a| !a.is_empty()),
             name,
             repo: repo_label.to_string(),
             entry: entry_text,
@@ -259,6 +262,7 @@ impl Hook {
             pass_filenames: o.pass_filenames.unwrap_or(true),
             always_run: o.always_run.unwrap_or(false),
             require_serial: o.require_serial.unwrap_or(false),
+            verbose: o.verbose.unwrap_or(false),
             stages,
             additional_dependencies: o.additional_dependencies.clone().unwrap_or_default(),
             language_version,

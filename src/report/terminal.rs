@@ -87,6 +87,10 @@ impl TerminalReporter {
                     self.style(Style::new().yellow()).apply_to(problem)
                 );
             }
+            // A verbose hook's output is kept when it passes: shown.
+            for line in r.output.lines() {
+                let _ = writeln!(out, "    | {line}");
+            }
             return out;
         }
         for problem in &r.problems {

@@ -64,7 +64,8 @@ impl CheckResult {
             if let Some(p) = &r.problem {
                 result.problems.push(p.clone());
             }
-            if !r.outcome.is_success() && !r.output.is_empty() {
+            let verbose = check.origin.as_ref().is_some_and(|o| o.verbose);
+            if (!r.outcome.is_success() || verbose) && !r.output.is_empty() {
                 if !result.output.is_empty() {
                     result.output.push('\n');
                 }
