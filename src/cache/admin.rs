@@ -43,6 +43,8 @@ pub struct Part {
 pub struct Stats {
     pub root: PathBuf,
     pub parts: Vec<Part>,
+    /// What the remote cache did for runs with this cache folder.
+    pub remote: Option<super::remote::RemoteStats>,
 }
 
 /// What [`clear`] removed, and from where.
@@ -65,7 +67,12 @@ pub fn stats() -> Result<Stats, Error> {
         usage: walk(&root.join(name), None, false),
     })
     .collect();
-    Ok(Stats { root, parts })
+    let remote = super::remote::load_stats(&root.join("remote.json"));
+    Ok(Stats {
+        root,
+        parts,
+        remote,
+    })
 }
 
 /// Remove results, and per-file tables, hashes and durations of projects,
@@ -97,6 +104,7 @@ pub fn clear(tools: bool) -> Result<Cleared, Error> {
         }
     }
     let _ = std::fs::remove_file(root.join("versions.json"));
+    let _ = std::fs::remove_file(root.join("remote.json"));
     Ok(Cleared { root, removed })
 }
 

@@ -21,6 +21,8 @@ pub struct Lookup {
     pub hit: Option<JobReport>,
     /// Key over the check's whole input, when every input could be read.
     pub whole: Option<CacheKey>,
+    /// The same key as every machine computes it, when there is one.
+    pub shared: Option<CacheKey>,
     /// Per-file keys (file-level checks).
     pub file_keys: BTreeMap<String, CacheKey>,
     /// Per-file entries already known (hits), for the whole-set entry.
@@ -30,11 +32,13 @@ pub struct Lookup {
 }
 
 /// The key part every job of a check shares: definition, tool, config, env.
+/// Each field also in its machine-independent form (see [`super::Portable`]).
 fn common(cache: &Cache, planned: &PlannedCheck, version: &str) -> KeyBuilder {
     let c = &planned.check;
+    let p = &cache.portable;
     let mut k = KeyBuilder::new("check");
     k.str(c.id.as_str());
-    k.str(&format!(
+    let shape = format!(
         "{:?}",
         (
             &c.command,
@@ -46,25 +50,41 @@ fn common(cache: &Cache, planned: &PlannedCheck, version: &str) -> KeyBuilder {
             c.serial,
             &c.diff_command
         )
-    ));
-    k.str(&format!(
+    );
+    k.split(
+        shape.as_bytes(),
+        p.text(&shape).as_deref().map(str::as_bytes),
+    );
+    let args = format!(
         "{:?}",
         (&planned.args, planned.coverage_floor, planned.partial)
-    ));
+    );
+    k.split(args.as_bytes(), p.text(&args).as_deref().map(str::as_bytes));
     // A hook: its repo, rev, resolved definition and dependencies.
-    k.opt(c.origin.as_ref().map(|o| o.definition.as_bytes()));
-    k.str(version);
+    match c.origin.as_ref().map(|o| o.definition.as_str()) {
+        None => k.u64(0),
+        Some(d) => k
+            .u64(1)
+            .split(d.as_bytes(), p.text(d).as_deref().map(str::as_bytes)),
+    };
+    k.split(
+        version.as_bytes(),
+        p.version(version).as_deref().map(str::as_bytes),
+    );
     for file in &planned.config_files {
         k.str(file);
         k.opt(cache.hashes.hash(file).as_deref().map(str::as_bytes));
     }
     for name in &c.env {
         k.str(name);
-        k.opt(
-            std::env::var_os(name)
-                .as_ref()
-                .map(|v| v.as_encoded_bytes()),
-        );
+        match std::env::var_os(name) {
+            None => k.u64(0),
+            Some(v) => {
+                let shared = v.to_str().and_then(|v| p.text(v));
+                k.u64(1)
+                    .split(v.as_encoded_bytes(), shared.as_deref().map(str::as_bytes))
+            }
+        };
     }
     k
 }
@@ -104,9 +124,10 @@ pub fn lookup(
             whole.str(f);
         }
     }
+    found.shared = whole.finish_shared();
     let whole = whole.finish();
     found.whole = Some(whole);
-    if let Some(entry) = cache.store.get(whole) {
+    if let Some(entry) = cache.result(whole, found.shared) {
         found.hit = Some(entry.replay(usize::MAX, index, given.len()));
         return (found, Work::None);
     }
@@ -204,7 +225,7 @@ pub fn record(
         if let (Some(whole), [report]) = (found.whole, reports)
             && cacheable(report.outcome, report.exit_code)
         {
-            cache.store.put(&Entry::from_report(whole, report));
+            cache.keep(found.shared, &Entry::from_report(whole, report));
         }
         return;
     }
@@ -230,9 +251,8 @@ pub fn record(
         // A failure that names no file (a hook's own words) or an error the
         // tool exited with is not split by file; the whole run is kept as it
         // is, for a run of the same files.
-        cache
-            .store
-            .put(&Entry::from_report(whole, &joined(reports)));
+        let entry = Entry::from_report(whole, &joined(reports));
+        cache.keep(found.shared, &entry);
         return;
     }
     if found.file_keys.is_empty() || found.file_entries.len() != found.file_keys.len() {
@@ -240,7 +260,7 @@ pub fn record(
     }
     let entries: Vec<Entry> = found.file_entries.values().cloned().collect();
     let merged = merge(0, entries.len(), &entries);
-    cache.store.put(&Entry::from_report(whole, &merged));
+    cache.keep(found.shared, &Entry::from_report(whole, &merged));
 }
 
 /// A batch's result as per-file entries, or nothing when it cannot be split

@@ -1,11 +1,14 @@
 //! The result cache: results, tool versions, and per project its file hashes.
 //! Where that folder is: [`crate::dirs`]; looking into it and trimming it:
-//! [`stats`], [`prune`], [`clear`].
+//! [`stats`], [`prune`], [`clear`]; sharing results with other machines:
+//! [`remote`].
 
 mod admin;
 mod hashes;
 mod key;
 mod lookup;
+mod portable;
+pub mod remote;
 mod store;
 mod versions;
 
@@ -13,6 +16,7 @@ pub use admin::{clear, prune, stats};
 pub use hashes::FileHashes;
 pub use key::{CacheKey, KeyBuilder};
 pub use lookup::{Lookup, lookup, record};
+pub use portable::Portable;
 pub use store::{Entry, FileTable, Store, cacheable};
 pub use versions::Versions;
 
@@ -28,6 +32,10 @@ pub struct Cache {
     pub project: PathBuf,
     pub hashes: FileHashes,
     pub versions: Versions,
+    /// Reads the keys' fields against the project's folder.
+    pub portable: Portable,
+    /// The team's shared cache, when one is configured.
+    pub remote: Option<remote::Remote>,
 }
 
 impl Cache {
@@ -49,7 +57,46 @@ impl Cache {
             project: project_dir(&root, results_of),
             hashes: FileHashes::load(files_root, Some(hashes)),
             versions: Versions::load(Some(root.join("versions.json"))),
+            portable: Portable::new(results_of),
+            remote: None,
         })
+    }
+
+    /// Share results through the remote cache `settings` describe.
+    pub fn with_remote(mut self, settings: Option<remote::Settings>) -> Result<Cache, Error> {
+        if let Some(settings) = settings {
+            let stats = root()?.join("remote.json");
+            self.remote = Some(remote::Remote::new(settings, stats));
+        }
+        Ok(self)
+    }
+
+    /// The result stored under `key`: here, else on the remote under
+    /// `shared` (then kept here too, so the next run asks no server).
+    pub fn result(&self, key: CacheKey, shared: Option<CacheKey>) -> Option<Entry> {
+        if let Some(entry) = self.store.get(key) {
+            return Some(entry);
+        }
+        let (remote, shared) = (self.remote.as_ref()?, shared?);
+        let mut entry = remote.get(shared)?;
+        entry.key = key.to_string();
+        self.store.put(&entry);
+        Some(entry)
+    }
+
+    /// Keep a result here, and on the remote when this run writes there.
+    pub fn keep(&self, shared: Option<CacheKey>, entry: &Entry) {
+        self.store.put(entry);
+        if let (Some(remote), Some(shared)) = (&self.remote, shared) {
+            remote.put(shared, entry);
+        }
+    }
+
+    /// The end of the run: wait a bounded time for uploads, count them.
+    pub fn finish(&self) {
+        if let Some(remote) = &self.remote {
+            remote.finish();
+        }
     }
 
     /// Finish the run: remember hashes and versions for the next one.

@@ -13,6 +13,9 @@ pub enum CacheCommand {
         #[arg(long, value_name = "AGE", default_value = "30d")]
         older_than: String,
     },
+    /// A key pair for signed remote entries: the private key goes in CI's
+    /// secret RUNGS_REMOTE_CACHE_SIGNING_KEY, the public one in the config.
+    Keygen,
     /// Remove every stored result, hash and duration (installed tools stay unless --all).
     Clear {
         /// Also remove the tools rungs installed.
@@ -35,6 +38,27 @@ pub fn run(command: &CacheCommand) -> Result<i32, Error> {
                     part.what
                 );
             }
+            if let Some(remote) = &stats.remote {
+                let t = remote.total;
+                println!(
+                    "remote    {}: {} hits, {} misses ({} rejected), {} uploads, {} skipped, {} errors",
+                    remote.remote, t.hits, t.misses, t.rejected, t.uploads, t.skipped, t.errors
+                );
+                if let Some(last) = &remote.last {
+                    let l = last.counts;
+                    println!(
+                        "          last run: {} hits, {} misses, {} uploads, {} errors{}",
+                        l.hits,
+                        l.misses,
+                        l.uploads,
+                        l.errors,
+                        last.off
+                            .as_ref()
+                            .map(|why| format!("; turned off: {why}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
         }
         CacheCommand::Prune { older_than } => {
             let age = crate::config::parse_duration(older_than).ok_or_else(|| Error::Usage {
@@ -47,6 +71,13 @@ pub fn run(command: &CacheCommand) -> Result<i32, Error> {
                 removed.files,
                 removed.size()
             );
+        }
+        CacheCommand::Keygen => {
+            let (private, public) = cache::remote::keygen()?;
+            println!("RUNGS_REMOTE_CACHE_SIGNING_KEY={private}");
+            println!("  (a protected, masked CI variable of the jobs that write)");
+            println!("[cache]\nremote-public-key = \"{public}\"");
+            println!("  (in rungs.toml, committed: readers accept only entries it verifies)");
         }
         CacheCommand::Clear { all } => {
             let cleared = cache::clear(*all)?;

@@ -3,6 +3,7 @@
 //! with `file:line:column` in errors, so later stages never re-validate.
 
 mod bump;
+mod cache;
 mod coverage;
 mod history;
 mod left_out;
@@ -11,6 +12,7 @@ mod registry;
 mod reports;
 
 pub use bump::{BumpConfig, Registries as BumpRegistries};
+pub use cache::CacheConfig;
 pub use coverage::{CoverageConfig, RawCoverage};
 pub use history::{DEFAULT_SUBJECT_MAX, HistoryRules, RawHistory};
 pub use raw::RawConfig;

@@ -28,6 +28,9 @@ pub struct RawConfig {
     pub budget_fail: Option<bool>,
     /// Result cache folder (default: RUNGS_CACHE_DIR, else the user cache dir).
     pub cache_dir: Option<String>,
+    /// The shared remote cache.
+    #[serde(default)]
+    pub cache: super::CacheConfig,
     pub size_classes: Option<Vec<SizeClass>>,
     pub thresholds: Option<BTreeMap<String, Thresholds>>,
     #[serde(default)]

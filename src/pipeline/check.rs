@@ -34,7 +34,8 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     let mut cache = if args.no_cache {
         None
     } else {
-        Some(Cache::open(&prepared.project.root)?)
+        let remote = crate::cache::remote::Settings::resolve(&prepared.project.config)?;
+        Some(Cache::open(&prepared.project.root)?.with_remote(remote)?)
     };
     let scheduled = schedule(&mut prepared, cache.as_mut(), shard, !args.no_install)?;
     let Prepared {
@@ -157,6 +158,9 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     }
     for reporter in &mut reporters {
         reporter.finish()?;
+    }
+    if let Some(cache) = &cache {
+        cache.finish();
     }
     if args.record_baseline {
         return gates.record(&project, &summary);

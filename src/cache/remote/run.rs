@@ -1,0 +1,106 @@
+//! The remote cache as one run uses it: look a shared key up (the entry
+//! checked before it is believed), store new results in the background,
+//! and at the end wait a bounded time for the uploads and count it all.
+
+use super::Settings;
+use super::client::Client;
+use super::envelope;
+use super::health::Health;
+use super::tally::Tally;
+use super::uploads::Uploads;
+use crate::cache::{CacheKey, Entry, cacheable};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+pub struct Remote {
+    settings: Settings,
+    client: Arc<Client>,
+    health: Arc<Health>,
+    tally: Arc<Tally>,
+    uploads: Mutex<Option<Uploads>>,
+    stats_file: PathBuf,
+}
+
+impl Remote {
+    pub fn new(settings: Settings, stats_file: PathBuf) -> Remote {
+        Remote {
+            client: Arc::new(Client::new(&settings)),
+            health: Arc::new(Health::new(&settings.base)),
+            tally: Arc::default(),
+            uploads: Mutex::new(None),
+            settings,
+            stats_file,
+        }
+    }
+
+    /// The entry stored under `key`, if the server has one that passes
+    /// every check: the envelope's key, hash and signature, then the
+    /// payload's own key and a result worth replaying.
+    pub fn get(&self, key: CacheKey) -> Option<Entry> {
+        if !self.health.on() {
+            return None;
+        }
+        let bytes = match self.client.get(key) {
+            Ok(found) => {
+                self.health.answered();
+                found
+            }
+            Err(f) => {
+                Tally::add(&self.tally.errors);
+                self.health.failed("looking up a result", &f);
+                return None;
+            }
+        };
+        let Some(bytes) = bytes else {
+            Tally::add(&self.tally.misses);
+            return None;
+        };
+        let entry = envelope::open(&bytes, key, self.settings.public_key.as_ref())
+            .ok()
+            .and_then(|payload| serde_json::from_slice::<Entry>(payload).ok())
+            .filter(|e| e.key == key.to_string() && cacheable(e.outcome, e.exit_code));
+        match entry {
+            Some(e) => {
+                Tally::add(&self.tally.hits);
+                Some(e)
+            }
+            None => {
+                Tally::add(&self.tally.rejected);
+                Tally::add(&self.tally.misses);
+                None
+            }
+        }
+    }
+
+    /// Store `entry` under `key` in the background, when this run may write.
+    pub fn put(&self, key: CacheKey, entry: &Entry) {
+        if !self.settings.write || !self.health.on() {
+            return;
+        }
+        let mut entry = entry.clone();
+        entry.key = key.to_string();
+        let Ok(payload) = serde_json::to_vec(&entry) else {
+            return;
+        };
+        let sealed = envelope::seal(key, &payload, self.settings.signing_key.as_ref());
+        let Ok(mut uploads) = self.uploads.lock() else {
+            return;
+        };
+        uploads
+            .get_or_insert_with(|| {
+                Uploads::start(self.client.clone(), self.health.clone(), self.tally.clone())
+            })
+            .push(key, sealed);
+    }
+
+    /// Wait (bounded) for the uploads, then add this run to the stats.
+    pub fn finish(&self) {
+        if let Ok(mut uploads) = self.uploads.lock()
+            && let Some(u) = uploads.as_mut()
+        {
+            u.flush();
+        }
+        self.tally
+            .save(&self.stats_file, &self.settings.base, self.health.why_off());
+    }
+}
