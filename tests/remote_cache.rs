@@ -1,0 +1,402 @@
+//! The shared remote cache against a real HTTP cache server: an nginx with
+//! its WebDAV module, started by each test on a free port of 127.0.0.1 with
+//! a temporary root, taking PUTs only with basic auth, as a team would set
+//! it up. A remote entry is a hit only when it is exactly what was stored
+//! for the key; a server that is down, slow or refuses never fails a run.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+
+const USER: &str = "ci";
+const PASSWORD: &str = "s3cret";
+
+/// A fake linter that logs the files it was given and flags lines with BAD.
+const FAKELINT: &str = r#"#!/bin/sh
+if [ "$1" = "--version" ]; then echo "fakelint 1"; exit 0; fi
+for f in "$@"; do printf '%s\n' "$f" >> "$FAKE_LOG"; done
+status=0
+for f in "$@"; do
+  grep -n BAD "$f" | while IFS=: read -r line rest; do echo "$f:$line:1: X-BAD found BAD"; done
+  grep -q BAD "$f" && status=1
+done
+exit $status
+"#;
+
+const CONFIG: &str = r#"stacks = []
+[checks.fake]
+kind = "lint"
+command = ["./fakelint"]
+version = ["./fakelint", "--version"]
+files = ["**/*.py"]
+parser = "regex"
+pattern = '^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rule>\S+) (?P<message>.*)$'
+"#;
+
+/// nginx serving `{root}/ac/` over WebDAV, PUT behind basic auth.
+struct Nginx {
+    dir: tempfile::TempDir,
+    port: u16,
+    child: Child,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn nginx_binary() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin")])
+        .map(|d| d.join("nginx"))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        if std::env::var_os("RUNGS_TEST_REQUIRE_TOOLS").is_some() {
+            panic!("nginx missing (run scripts/setup-tools as root, or install nginx-light)");
+        }
+        eprintln!("skipping: nginx not found; run the suite with scripts/test");
+    }
+    found
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+impl Nginx {
+    /// A server taking entries of at most `max_body` (nginx's syntax).
+    fn start(max_body: &str) -> Option<Nginx> {
+        let binary = nginx_binary()?;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display();
+        std::fs::create_dir_all(dir.path().join("root/ac")).unwrap();
+        let hash = Command::new("openssl")
+            .args(["passwd", "-apr1", PASSWORD])
+            .output()
+            .expect("openssl");
+        let hash = String::from_utf8(hash.stdout).unwrap();
+        write(dir.path(), "htpasswd", &format!("{USER}:{}\n", hash.trim()));
+        let root_user = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        let port = free_port();
+        let conf = format!(
+            r#"daemon off;
+master_process off;
+{user}
+pid {d}/nginx.pid;
+error_log {d}/error.log;
+events {{ worker_connections 64; }}
+http {{
+  access_log {d}/access.log;
+  client_body_temp_path {d}/body;
+  server {{
+    listen 127.0.0.1:{port};
+    root {d}/root;
+    client_max_body_size {max_body};
+    location /ac/ {{
+      dav_methods PUT;
+      create_full_put_path on;
+      dav_access user:rw group:r all:r;
+      limit_except GET HEAD {{
+        auth_basic "rungs cache";
+        auth_basic_user_file {d}/htpasswd;
+      }}
+    }}
+  }}
+}}
+"#,
+            user = if root_user { "user root;" } else { "" },
+        );
+        write(dir.path(), "nginx.conf", &conf);
+        let child = Command::new(binary)
+            .args(["-p", &d.to_string(), "-c", &format!("{d}/nginx.conf")])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start nginx");
+        let server = Nginx { dir, port, child };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(server);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!(
+            "nginx did not start: {}",
+            std::fs::read_to_string(server.dir.path().join("error.log")).unwrap_or_default()
+        );
+    }
+
+    fn url(&self, password: Option<&str>) -> String {
+        match password {
+            Some(p) => format!("http://{USER}:{p}@127.0.0.1:{}", self.port),
+            None => format!("http://127.0.0.1:{}", self.port),
+        }
+    }
+
+    /// The entries the server holds.
+    fn entries(&self) -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("root/ac"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        found.sort();
+        found
+    }
+}
+
+/// A project (a clone) with its own local cache and tool log.
+struct Clone {
+    dir: tempfile::TempDir,
+    cache: tempfile::TempDir,
+    log: tempfile::NamedTempFile,
+}
+
+impl Clone {
+    fn new(files: &[(&str, &str)]) -> Clone {
+        let dir = tempfile::tempdir().unwrap();
+        executable(dir.path(), "fakelint", FAKELINT);
+        write(dir.path(), "rungs.toml", CONFIG);
+        for (path, text) in files {
+            write(dir.path(), path, text);
+        }
+        Clone {
+            dir,
+            cache: tempfile::tempdir().unwrap(),
+            log: tempfile::NamedTempFile::new().unwrap(),
+        }
+    }
+
+    fn run(&self, remote: &str, env: &[(&str, &str)]) -> Run {
+        let mut all = vec![
+            ("FAKE_LOG", self.log.path().to_str().unwrap()),
+            ("RUNGS_CACHE_DIR", self.cache.path().to_str().unwrap()),
+            ("RUNGS_REMOTE_CACHE", remote),
+        ];
+        all.extend_from_slice(env);
+        rungs_env(self.dir.path(), &["check", "--format", "json"], &all)
+    }
+
+    /// Whether the tool was started since the last call.
+    fn tool_ran(&self) -> bool {
+        let ran = !std::fs::read_to_string(self.log.path()).unwrap().is_empty();
+        std::fs::write(self.log.path(), "").unwrap();
+        ran
+    }
+
+    fn stats(&self) -> String {
+        rungs_env(
+            self.dir.path(),
+            &["cache", "stats"],
+            &[("RUNGS_CACHE_DIR", self.cache.path().to_str().unwrap())],
+        )
+        .stdout
+    }
+}
+
+const WRITE: (&str, &str) = ("RUNGS_REMOTE_CACHE_WRITE", "1");
+
+fn project() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("pkg/a.py", "x = 1\n"),
+        ("pkg/b.py", "y = BAD\n"),
+        ("pkg/c.py", "z = 3\n"),
+    ]
+}
+
+fn summary(run: &Run) -> (i32, Vec<String>) {
+    (run.code, findings(&run.check("fake")))
+}
+
+#[test]
+fn a_second_clone_with_an_empty_cache_replays_the_first_ones_results() {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    let first = Clone::new(&project());
+    let stored = first.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    assert_eq!(stored.code, 1, "{}", stored.stderr);
+    assert!(first.tool_ran());
+    assert_eq!(server.entries().len(), 1, "{}", stored.stderr);
+
+    // Another folder, another local cache, and no write credentials.
+    let second = Clone::new(&project());
+    let replayed = second.run(&server.url(None), &[]);
+    assert!(!second.tool_ran(), "the tool ran: {}", replayed.stderr);
+    assert_eq!(summary(&replayed), summary(&stored));
+    assert_eq!(replayed.check("fake")["cached"], true);
+    assert_eq!(replayed.stderr, "", "no warning expected");
+    assert!(
+        second.stats().contains("1 hits, 0 misses"),
+        "{}",
+        second.stats()
+    );
+
+    // The hit was kept locally: with the server gone, still no tool.
+    drop(server);
+    let offline = second.run("", &[]);
+    assert!(!second.tool_ran());
+    assert_eq!(summary(&offline), summary(&stored));
+}
+
+#[test]
+fn a_reader_never_writes() {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    let clone = Clone::new(&project());
+    // Even with good credentials, writing is off unless asked for.
+    let run = clone.run(&server.url(Some(PASSWORD)), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(server.entries().is_empty());
+    let off = clone.run(
+        &server.url(Some(PASSWORD)),
+        &[("RUNGS_REMOTE_CACHE_WRITE", "0")],
+    );
+    assert_eq!(summary(&off), summary(&run));
+    assert!(server.entries().is_empty());
+    assert!(clone.stats().contains("0 uploads"), "{}", clone.stats());
+}
+
+#[test]
+fn a_wrong_password_warns_once_and_the_run_passes_on_local_results() {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    let clone = Clone::new(&[("pkg/a.py", "x = 1\n"), ("pkg/b.py", "y = 2\n")]);
+    let local = clone.run("", &[]);
+    assert_eq!(local.code, 0, "{}", local.stderr);
+    clone.tool_ran();
+    // One file changed: the other's result comes from the local cache, the
+    // new result is offered to the server, which refuses the password.
+    write(clone.dir.path(), "pkg/b.py", "y = 3\n");
+    let run = clone.run(&server.url(Some("wrong")), &[WRITE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(clone.log.path()).unwrap(),
+        "pkg/b.py\n"
+    );
+    assert!(
+        run.stderr.contains("refused the credentials (HTTP 401)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("warning").count(), 1, "{}", run.stderr);
+    assert!(server.entries().is_empty());
+}
+
+/// Store the project's entry, then let `spoil` change what the server holds;
+/// a clone with an empty cache must then run the tool and find the truth.
+fn spoiled_entry_is_a_miss(spoil: impl FnOnce(&Nginx, &Path)) {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    let first = Clone::new(&project());
+    let truth = first.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    let entries = server.entries();
+    assert_eq!(entries.len(), 1, "{}", truth.stderr);
+    spoil(&server, &entries[0]);
+    let second = Clone::new(&project());
+    let run = second.run(&server.url(None), &[]);
+    assert!(second.tool_ran(), "a spoiled entry was taken as a hit");
+    assert_eq!(summary(&run), summary(&truth));
+    assert_eq!(run.check("fake")["cached"], false);
+    assert!(
+        second.stats().contains("(1 rejected)"),
+        "{}",
+        second.stats()
+    );
+}
+
+#[test]
+fn a_corrupted_entry_is_a_miss() {
+    spoiled_entry_is_a_miss(|_, entry| {
+        let text = std::fs::read_to_string(entry).unwrap();
+        // The finding gone from the payload: it would pass if believed.
+        std::fs::write(entry, text.replace("X-BAD", "X-OK!")).unwrap();
+    });
+}
+
+#[test]
+fn a_truncated_entry_is_a_miss() {
+    spoiled_entry_is_a_miss(|_, entry| {
+        let bytes = std::fs::read(entry).unwrap();
+        std::fs::write(entry, &bytes[..bytes.len() / 2]).unwrap();
+    });
+}
+
+#[test]
+fn an_entry_stored_under_another_key_is_a_miss() {
+    spoiled_entry_is_a_miss(|server, entry| {
+        // A passing project's entry, put where the failing one's was.
+        let clean = Clone::new(&[("pkg/a.py", "x = 1\n")]);
+        clean.run(&server.url(Some(PASSWORD)), &[WRITE]);
+        let other = server
+            .entries()
+            .into_iter()
+            .find(|e| e != entry)
+            .expect("the clean project's entry");
+        std::fs::rename(other, entry).unwrap();
+    });
+}
+
+#[test]
+fn an_entry_too_large_for_the_server_is_skipped_quietly() {
+    let Some(server) = Nginx::start("64") else {
+        return;
+    };
+    let clone = Clone::new(&project());
+    let run = clone.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(server.entries().is_empty());
+    assert_eq!(run.stderr, "", "413 is no error");
+    assert!(clone.stats().contains("1 skipped"), "{}", clone.stats());
+}
+
+/// A run against `url` that cannot answer: the run's own result, and one warning.
+fn unreachable_server_costs_one_warning(url: &str) {
+    let clone = Clone::new(&project());
+    let run = clone.run(url, &[WRITE]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        findings(&run.check("fake")),
+        ["pkg/b.py:1:1 X-BAD"],
+        "{}",
+        run.stderr
+    );
+    assert!(clone.tool_ran());
+    assert_eq!(
+        run.stderr
+            .matches("not used for the rest of this run")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_costs_one_warning() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept every connection and say nothing.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    unreachable_server_costs_one_warning(&format!("http://127.0.0.1:{port}"));
+}
+
+#[test]
+fn a_closed_port_costs_one_warning() {
+    let port = free_port();
+    unreachable_server_costs_one_warning(&format!("http://127.0.0.1:{port}"));
+}
