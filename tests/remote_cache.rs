@@ -400,3 +400,98 @@ fn a_closed_port_costs_one_warning() {
     let port = free_port();
     unreachable_server_costs_one_warning(&format!("http://127.0.0.1:{port}"));
 }
+
+#[test]
+fn a_result_keyed_by_a_place_outside_the_project_stays_local() {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    // The tool named by its absolute path in the project: the same on any
+    // clone once the project's folder is read as a placeholder.
+    let clone = Clone::new(&project());
+    let inside = format!("{}/fakelint", clone.dir.path().display());
+    let config = CONFIG.replace(
+        r#"command = ["./fakelint"]"#,
+        &format!("command = [{inside:?}]"),
+    );
+    write(clone.dir.path(), "rungs.toml", &config);
+    clone.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    assert_eq!(server.entries().len(), 1);
+    let other = Clone::new(&project());
+    let there = format!("{}/fakelint", other.dir.path().display());
+    write(
+        other.dir.path(),
+        "rungs.toml",
+        &CONFIG.replace(
+            r#"command = ["./fakelint"]"#,
+            &format!("command = [{there:?}]"),
+        ),
+    );
+    other.run(&server.url(None), &[]);
+    assert!(
+        !other.tool_ran(),
+        "the project's own folder kept the key apart"
+    );
+
+    // An environment variable naming a folder of this machine only.
+    let host = Clone::new(&[("pkg/a.py", "x = 1\n")]);
+    write(
+        host.dir.path(),
+        "rungs.toml",
+        &format!("{CONFIG}env = [\"LINT_HOME\"]\n"),
+    );
+    let run = host.run(
+        &server.url(Some(PASSWORD)),
+        &[WRITE, ("LINT_HOME", "/opt/lint")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        server.entries().len(),
+        1,
+        "a host-specific result was shared"
+    );
+}
+
+#[test]
+fn with_a_public_key_only_entries_signed_by_its_pair_are_hits() {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    let pair = rungs(Path::new("."), &["cache", "keygen"]).stdout;
+    let private = pair
+        .lines()
+        .find_map(|l| l.strip_prefix("RUNGS_REMOTE_CACHE_SIGNING_KEY="))
+        .unwrap()
+        .to_string();
+    let public = pair
+        .lines()
+        .find(|l| l.starts_with("remote-public-key"))
+        .unwrap()
+        .to_string();
+    let signed_config = format!("{CONFIG}\n[cache]\n{public}\n");
+
+    // Unsigned writes (a config without the key) are no hits for a reader
+    // who asks for signatures.
+    let unsigned = Clone::new(&project());
+    unsigned.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    let reader = Clone::new(&project());
+    write(reader.dir.path(), "rungs.toml", &signed_config);
+    reader.run(&server.url(None), &[]);
+    assert!(reader.tool_ran(), "an unsigned entry was a hit");
+
+    // A writer must sign when the project asks for signatures.
+    let writer = Clone::new(&[("pkg/a.py", "x = 1\n")]);
+    write(writer.dir.path(), "rungs.toml", &signed_config);
+    let refused = writer.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("RUNGS_REMOTE_CACHE_SIGNING_KEY"));
+    let signed = writer.run(
+        &server.url(Some(PASSWORD)),
+        &[WRITE, ("RUNGS_REMOTE_CACHE_SIGNING_KEY", &private)],
+    );
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
+    let reader = Clone::new(&[("pkg/a.py", "x = 1\n")]);
+    write(reader.dir.path(), "rungs.toml", &signed_config);
+    reader.run(&server.url(None), &[]);
+    assert!(!reader.tool_ran(), "a signed entry was not a hit");
+}
