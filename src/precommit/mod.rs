@@ -16,14 +16,15 @@ mod yaml;
 
 pub use checks::{Loaded, load};
 
-/// The ids of the hooks the project's `.pre-commit-config.yaml` names (none
+/// The ids and aliases of the hooks the project's `.pre-commit-config.yaml` names (none
 /// when it has none, or it can't be read: the run that reads it says why).
 pub fn hook_ids(root: &std::path::Path) -> Vec<String> {
     config::Config::load(&root.join(config::CONFIG_FILE))
         .map(|c| {
             c.repos
                 .iter()
-                .flat_map(|r| r.hooks.iter().map(|h| h.id.clone()))
+                .flat_map(|r| &r.hooks)
+                .flat_map(|h| std::iter::once(h.id.clone()).chain(h.options.alias.clone()))
                 .collect()
         })
         .unwrap_or_default()
