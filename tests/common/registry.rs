@@ -204,11 +204,7 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         *n += 1;
         *n
     };
-    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    shared.peak_in_flight.fetch_max(now, Ordering::SeqCst);
-    let answered = answer(stream, shared, method, &path, hit);
-    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-    answered
+    answer(stream, shared, method, &path, hit)
 }
 
 fn answer(
@@ -218,10 +214,15 @@ fn answer(
     path: &str,
     hit: usize,
 ) -> std::io::Result<()> {
+    // In flight while the server holds it: counted down before the answer
+    // is written, so a client's next request is never counted with it.
+    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.peak_in_flight.fetch_max(now, Ordering::SeqCst);
     let delay = *shared.delay.lock().unwrap();
     if let Some(wait) = delay {
         pause(wait, shared);
     }
+    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
     let fault = shared.faults.lock().unwrap().get(path).cloned();
     match fault {
         // Cut short when the server stops: then nothing is answered.
