@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 pub struct Markers {
     root: PathBuf,
     texts: RefCell<HashMap<String, Option<String>>>,
+    /// The Python requirements the manifests declare, read once.
+    declared: std::cell::OnceCell<Vec<String>>,
 }
 
 impl Markers {
@@ -20,6 +22,7 @@ impl Markers {
         Markers {
             root: root.to_path_buf(),
             texts: RefCell::new(HashMap::new()),
+            declared: std::cell::OnceCell::new(),
         }
     }
 
@@ -123,33 +126,39 @@ impl Markers {
         }
     }
 
-    /// A requirement named `name` (case and `-`/`_` folded) in pyproject.toml,
-    /// requirements*.txt, setup.cfg, setup.py or Pipfile.
+    /// A requirement named `name` (case and `-`/`_` folded) that the project
+    /// declares: its manifests as the bump job reads them (pyproject.toml's
+    /// dependency tables and groups, Pipfile, requirements files), and the
+    /// requirement lists of setup.cfg and setup.py. A word elsewhere in those
+    /// files (`profile = "black"`, a comment naming isort) is no dependency.
     fn has_python_dependency(&self, name: &str) -> bool {
         let wanted = normalize(name);
-        let mut files = vec![
-            "pyproject.toml".to_string(),
-            "setup.cfg".to_string(),
-            "setup.py".to_string(),
-            "Pipfile".to_string(),
-        ];
-        if let Ok(entries) = std::fs::read_dir(&self.root) {
-            files.extend(
-                entries
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n.starts_with("requirements") && n.ends_with(".txt")),
-            );
+        let declared = self.declared.get_or_init(|| {
+            crate::manifest::discover(&self.root)
+                .0
+                .into_iter()
+                .filter(|d| d.ecosystem == crate::manifest::Ecosystem::Python)
+                .map(|d| normalize(&d.name))
+                .collect()
+        });
+        if declared.contains(&wanted) {
+            return true;
         }
-        let requirement = regex::Regex::new(
-            r#"(?m)(?:^|["'\s])([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;"',]|$)"#,
+        // setup.cfg: an indented line of a requirement list; setup.py: a
+        // quoted requirement string.
+        let listed = regex::Regex::new(
+            r#"(?m)^[ \t]+([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)"#,
         )
         .expect("static regex");
-        files.iter().filter_map(|f| self.text(f)).any(|text| {
-            requirement
-                .captures_iter(&text)
-                .any(|c| normalize(&c[1]) == wanted)
-        })
+        let quoted = regex::Regex::new(
+            r#"["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;][^"']*)?["']"#,
+        )
+        .expect("static regex");
+        let found = |re: &regex::Regex, file: &str| {
+            self.text(file)
+                .is_some_and(|text| re.captures_iter(&text).any(|c| normalize(&c[1]) == wanted))
+        };
+        found(&listed, "setup.cfg") || found(&quoted, "setup.py")
     }
 }
 
@@ -197,7 +206,32 @@ fn normalize(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::ini_value;
+    use super::{Markers, ini_value};
+
+    #[test]
+    fn a_dependency_is_a_declared_requirement_not_a_word_in_a_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "pyproject.toml",
+            "[project]\nname = \"p\"\nversion = \"0\"\n\n[project.optional-dependencies]\ndev = [\"black==23.1.0\"]\n\n[tool.isort]\nprofile = \"black\"\n\n[tool.ruff.lint]\nselect = [\n  \"I\",  # isort\n  \"F\", # flake8\n]\n",
+        );
+        write(
+            "setup.cfg",
+            "[options]\ninstall_requires =\n    django>=4.2\n[isort]\nprofile = black\n",
+        );
+        write(
+            "setup.py",
+            "setup(tests_require=['pytest-django>=4'])  # mypy is not used\n",
+        );
+        let m = Markers::new(dir.path());
+        for yes in ["black", "django", "pytest-django", "Pytest_Django"] {
+            assert!(m.holds(&format!("dependency:{yes}")), "{yes}");
+        }
+        for no in ["isort", "flake8", "mypy", "profile"] {
+            assert!(!m.holds(&format!("dependency:{no}")), "{no}");
+        }
+    }
 
     #[test]
     fn ini_values_read_as_configparser_reads_them() {
