@@ -256,9 +256,19 @@ fn to_check(
             c
         }
         Language::Python => {
+            // `.[all]` among the dependencies is the repo itself with extras.
+            let extras: String = deps
+                .iter()
+                .filter_map(|d| d.strip_prefix('.'))
+                .filter(|e| e.starts_with('['))
+                .collect::<Vec<_>>()
+                .concat()
+                .replace("][", ",");
             match &code {
-                Code::Clone(dir) => install.pypi.push(dir.to_string_lossy().into_owned()),
-                Code::Pypi { name, version } => install.pypi.push(format!("{name}=={version}")),
+                Code::Clone(dir) => install.pypi.push(format!("{}{extras}", dir.display())),
+                Code::Pypi { name, version } => {
+                    install.pypi.push(format!("{name}{extras}=={version}"))
+                }
                 Code::Npm { .. } => {
                     return Err(format!(
                         "hook `{}` is a python hook from an npm package",
@@ -267,7 +277,9 @@ fn to_check(
                 }
                 Code::None => {}
             }
-            install.pypi.extend(deps.iter().cloned());
+            install
+                .pypi
+                .extend(deps.iter().filter(|d| !d.starts_with('.')).cloned());
             isolated = !install.pypi.is_empty();
             entry.clone()
         }
