@@ -110,7 +110,8 @@ impl Pins {
     /// the locked version; else the range (the newest version it allows).
     /// `None` for a bare name, which pins nothing.
     fn spec(&self, dep: &Dependency) -> Option<String> {
-        let req = dep.requirement.trim();
+        let poetry = poetry_range(dep.requirement.trim());
+        let req = poetry.as_deref().unwrap_or(dep.requirement.trim());
         let exact = req
             .strip_prefix("==")
             .or_else(|| req.strip_prefix("==="))
@@ -128,6 +129,35 @@ impl Pins {
             (_, None) => Some(format!("{}{req}", dep.name)),
         }
     }
+}
+
+/// Poetry's `^1.2` and `~1.2` as PEP 440 (`>=1.2,<2`, `>=1.2,<1.3`), which
+/// pip and uv read; `None` for anything else.
+fn poetry_range(req: &str) -> Option<String> {
+    let (caret, version) = match (req.strip_prefix('^'), req.strip_prefix('~')) {
+        (Some(v), _) => (true, v.trim()),
+        (None, Some(v)) if !v.starts_with('=') => (false, v.trim()),
+        _ => return None,
+    };
+    let parts: Vec<u64> = version
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let mut upper = parts.clone();
+    // Caret: bump the first non-zero part (of those given); tilde: the
+    // minor when given, else the major.
+    let at = if caret {
+        parts
+            .iter()
+            .position(|&p| p != 0)
+            .unwrap_or(parts.len() - 1)
+    } else {
+        (parts.len() > 1) as usize
+    };
+    upper.truncate(at + 1);
+    upper[at] += 1;
+    let upper: Vec<String> = upper.iter().map(u64::to_string).collect();
+    Some(format!(">={version},<{}", upper.join(".")))
 }
 
 /// `black==26.10.1` -> `black`; `@scope/tool@1.2` -> `@scope/tool`.
@@ -163,6 +193,16 @@ mod tests {
             plugins: plugins.iter().map(|s| s.to_string()).collect(),
             ..Install::default()
         }
+    }
+
+    #[test]
+    fn poetry_ranges_become_pep_440() {
+        assert_eq!(poetry_range("^22.6").as_deref(), Some(">=22.6,<23"));
+        assert_eq!(poetry_range("^0.2.3").as_deref(), Some(">=0.2.3,<0.3"));
+        assert_eq!(poetry_range("~1.2.3").as_deref(), Some(">=1.2.3,<1.3"));
+        assert_eq!(poetry_range("~1").as_deref(), Some(">=1,<2"));
+        assert_eq!(poetry_range("~=1.2"), None);
+        assert_eq!(poetry_range(">=1"), None);
     }
 
     #[test]

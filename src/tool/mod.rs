@@ -126,9 +126,25 @@ pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, 
     if let Some(tool) = locate(root, check)? {
         return Ok(tool);
     }
-    let wanted = as_pinned(check).unwrap_or_else(|| check.clone());
-    if !wanted.install.is_empty() && allow_install {
-        return install::install(&tools_dir()?, &wanted);
+    if allow_install && let Some(pinned) = as_pinned(check) {
+        // The project's version could not be had (a range no index serves,
+        // a package it lacks): rungs's own pin, said once, rather than no run.
+        match install::install(&tools_dir()?, &pinned) {
+            Ok(tool) => return Ok(tool),
+            Err(e) => eprintln!(
+                "rungs: warning: the version the project chose for `{}` ({}) could not be installed; using rungs's own: {e}",
+                check.id,
+                check.pin.as_ref().map_or("", |p| p.from.as_str())
+            ),
+        }
+        if let Some(tool) =
+            find_on_path(check.program()).or_else(|| install::installed(&tools_dir().ok()?, check))
+        {
+            return Ok(tool);
+        }
+    }
+    if !check.install.is_empty() && allow_install {
+        return install::install(&tools_dir()?, check);
     }
     Err(Error::ToolMissing {
         check: check.id.0.clone(),
