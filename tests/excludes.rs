@@ -181,3 +181,33 @@ fn prettier_honours_its_ignore_file_for_named_files() {
 fn eslint_honours_its_ignores_for_named_files() {
     excluded_folder_stays_out("eslint", "eslint", "total.js", &["app/total.js:1:1 no-var"]);
 }
+
+#[test]
+fn mypy_checks_only_what_its_files_setting_names() {
+    if !require(&["mypy"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0\"\n\n[tool.mypy]\nfiles = [\"app\", \"tests/typing\"]\n",
+    );
+    let bad = "x: int = \"no\"\n";
+    for file in [
+        "app/a.py",
+        "tests/typing/t.py",
+        "docs/conf.py",
+        "examples/e.py",
+    ] {
+        write(dir.path(), file, bad);
+    }
+    let run = rungs(
+        dir.path(),
+        &[
+            "check", "--only", "mypy", "--tier", "standard", "--format", "json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(paths(&run.check("mypy")), ["app/a.py", "tests/typing/t.py"]);
+}

@@ -21,6 +21,9 @@ pub struct CheckSpec {
     /// their command line even when their config excludes it: rungs leaves
     /// out what they match.
     pub exclude_from: Option<Vec<super::ToolExclude>>,
+    /// The tool's own setting of what it checks (mypy's `files`): files it
+    /// names none of are left out, as the tool run alone would leave them.
+    pub only_from: Option<Vec<super::ToolExclude>>,
     pub scope: Option<super::Scope>,
     /// argv of the check; `{args}`, `{files}` and `{out}` are expanded.
     pub command: Option<Vec<String>>,
@@ -74,7 +77,7 @@ impl CheckSpec {
     /// This spec with every field `over` sets replaced.
     pub fn patched(&self, over: &CheckSpec) -> CheckSpec {
         let mut base = self.clone();
-        patch_fields!(base, over; extends, kind, description, files, exclude, exclude_from, scope, command,
+        patch_fields!(base, over; extends, kind, description, files, exclude, exclude_from, only_from, scope, command,
             fix, diff_command, version, config, detect, env, parser, pattern, timeout, expected_seconds, install,
             ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled);
         base

@@ -36,6 +36,8 @@ pub enum ExcludeMatch {
     /// An fnmatch glob over a name, or over the root-relative path when the
     /// pattern holds a `/` (flake8's `exclude`).
     Glob,
+    /// A path or glob from the root, naming a file or a folder (mypy's `files`).
+    RootPath,
 }
 
 /// One pattern, compiled.
@@ -61,13 +63,14 @@ impl Pattern {
             ExcludeMatch::PathRegex | ExcludeMatch::RootedPathRegex => {
                 Pattern::Regex(how, fancy_regex::Regex::new(text).ok()?)
             }
-            ExcludeMatch::Glob => {
+            ExcludeMatch::Glob | ExcludeMatch::RootPath => {
                 let text = text.trim_start_matches("./").trim_end_matches('/');
                 let glob = globset::GlobBuilder::new(text)
                     .literal_separator(false)
                     .build()
                     .ok()?;
-                Pattern::Glob(text.contains('/'), glob.compile_matcher())
+                let by_path = how == ExcludeMatch::RootPath || text.contains('/');
+                Pattern::Glob(by_path, glob.compile_matcher())
             }
         })
     }
@@ -119,5 +122,12 @@ mod tests {
         assert!(hit(ExcludeMatch::Glob, "./legacy/*", "legacy/a/old.py"));
         assert!(hit(ExcludeMatch::Glob, "*_pb2.py", "api/x_pb2.py"));
         assert!(!hit(ExcludeMatch::Glob, "legacy", "app/new.py"));
+        assert!(hit(ExcludeMatch::RootPath, "src", "src/pkg/a.py"));
+        assert!(!hit(ExcludeMatch::RootPath, "src", "docs/src/a.py"));
+        assert!(hit(
+            ExcludeMatch::RootPath,
+            "tests/typing",
+            "tests/typing/t.py"
+        ));
     }
 }

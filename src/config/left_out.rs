@@ -15,12 +15,17 @@ pub fn add_left_out(
     facts: &FileFacts,
     source: &Source,
 ) -> Result<(), Error> {
-    let excludes = tool_excludes(spec, facts);
+    let excludes = tool_patterns(spec.exclude_from.as_deref(), facts);
+    let only = tool_patterns(spec.only_from.as_deref(), facts);
     let left_out: Vec<&str> = facts
         .all
         .iter()
         .filter(|f| check.matches(f))
-        .filter(|f| facts.unchecked.contains(*f) || excludes.iter().any(|p| p.excludes(f)))
+        .filter(|f| {
+            facts.unchecked.contains(*f)
+                || excludes.iter().any(|p| p.excludes(f))
+                || (!only.is_empty() && !only.iter().any(|p| p.excludes(f)))
+        })
         .map(String::as_str)
         .collect();
     if !left_out.is_empty() {
@@ -30,10 +35,13 @@ pub fn add_left_out(
     Ok(())
 }
 
-/// The tool's own exclude patterns: of each setting, from the first of its
-/// configs the project has.
-fn tool_excludes(spec: &CheckSpec, facts: &FileFacts) -> Vec<Pattern> {
-    let Some(settings) = &spec.exclude_from else {
+/// The tool's own patterns of `settings`: of each setting, from the first
+/// of its configs the project has.
+fn tool_patterns(
+    settings: Option<&[crate::check::ToolExclude]>,
+    facts: &FileFacts,
+) -> Vec<Pattern> {
+    let Some(settings) = settings else {
         return Vec::new();
     };
     if facts.all.is_empty() {
