@@ -768,3 +768,57 @@ fn a_hook_answers_to_its_alias_and_a_verbose_one_shows_its_output() {
         assert!(said, "{}", run.stdout);
     }
 }
+
+#[test]
+fn default_install_hook_types_installs_the_pre_push_hook_and_its_hooks_run_on_push() {
+    let top = tempfile::tempdir().unwrap();
+    let top = top.path();
+    sh(top, &["git", "init", "-q", "-b", "main", "p"]);
+    let p = top.join("p");
+    put(
+        &p,
+        ".pre-commit-config.yaml",
+        "default_install_hook_types: [pre-commit, pre-push, commit-msg]\nrepos:\n- repo: local\n  hooks:\n  - id: no-push\n    name: never pushed\n    entry: this file may not be pushed\n    language: fail\n    files: \\.secret$\n    stages: [pre-push]\n",
+        false,
+    );
+    put(&p, "a.txt", "a\n", false);
+    commit_all(&p);
+    let env = Env::new(top);
+    let installed = rungs_env(&p, &["hook", "install"], &env.pairs());
+    assert_eq!(installed.code, 0, "{}", installed.stderr);
+    assert!(p.join(".git/hooks/pre-commit").is_file() && p.join(".git/hooks/pre-push").is_file());
+    assert!(
+        installed.stderr.contains("commit-msg"),
+        "{}",
+        installed.stderr
+    );
+    let plan = rungs_env(&p, &["plan"], &env.pairs());
+    assert!(
+        plan.stdout.contains("hook `no-push` runs at pre-push only"),
+        "{}",
+        plan.stdout
+    );
+
+    let remote = top.join("remote.git");
+    sh(
+        top,
+        &["git", "init", "-q", "--bare", remote.to_str().unwrap()],
+    );
+    git(&p, &["remote", "add", "origin", remote.to_str().unwrap()]);
+    put(&p, "key.secret", "hunter2\n", false);
+    git(&p, &["add", "key.secret"]);
+    let mut commit = git_command(&p, &["commit", "-qm", "secret"]);
+    assert!(
+        commit.envs(env.pairs()).output().unwrap().status.success(),
+        "the commit hook lets it pass"
+    );
+    let mut push = git_command(&p, &["push", "-q", "origin", "main"]);
+    let out = push.envs(env.pairs()).output().unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the push went through:\n{said}");
+    assert!(
+        said.contains("this file may not be pushed") && said.contains("key.secret"),
+        "{said}"
+    );
+}

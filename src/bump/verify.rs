@@ -101,6 +101,7 @@ impl Bumper<'_> {
             changed: None,
             jobs: None,
             format: Format::Text,
+            hook_stage: None,
         };
         let mut prepared = prepare(self.wt.path(), &selection, Stage::Bump)?;
         let mut cache = Cache::open(&prepared.project.root)?;

@@ -97,6 +97,7 @@ impl Selection {
             changed: self.changed.clone(),
             jobs: self.jobs,
             format: self.format.into(),
+            hook_stage: None,
         }
     }
 }

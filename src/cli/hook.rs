@@ -25,8 +25,10 @@ impl From<StageArg> for HookStage {
 pub enum HookCommand {
     /// Write the git hook (respects core.hooksPath, worktrees and submodules).
     Install {
-        #[arg(long, value_enum, default_value_t = StageArg::PreCommit)]
-        stage: StageArg,
+        /// The git hook (default: those the `.pre-commit-config.yaml` names in
+        /// `default_install_hook_types`, else pre-commit).
+        #[arg(long, value_enum)]
+        stage: Option<StageArg>,
         /// Keep an existing hook and run it after rungs.
         #[arg(long, conflicts_with = "replace")]
         chain: bool,
@@ -64,17 +66,23 @@ pub fn run(cwd: &Path, command: &HookCommand) -> Result<i32, Error> {
                 (_, true) => install::Existing::Replace,
                 _ => install::Existing::Refuse,
             };
-            let done = install::install(&repo, HookStage::from(*stage).name(), existing)?;
-            println!("installed {}", done.path.display());
-            match (done.kept, existing) {
-                (Some(c), install::Existing::Chain) => {
-                    println!("the existing hook runs after rungs: {}", c.display())
+            let stages: Vec<&str> = match stage {
+                Some(s) => vec![HookStage::from(*s).name()],
+                None => install_types(&repo),
+            };
+            for stage in stages {
+                let done = install::install(&repo, stage, existing)?;
+                println!("installed {}", done.path.display());
+                match (done.kept, existing) {
+                    (Some(c), install::Existing::Chain) => {
+                        println!("the existing hook runs after rungs: {}", c.display())
+                    }
+                    (Some(c), _) => println!(
+                        "the existing hook is kept aside, and put back by `rungs hook uninstall`: {}",
+                        c.display()
+                    ),
+                    (None, _) => {}
                 }
-                (Some(c), _) => println!(
-                    "the existing hook is kept aside, and put back by `rungs hook uninstall`: {}",
-                    c.display()
-                ),
-                (None, _) => {}
             }
             Ok(exit::PASSED)
         }
@@ -94,4 +102,24 @@ pub fn run(cwd: &Path, command: &HookCommand) -> Result<i32, Error> {
         }
         HookCommand::Run { stage, .. } => hook::run(&repo, (*stage).into()),
     }
+}
+
+/// The git hooks `.pre-commit-config.yaml`'s `default_install_hook_types`
+/// names that rungs runs (pre-commit, pre-push); the others are said.
+fn install_types(repo: &Repo) -> Vec<&'static str> {
+    let named = crate::precommit::install_hook_types(&repo.top);
+    let mut out = Vec::new();
+    for name in &named {
+        match name.as_str() {
+            "pre-commit" => out.push("pre-commit"),
+            "pre-push" => out.push("pre-push"),
+            other => eprintln!(
+                "rungs: warning: .pre-commit-config.yaml names the {other} hook type; rungs installs pre-commit and pre-push hooks only"
+            ),
+        }
+    }
+    if out.is_empty() {
+        out.push("pre-commit");
+    }
+    out
 }

@@ -76,6 +76,7 @@ pub fn check_project(
         changed: None,
         jobs: None,
         format: Format::Text,
+        hook_stage: Some(run.stage.name()),
     };
     let fix_enabled =
         project.config.raw.hook.fix.unwrap_or(true) && run.stage == HookStage::PreCommit;

@@ -18,6 +18,7 @@ pub fn adopt(cwd: &Path, ids: &[String]) -> Result<(i32, PathBuf), Error> {
         changed: None,
         jobs: None,
         format: Format::Text,
+        hook_stage: None,
     };
     let prepared = prepare(cwd, &selection, Stage::Ci)?;
     for id in ids {

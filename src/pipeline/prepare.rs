@@ -52,7 +52,8 @@ pub fn plan_for(
     if let Some(dir) = &project.config.raw.cache_dir {
         crate::dirs::configure(tool_root.join(dir));
     }
-    let mut hooks = project_hooks(&project, &tool_root, &registry)?;
+    let hook_stage = selection.hook_stage.unwrap_or("pre-commit");
+    let mut hooks = project_hooks(&project, &tool_root, &registry, hook_stage)?;
     // The commit rules judge a change's commits: CI's business, not a hook's.
     if stage == Stage::Ci
         && let Some(rules) = project.config.history()?
@@ -97,6 +98,7 @@ fn project_hooks(
     project: &Project,
     tool_root: &Path,
     registry: &BTreeMap<CheckId, Check>,
+    stage: &str,
 ) -> Result<precommit::Loaded, Error> {
     if !project.root.join(precommit::config::CONFIG_FILE).is_file() {
         return Ok(precommit::Loaded::default());
@@ -107,7 +109,13 @@ fn project_hooks(
         false => git::tracked_files(&project.root),
     };
     let tracked = tracked.unwrap_or_else(|| project.files.clone());
-    let loaded = precommit::load(&project.root, &crate::dirs::root()?, &tracked, registry)?;
+    let loaded = precommit::load(
+        &project.root,
+        &crate::dirs::root()?,
+        &tracked,
+        registry,
+        stage,
+    )?;
     Ok(loaded.unwrap_or_default())
 }
 

@@ -25,6 +25,9 @@ pub struct Selection {
     /// Parallel jobs (default: the config's, else the number of cores).
     pub jobs: Option<usize>,
     pub format: Format,
+    /// The git hook whose `.pre-commit-config.yaml` hooks run (`pre-push`);
+    /// `None`: `pre-commit`, as `pre-commit run` runs them.
+    pub hook_stage: Option<&'static str>,
 }
 
 /// `rungs check` and `rungs baseline`.

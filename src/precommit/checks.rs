@@ -67,6 +67,7 @@ pub fn load(
     cache_root: &Path,
     tracked: &[String],
     builtin: &BTreeMap<CheckId, Check>,
+    stage: &str,
 ) -> Result<Option<Loaded>, Error> {
     let path = root.join(CONFIG_FILE);
     if !path.is_file() {
@@ -157,9 +158,9 @@ pub fn load(
     let all: Vec<&Hook> = resolved.iter().map(|(h, _, _)| h).collect();
     let mut ids: HashMap<String, usize> = HashMap::new();
     for (hook, code, order) in &resolved {
-        if !hook.runs_at("pre-commit") {
+        if !hook.runs_at(stage) {
             loaded.notes.push(format!(
-                "{CONFIG_FILE}: hook `{}` runs at {} only, not at pre-commit: left out",
+                "{CONFIG_FILE}: hook `{}` runs at {} only, not at {stage}: left out",
                 hook.id,
                 hook.stages.join(", ")
             ));

@@ -30,6 +30,14 @@ pub fn hook_ids(root: &std::path::Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The git hooks the config asks `install` to write
+/// (`default_install_hook_types`; `pre-commit` when it says none or has none).
+pub fn install_hook_types(root: &std::path::Path) -> Vec<String> {
+    config::Config::load(&root.join(config::CONFIG_FILE))
+        .map(|c| c.default_install_hook_types)
+        .unwrap_or_else(|_| vec!["pre-commit".into()])
+}
+
 /// The hooks rungs runs itself, as hidden subcommands (`rungs __pygrep ...`):
 /// the exit code when `args` names one.
 pub fn run_internal(args: &[String]) -> Option<i32> {
