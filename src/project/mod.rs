@@ -100,12 +100,17 @@ impl Project {
 }
 
 /// The nearest folder at or above `start` with rungs config, else with a project
-/// manifest, else the git work tree's top, else `start` itself.
+/// manifest, else the git work tree's top, else `start` itself. The config is
+/// not looked for above the repository `start` is in: a project unpacked or
+/// cloned inside another repository is its own.
 pub fn find_root(start: &Path) -> PathBuf {
     let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
     for dir in start.ancestors() {
         if dir.join("rungs.toml").is_file() || has_tool_rungs(&dir.join("pyproject.toml")) {
             return dir.to_path_buf();
+        }
+        if dir.join(".git").exists() {
+            break;
         }
     }
     for dir in start.ancestors() {
@@ -145,4 +150,29 @@ fn has_tool_rungs(pyproject: &Path) -> bool {
     std::fs::read_to_string(pyproject)
         .map(|t| t.contains("[tool.rungs"))
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_root;
+
+    #[test]
+    fn the_config_is_looked_for_up_to_the_repository_and_no_further() {
+        let outer = tempfile::tempdir().unwrap();
+        let o = outer.path().canonicalize().unwrap();
+        std::fs::write(
+            o.join("pyproject.toml"),
+            "[tool.rungs]\nstacks = [\"rust\"]\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(o.join(".git")).unwrap();
+        // A folder of the repository: the top's config is its.
+        std::fs::create_dir_all(o.join("sub/pkg")).unwrap();
+        assert_eq!(find_root(&o.join("sub/pkg")), o);
+        // A repository of its own inside it (an unpacked sdist, a clone): its own.
+        let inner = o.join("vendor/other");
+        std::fs::create_dir_all(inner.join(".git")).unwrap();
+        std::fs::write(inner.join("pyproject.toml"), "[project]\nname = \"x\"\n").unwrap();
+        assert_eq!(find_root(&inner), inner);
+    }
 }
