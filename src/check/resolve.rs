@@ -267,6 +267,48 @@ impl Check {
         })
     }
 
+    /// A check rungs makes itself (a pre-commit hook, the history check):
+    /// over the files it is given, passing on exit code 0 and failing on 1,
+    /// read by its exit code, in every stage. Callers set what differs.
+    pub fn made(id: &str, kind: Kind, description: String, command: Vec<String>) -> Check {
+        Check {
+            id: CheckId(id.to_string()),
+            kind,
+            description,
+            file_set: GlobSet::empty(),
+            exclude_set: GlobSet::empty(),
+            scope: Scope::Files,
+            command,
+            fix: None,
+            diff_command: None,
+            version: None,
+            config: Vec::new(),
+            detect: Vec::new(),
+            env: Vec::new(),
+            parser: ParserKind::ExitCode,
+            pattern: None,
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            expected_seconds: None,
+            install: Install::default(),
+            ok_codes: vec![0],
+            fail_codes: vec![1],
+            replaces: Vec::new(),
+            slots: 1,
+            serial: false,
+            cache_version: true,
+            stages: vec![Stage::Commit, Stage::Ci, Stage::Bump],
+            tier_args: BTreeMap::new(),
+            tier: None,
+            enabled: true,
+            origin: None,
+            scratch: false,
+            inputs: Some(Arc::new(Vec::new())),
+            isolated: false,
+            broken: None,
+            pin: None,
+        }
+    }
+
     /// The program the check runs (first word of its command).
     pub fn program(&self) -> &str {
         &self.command[0]

@@ -1,13 +1,11 @@
 //! The `history` check as the planner sees it.
 
 use super::judge::SUBCOMMAND;
-use crate::check::{Check, CheckId, Install, Kind, ParserKind, Scope, Stage};
+use crate::check::{Check, Kind, ParserKind, Scope, Stage};
 use crate::config::HistoryRules;
 use crate::error::Error;
 use crate::project::git;
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 pub const ID: &str = "history";
@@ -24,47 +22,23 @@ pub fn check(root: &Path, rules: &HistoryRules, reference: Option<&str>) -> Resu
         }
         Err(why) => command.extend(["--nothing".into(), why]),
     }
-    Ok(Check {
-        id: CheckId(ID.into()),
-        kind: Kind::History,
-        description: "the commits since the base: count, merges, subjects, kinds of change".into(),
-        file_set: globset::GlobSet::empty(),
-        exclude_set: globset::GlobSet::empty(),
-        scope: Scope::Project,
+    let mut check = Check::made(
+        ID,
+        Kind::History,
+        "the commits since the base: count, merges, subjects, kinds of change".into(),
         command,
-        fix: None,
-        diff_command: None,
-        version: None,
-        config: Vec::new(),
-        detect: Vec::new(),
-        env: Vec::new(),
-        parser: ParserKind::Regex,
-        pattern: Some(
-            regex::Regex::new(
-                r"^history:(?P<severity>error|info):(?P<rule>[a-z-]+): (?P<message>.*)$",
-            )
+    );
+    check.scope = Scope::Project;
+    check.parser = ParserKind::Regex;
+    check.pattern = Some(
+        regex::Regex::new(r"^history:(?P<severity>error|info):(?P<rule>[a-z-]+): (?P<message>.*)$")
             .expect("a valid pattern"),
-        ),
-        timeout: Duration::from_secs(60),
-        expected_seconds: Some(0.05),
-        install: Install::default(),
-        ok_codes: vec![0],
-        fail_codes: vec![1],
-        replaces: Vec::new(),
-        slots: 1,
-        serial: true,
-        cache_version: true,
-        stages: vec![Stage::Ci],
-        tier_args: BTreeMap::new(),
-        tier: None,
-        enabled: true,
-        origin: None,
-        scratch: false,
-        inputs: Some(Arc::new(Vec::new())),
-        isolated: false,
-        broken: None,
-        pin: None,
-    })
+    );
+    check.timeout = Duration::from_secs(60);
+    check.expected_seconds = Some(0.05);
+    check.serial = true;
+    check.stages = vec![Stage::Ci];
+    Ok(check)
 }
 
 /// The base and `HEAD` commits, or why there is nothing to judge.

@@ -7,13 +7,12 @@ use super::config::{CONFIG_FILE, Config, RepoSource};
 use super::hook::{Hook, HookError, Language};
 use super::identify;
 use super::repos::{self, Code};
-use crate::check::{Check, CheckId, Install, Kind, Origin, ParserKind, Scope, Stage};
+use crate::check::{Check, CheckId, Install, Kind, Origin, ParserKind, Scope};
 use crate::error::Error;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 /// What the config gave: a check per hook (a hook that can't run is a
 /// broken check saying why), and notes for `rungs plan`.
@@ -419,42 +418,9 @@ fn to_check(
 
 /// A hook's check with pre-commit's defaults: any exit code but 0 fails it.
 fn hook_check(id: String, description: String) -> Check {
-    Check {
-        id: CheckId(id),
-        kind: Kind::Custom,
-        description,
-        file_set: globset::GlobSet::empty(),
-        exclude_set: globset::GlobSet::empty(),
-        scope: Scope::Files,
-        command: vec!["true".into()],
-        fix: None,
-        diff_command: None,
-        version: None,
-        config: Vec::new(),
-        detect: Vec::new(),
-        env: Vec::new(),
-        parser: ParserKind::ExitCode,
-        pattern: None,
-        timeout: Duration::from_secs(600),
-        expected_seconds: None,
-        install: Install::default(),
-        ok_codes: vec![0],
-        fail_codes: (1..=255).collect(),
-        replaces: Vec::new(),
-        slots: 1,
-        serial: false,
-        cache_version: true,
-        stages: vec![Stage::Commit, Stage::Ci, Stage::Bump],
-        tier_args: BTreeMap::new(),
-        tier: None,
-        enabled: true,
-        origin: None,
-        scratch: false,
-        inputs: Some(Arc::new(Vec::new())),
-        isolated: false,
-        broken: None,
-        pin: None,
-    }
+    let mut check = Check::made(&id, Kind::Custom, description, vec!["true".into()]);
+    check.fail_codes = (1..=255).collect();
+    check
 }
 
 /// A hook that can't run: reported as an error with `why`.
