@@ -35,6 +35,12 @@ fn put(dir: &Path, rel: &str, body: &str, exec: bool) {
     }
 }
 
+/// An empty git repository `name` in `top`.
+fn new_repo(top: &Path, name: &str) -> PathBuf {
+    sh(top, &["git", "init", "-q", "-b", "main", name]);
+    top.join(name)
+}
+
 fn commit_all(dir: &Path) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-qm", "x"]);
@@ -171,8 +177,7 @@ fn project(top: &Path) -> PathBuf {
             ),
         ],
     );
-    let p = top.join("project");
-    sh(top, &["git", "init", "-q", "project"]);
+    let p = new_repo(top, "project");
     let config = format!(
         r#"exclude: ^vendor/
 repos:
@@ -511,8 +516,7 @@ const NO_GIT_HOST: [(&str, &str); 3] = [
 fn a_well_known_repo_comes_from_its_package_when_git_cannot_fetch_it() {
     let top = tempfile::tempdir().unwrap();
     let top = top.path();
-    sh(top, &["git", "init", "-q", "p"]);
-    let p = top.join("p");
+    let p = new_repo(top, "p");
     put(
         &p,
         ".pre-commit-config.yaml",
@@ -688,8 +692,7 @@ fn rungs_takes_the_place_of_pre_commits_own_hook_and_gives_it_back() {
 fn a_hook_that_does_a_roles_job_takes_the_role() {
     let top = tempfile::tempdir().unwrap();
     let top = top.path();
-    sh(top, &["git", "init", "-q", "p"]);
-    let p = top.join("p");
+    let p = new_repo(top, "p");
     put(
         &p,
         "pyproject.toml",
@@ -744,8 +747,7 @@ fn a_hook_that_does_a_roles_job_takes_the_role() {
 fn a_hook_answers_to_its_alias_and_a_verbose_one_shows_its_output() {
     let top = tempfile::tempdir().unwrap();
     let top = top.path();
-    sh(top, &["git", "init", "-q", "p"]);
-    let p = top.join("p");
+    let p = new_repo(top, "p");
     put(
         &p,
         ".pre-commit-config.yaml",
@@ -773,8 +775,7 @@ fn a_hook_answers_to_its_alias_and_a_verbose_one_shows_its_output() {
 fn default_install_hook_types_installs_the_pre_push_hook_and_its_hooks_run_on_push() {
     let top = tempfile::tempdir().unwrap();
     let top = top.path();
-    sh(top, &["git", "init", "-q", "-b", "main", "p"]);
-    let p = top.join("p");
+    let p = new_repo(top, "p");
     put(
         &p,
         ".pre-commit-config.yaml",

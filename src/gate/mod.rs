@@ -80,7 +80,7 @@ pub fn judge_job(root: &Path, baseline: Option<&Baseline>, report: &JobReport) -
 
 /// Lines a change added or changed, per project-relative file; a file with
 /// no lines listed counts as changed throughout.
-pub type ChangedLines = std::collections::BTreeMap<String, std::collections::BTreeSet<u32>>;
+pub type ChangedLines = crate::project::git::Lines;
 
 /// A check the project has not adopted holds the line: its findings on what
 /// the change touched fail (for a formatter, anywhere in a touched file);

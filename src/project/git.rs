@@ -94,24 +94,30 @@ pub fn changed_files(root: &Path, base: &str) -> Result<Vec<String>, Error> {
     Ok(files.into_iter().collect())
 }
 
+/// Added or changed lines, per project-relative file.
+pub type Lines = std::collections::BTreeMap<String, std::collections::BTreeSet<u32>>;
+
 /// Lines the index adds or changes against `HEAD` (all of a new file's), per
 /// project-relative file: what a commit brings.
-pub fn staged_lines(
-    root: &Path,
-) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<u32>>, Error> {
+pub fn staged_lines(root: &Path) -> Result<Lines, Error> {
+    diff_lines(root, "--cached")
+}
+
+/// The new lines of `git diff -U0 AGAINST` (a commit, or `--cached`).
+fn diff_lines(root: &Path, against: &str) -> Result<Lines, Error> {
     let diff = git(
         root,
         &[
             "-c",
             "core.quotePath=false",
             "diff",
-            "--cached",
             "-U0",
             "--no-color",
             "--no-ext-diff",
             "--src-prefix=a/",
             "--dst-prefix=b/",
             "--relative",
+            against,
             "--",
         ],
     )?;
@@ -120,27 +126,8 @@ pub fn staged_lines(
 
 /// Lines added or changed between `base` and the working tree, per
 /// project-relative file; every line of an untracked file counts as added.
-pub fn changed_lines(
-    root: &Path,
-    base: &str,
-) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<u32>>, Error> {
-    let diff = git(
-        root,
-        &[
-            "-c",
-            "core.quotePath=false",
-            "diff",
-            "-U0",
-            "--no-color",
-            "--no-ext-diff",
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
-            "--relative",
-            base,
-            "--",
-        ],
-    )?;
-    let mut lines = added_lines(&diff);
+pub fn changed_lines(root: &Path, base: &str) -> Result<Lines, Error> {
+    let mut lines = diff_lines(root, base)?;
     let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
     for name in untracked.split('\0').filter(|n| !n.is_empty()) {
         let count = std::fs::read_to_string(root.join(name))
@@ -233,9 +220,8 @@ fn unquote(text: &str) -> String {
 }
 
 /// The new side's lines of each hunk of a `-U0` diff, per file.
-fn added_lines(diff: &str) -> std::collections::BTreeMap<String, std::collections::BTreeSet<u32>> {
-    let mut lines: std::collections::BTreeMap<String, std::collections::BTreeSet<u32>> =
-        Default::default();
+fn added_lines(diff: &str) -> Lines {
+    let mut lines = Lines::default();
     let mut current: Option<String> = None;
     for line in diff.lines() {
         if let Some(path) = line.strip_prefix("+++ ") {
