@@ -211,3 +211,68 @@ fn mypy_checks_only_what_its_files_setting_names() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert_eq!(paths(&run.check("mypy")), ["app/a.py", "tests/typing/t.py"]);
 }
+
+#[test]
+fn mypy_reads_a_module_through_its_stub_not_both() {
+    if !require(&["mypy"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0\"\n\n[tool.mypy]\n",
+    );
+    // attrs ships its package this way: the module, and a stub beside it.
+    write(
+        dir.path(),
+        "src/lib/__init__.py",
+        "def f(x):\n    return x\n",
+    );
+    write(
+        dir.path(),
+        "src/lib/__init__.pyi",
+        "def f(x: int) -> int: ...\n",
+    );
+    write(
+        dir.path(),
+        "src/use.py",
+        "from lib import f\n\ny: str = f(1)\n",
+    );
+    let run = rungs(
+        dir.path(),
+        &[
+            "check", "--only", "mypy", "--tier", "standard", "--format", "json",
+        ],
+    );
+    // Not mypy's exit 2 "Duplicate module named lib": the stub is checked,
+    // and the use site is judged by it.
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(findings(&run.check("mypy")), ["src/use.py:3:10 assignment"]);
+}
+
+#[test]
+fn flake8_checks_the_folders_the_projects_tox_runs_it_on() {
+    if !require(&["flake8"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // django-filter's shape: its lint env runs flake8 on the package and the
+    // tests; Sphinx's docs/conf.py is no part of its gate.
+    write(dir.path(), "setup.cfg", "[flake8]\nmax_line_length = 120\n");
+    write(
+        dir.path(),
+        "tox.ini",
+        "[tox]\nenvlist = lint\n\n[testenv:lint]\ncommands = flake8 app tests {posargs}\ndeps = flake8\n",
+    );
+    let unused = "import os\n";
+    for file in ["app/a.py", "tests/test_a.py", "docs/conf.py", "setup.py"] {
+        write(dir.path(), file, unused);
+    }
+    let run = rungs(
+        dir.path(),
+        &["check", "--only", "flake8", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(paths(&run.check("flake8")), ["app/a.py", "tests/test_a.py"]);
+}

@@ -14,7 +14,7 @@ mod tool_exclude;
 pub use builtin::{builtin_specs, is_builtin};
 pub use resolve::{Check, Install, Origin, ParserKind, Pin, Scope, glob_set, glob_set_and_paths};
 pub use spec::CheckSpec;
-pub use tool_exclude::{Pattern, ToolExclude};
+pub use tool_exclude::{ExcludeMatch, Pattern, ToolExclude};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -125,6 +125,10 @@ pub struct Check {
     /// The project's own version of the tool, used when the project's
     /// environment does not have it.
     pub pin: Option<Pin>,
+    /// The folders and files the project's own command lines run the tool
+    /// on (tox.ini's `flake8 app tests`), when they name some: the check
+    /// leaves out the rest.
+    pub invoked_paths: Vec<String>,
 }
 
 /// A version the project chose for a check's tool, and where it said so.
@@ -264,6 +268,7 @@ impl Check {
             isolated: false,
             broken: None,
             pin: None,
+            invoked_paths: Vec::new(),
         })
     }
 
@@ -306,6 +311,7 @@ impl Check {
             isolated: false,
             broken: None,
             pin: None,
+            invoked_paths: Vec::new(),
         }
     }
 

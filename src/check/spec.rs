@@ -24,6 +24,14 @@ pub struct CheckSpec {
     /// The tool's own setting of what it checks (mypy's `files`): files it
     /// names none of are left out, as the tool run alone would leave them.
     pub only_from: Option<Vec<super::ToolExclude>>,
+    /// A `.py` file with a `.pyi` stub beside it is left out: the tool reads
+    /// the stub in its place, and both named is an error (mypy's "Duplicate
+    /// module").
+    pub stubs_shadow: Option<bool>,
+    /// The tool's command words (`ruff check`): when every command line of the
+    /// project's tox.ini, noxfile or Makefile that runs it names paths, files
+    /// outside them are left out, as the project's own gate leaves them.
+    pub invoked_as: Option<Vec<String>>,
     pub scope: Option<super::Scope>,
     /// argv of the check; `{args}`, `{files}` and `{out}` are expanded.
     pub command: Option<Vec<String>>,
@@ -77,7 +85,7 @@ impl CheckSpec {
     /// This spec with every field `over` sets replaced.
     pub fn patched(&self, over: &CheckSpec) -> CheckSpec {
         let mut base = self.clone();
-        patch_fields!(base, over; extends, kind, description, files, exclude, exclude_from, only_from, scope, command,
+        patch_fields!(base, over; extends, kind, description, files, exclude, exclude_from, only_from, stubs_shadow, invoked_as, scope, command,
             fix, diff_command, version, config, detect, env, parser, pattern, timeout, expected_seconds, install,
             ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled);
         base

@@ -1,9 +1,12 @@
 //! Files a check leaves out beyond its `exclude` globs: those that are not
 //! the project's own code, and those the tool's own config excludes where the
-//! tool would check them anyway when rungs names them (mypy's `exclude`).
+//! tool would check them anyway when rungs names them (mypy's `exclude`), and
+//! modules whose stub the tool reads in their place; and, where the project
+//! runs the tool itself on named folders only, the files outside them.
 
 use super::FileFacts;
-use crate::check::{Check, CheckSpec, Pattern, glob_set_and_paths};
+use super::invocations::invoked_paths;
+use crate::check::{Check, CheckSpec, ExcludeMatch, Pattern, glob_set_and_paths};
 use crate::error::Error;
 use crate::markers::Markers;
 use crate::source::Source;
@@ -17,6 +20,21 @@ pub fn add_left_out(
 ) -> Result<(), Error> {
     let excludes = tool_patterns(spec.exclude_from.as_deref(), facts);
     let only = tool_patterns(spec.only_from.as_deref(), facts);
+    check.invoked_paths = spec
+        .invoked_as
+        .as_deref()
+        .and_then(|heads| invoked_paths(&facts.root, heads, |f| check.matches(f)))
+        .unwrap_or_default();
+    let invoked: Vec<Pattern> = check
+        .invoked_paths
+        .iter()
+        .filter_map(|p| Pattern::new(ExcludeMatch::RootPath, p))
+        .collect();
+    let stubs_shadow = spec.stubs_shadow.unwrap_or(false);
+    let has_stub = |f: &str| {
+        let stub = format!("{f}i");
+        f.ends_with(".py") && facts.all.binary_search(&stub).is_ok() && check.matches(&stub)
+    };
     let left_out: Vec<&str> = facts
         .all
         .iter()
@@ -25,6 +43,8 @@ pub fn add_left_out(
             facts.unchecked.contains(*f)
                 || excludes.iter().any(|p| p.excludes(f))
                 || (!only.is_empty() && !only.iter().any(|p| p.excludes(f)))
+                || (!invoked.is_empty() && !invoked.iter().any(|p| p.excludes(f)))
+                || (stubs_shadow && has_stub(f))
         })
         .map(String::as_str)
         .collect();

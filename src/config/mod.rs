@@ -6,6 +6,7 @@ mod bump;
 mod cache;
 mod coverage;
 mod history;
+mod invocations;
 mod left_out;
 mod raw;
 mod registry;

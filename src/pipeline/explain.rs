@@ -168,9 +168,13 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
                 c.check.id
             ),
         };
+        let scope = match c.check.invoked_paths.as_slice() {
+            [] => String::new(),
+            paths => format!("; only {}, as the project runs it", paths.join(", ")),
+        };
         let _ = writeln!(
             out,
-            "  {:<12} {:<14} {:<10} {}{floor} — {}{adoption}; {tool}",
+            "  {:<12} {:<14} {:<10} {}{floor} — {}{scope}{adoption}; {tool}",
             c.role.as_deref().unwrap_or(c.check.kind.as_str()),
             c.check.id,
             files,
