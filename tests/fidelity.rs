@@ -100,3 +100,51 @@ fn a_package_json_in_a_python_project_is_detected_but_not_checked() {
         "{ids:?}"
     );
 }
+
+#[test]
+fn mypy_runs_with_the_projects_runtime_requirements_installed() {
+    let wheels = repo().join(".tools/wheels");
+    assert!(wheels.is_dir(), "run scripts/setup-tools");
+    let dir = tempfile::tempdir().unwrap();
+    // jsonschema's shape: attrs classes, whose constructors mypy only knows
+    // with attrs installed beside it (without it, every call is unchecked).
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0\"\ndependencies = [\"attrs==26.1.0\"]\n\n[tool.mypy]\n",
+    );
+    write(
+        dir.path(),
+        "app.py",
+        "import attrs\n\n\n@attrs.define\nclass Point:\n    x: int\n\n\np = Point(1, 2)\n",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let env = [
+        ("RUNGS_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("PIP_NO_INDEX", "1"),
+        ("PIP_FIND_LINKS", wheels.to_str().unwrap()),
+    ];
+    let plan = rungs_env(dir.path(), &["plan", "--tier", "standard"], &env);
+    assert!(
+        plan.stdout.contains(
+            "version from rungs's mypy==2.4.1, with the project's 1 runtime requirements"
+        ),
+        "{}",
+        plan.stdout
+    );
+    let run = rungs_env(
+        dir.path(),
+        &[
+            "check", "--only", "mypy", "--tier", "standard", "--format", "json",
+        ],
+        &env,
+    );
+    assert!(
+        run.stderr
+            .contains("rungs: installing mypy==2.4.1 attrs==26.1.0 for check `mypy`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(findings(&run.check("mypy")), ["app.py:9:5 call-arg"]);
+}

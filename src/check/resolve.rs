@@ -65,6 +65,11 @@ pub struct Install {
     /// (`flake8-*`, `types-*`): installed with the tool at the project's pins.
     #[serde(default)]
     pub plugins: Vec<String>,
+    /// The project's own runtime requirements go in the tool's environment
+    /// too (mypy follows imports into them: without `markupsafe`, jinja2's
+    /// imports of it are errors; without `attrs`, its classes are opaque).
+    #[serde(default, rename = "project-dependencies")]
+    pub project_dependencies: bool,
 }
 
 impl Install {
@@ -138,6 +143,10 @@ pub struct Pin {
     pub install: Install,
     /// `requirements-dev.txt: black==23.1.0`, for `rungs plan`.
     pub from: String,
+    /// The project's runtime requirements, for a tool whose `install` asks
+    /// for them: installed with `install`, and left out again if they can't
+    /// be (a package that needs a compiler the machine lacks).
+    pub project: Vec<String>,
 }
 
 /// A check's source outside rungs: a pre-commit hook.

@@ -97,8 +97,8 @@ fn without_launcher(words: &[String]) -> Vec<&str> {
 fn command_lines(root: &Path) -> Vec<String> {
     let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
     let mut lines = Vec::new();
-    if let Some(text) = read("tox.ini") {
-        lines.extend(tox_commands(&text));
+    if let Some(text) = read(crate::manifest::tox::FILE) {
+        lines.extend(crate::manifest::tox::testenv_values(&text, "commands"));
     }
     if let Some(text) = read("noxfile.py") {
         let call = regex::Regex::new(r"session\.run\(([^)]*)\)").expect("valid regex");
@@ -124,44 +124,6 @@ fn command_lines(root: &Path) -> Vec<String> {
         }
     }
     lines
-}
-
-/// The `commands` of every `[testenv…]` section, one command a line, with a
-/// factor prefix (`lint: `), `\` continuations and `{toxinidir}/` resolved.
-fn tox_commands(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut in_env = false;
-    let mut in_commands = false;
-    let factor = regex::Regex::new(r"^[\w{},.!-]+:\s+").expect("valid regex");
-    for line in text.replace("\\\n", " ").lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            in_env = trimmed.starts_with("[testenv");
-            in_commands = false;
-            continue;
-        }
-        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
-            continue;
-        }
-        let continued = line.starts_with([' ', '\t']);
-        let value = if continued && in_commands {
-            trimmed
-        } else {
-            in_commands = false;
-            match trimmed.split_once(['=', ':']) {
-                Some((key, value)) if in_env && key.trim() == "commands" => {
-                    in_commands = true;
-                    value.trim()
-                }
-                _ => continue,
-            }
-        };
-        let command = factor.replace(value, "").replace("{toxinidir}/", "");
-        if !command.is_empty() {
-            out.push(command);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod requirements;
 #[cfg(test)]
 mod tests;
 mod toml_text;
+pub mod tox;
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -29,8 +29,12 @@ impl Pins {
     /// `hooks`: the packages the project's pre-commit hooks stand for, which
     /// come before its manifests.
     pub fn of(root: &Path, hooks: Vec<String>) -> Pins {
+        let mut deps = manifest::discover(root).0;
+        // tox's `deps` come after the manifests, which win where both name a
+        // package.
+        deps.extend(manifest::tox::deps(root));
         Pins {
-            deps: manifest::discover(root).0,
+            deps,
             locked: LOCKS.iter().any(|l| root.join(l).is_file()),
             hooks,
         }
@@ -59,12 +63,19 @@ impl Pins {
             };
             list[0] = hook.clone();
             return Some(Pin {
-                install,
                 from: format!(".pre-commit-config.yaml: {hook}"),
+                project: self.runtime(&install),
+                install,
             });
         }
-        let declared = self.declared(ecosystem, &tool)?;
-        let mut pinned = vec![self.spec(declared)?];
+        let declared = self.declared(ecosystem, &tool);
+        // The tool at the project's version; a bare name (`mypy`) pins
+        // nothing, so rungs's version stands, with the project's plug-ins.
+        let mut pinned = vec![
+            declared
+                .and_then(|d| self.spec(d))
+                .unwrap_or_else(|| list[0].clone()),
+        ];
         for default in &list[1..] {
             let name = package_name(ecosystem, default);
             pinned.push(match self.declared(ecosystem, &name) {
@@ -85,7 +96,27 @@ impl Pins {
                 pinned.push(spec);
             }
         }
-        let from = format!("{}: {}", declared.manifest.display(), pinned[0]);
+        let plugins = pinned.len() - list.len();
+        let from = match declared.filter(|d| self.spec(d).is_some()) {
+            Some(d) => format!("{}: {}", d.manifest.display(), pinned[0]),
+            None if plugins > 0 => {
+                let names: Vec<&str> = pinned[list.len()..].iter().map(String::as_str).collect();
+                format!(
+                    "rungs's {}, with the project's {}",
+                    pinned[0],
+                    names.join(" ")
+                )
+            }
+            None if install.project_dependencies && !self.runtime(install).is_empty() => {
+                format!("rungs's {}", pinned[0])
+            }
+            None => return None,
+        };
+        let project = self.runtime(install);
+        let from = match project.len() {
+            0 => from,
+            n => format!("{from}, with the project's {n} runtime requirements"),
+        };
         let install = match ecosystem {
             Ecosystem::Python => Install {
                 pypi: pinned,
@@ -96,7 +127,41 @@ impl Pins {
                 ..Install::default()
             },
         };
-        Some(Pin { install, from })
+        Some(Pin {
+            install,
+            from,
+            project,
+        })
+    }
+
+    /// The project's runtime requirements (`[project] dependencies`,
+    /// Poetry's, the Pipfile's `[packages]`, `requirements.txt`), as pip
+    /// reads them, when `install` asks for them.
+    fn runtime(&self, install: &Install) -> Vec<String> {
+        if !install.project_dependencies {
+            return Vec::new();
+        }
+        let runtime = |d: &Dependency| match d.manifest.to_str().unwrap_or_default() {
+            "pyproject.toml" => {
+                d.section == "project.dependencies"
+                    || (d.section == "tool.poetry.dependencies" && d.name != "python")
+            }
+            "Pipfile" => d.section == "packages",
+            "requirements.txt" | "requirements/base.txt" | "requirements/prod.txt" => true,
+            _ => false,
+        };
+        let mut out: Vec<String> = Vec::new();
+        for dep in self
+            .deps
+            .iter()
+            .filter(|d| d.ecosystem == Ecosystem::Python && runtime(d))
+        {
+            let spec = self.spec(dep).unwrap_or_else(|| dep.name.clone());
+            if !out.contains(&spec) {
+                out.push(spec);
+            }
+        }
+        out
     }
 
     fn declared(&self, ecosystem: Ecosystem, name: &str) -> Option<&Dependency> {
@@ -218,7 +283,8 @@ mod tests {
             pins.pin(&install(&["ruff==0.17.6"], &[])).unwrap(),
             Pin {
                 install: install(&["ruff==0.15.9"], &[]),
-                from: ".pre-commit-config.yaml: ruff==0.15.9".into()
+                from: ".pre-commit-config.yaml: ruff==0.15.9".into(),
+                project: Vec::new(),
             },
             "the hook's rev comes first"
         );
@@ -252,5 +318,48 @@ mod tests {
             "a range: the newest version it allows"
         );
         assert_eq!(pins.pin(&install(&["mypy==2.4.1"], &[])), None);
+    }
+
+    #[test]
+    fn a_tool_that_follows_imports_gets_the_projects_runtime_requirements() {
+        // jinja2: mypy reports every `import markupsafe` without it.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"Jinja2\"\nversion = \"3.1.6\"\ndependencies = [\"MarkupSafe>=2.0\"]\n\n[project.optional-dependencies]\ni18n = [\"Babel>=2.7\"]\n",
+        )
+        .unwrap();
+        let pins = Pins::of(dir.path(), Vec::new());
+        let mut mypy = install(&["mypy==2.4.1"], &["types-*"]);
+        assert_eq!(pins.pin(&mypy), None, "a tool that does not ask for them");
+        mypy.project_dependencies = true;
+        let pin = pins.pin(&mypy).unwrap();
+        assert_eq!(pin.install.pypi, ["mypy==2.4.1"]);
+        assert_eq!(pin.project, ["MarkupSafe>=2.0"]);
+        assert_eq!(
+            pin.from,
+            "rungs's mypy==2.4.1, with the project's 1 runtime requirements"
+        );
+    }
+
+    #[test]
+    fn tox_deps_bring_the_plugins_of_a_tool_they_leave_unpinned() {
+        // django-extensions: its mypy env installs mypy and django-stubs,
+        // which the `mypy_django_plugin.main` its config names comes from.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("tox.ini"),
+            "[testenv:mypy]\ndeps =\n    mypy\n    django-stubs\ncommands = mypy django_extensions\n",
+        )
+        .unwrap();
+        let pins = Pins::of(dir.path(), Vec::new());
+        let mypy = pins
+            .pin(&install(&["mypy==2.4.1"], &["types-*", "*-stubs"]))
+            .unwrap();
+        assert_eq!(mypy.install.pypi, ["mypy==2.4.1", "django-stubs"]);
+        assert_eq!(
+            mypy.from,
+            "rungs's mypy==2.4.1, with the project's django-stubs"
+        );
     }
 }

@@ -93,12 +93,26 @@ impl Tool {
     }
 }
 
-/// The check with the project's pin as what to install, when it has one.
+/// The check with the project's pin as what to install, when it has one,
+/// with the project's runtime requirements where the pin carries them.
 fn as_pinned(check: &Check) -> Option<Check> {
     let pin = check.pin.as_ref()?;
     let mut pinned = check.clone();
     pinned.install = pin.install.clone();
+    pinned.install.pypi.extend(pin.project.iter().cloned());
     Some(pinned)
+}
+
+/// The pin without the project's runtime requirements, when it has some:
+/// the tool at the project's version still runs when they can't install.
+fn without_project(pinned: &Check) -> Option<Check> {
+    let project = &pinned.pin.as_ref()?.project;
+    if project.is_empty() {
+        return None;
+    }
+    let mut bare = pinned.clone();
+    bare.install.pypi.retain(|r| !project.contains(r));
+    Some(bare)
 }
 
 /// Find the check's program without installing: an isolated check's only in
@@ -114,7 +128,9 @@ pub fn locate(root: &Path, check: &Check) -> Result<Option<Tool>, Error> {
         return Ok(Some(tool));
     }
     if let Some(pinned) = as_pinned(check) {
-        return Ok(install::installed(&tools, &pinned));
+        return Ok(install::installed(&tools, &pinned).or_else(|| {
+            without_project(&pinned).and_then(|bare| install::installed(&tools, &bare))
+        }));
     }
     Ok(find_on_path(check.program()).or_else(|| install::installed(&tools, check)))
 }
@@ -129,7 +145,19 @@ pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, 
     if allow_install && let Some(pinned) = as_pinned(check) {
         // The project's version could not be had (a range no index serves,
         // a package it lacks): rungs's own pin, said once, rather than no run.
-        match install::install(&tools_dir()?, &pinned) {
+        let tools = tools_dir()?;
+        let first = install::install(&tools, &pinned);
+        let result = match (first, without_project(&pinned)) {
+            (Err(e), Some(bare)) => {
+                eprintln!(
+                    "rungs: warning: the project's runtime requirements could not be installed beside `{}`; it runs without them, and may report imports of them: {e}",
+                    check.id
+                );
+                install::install(&tools, &bare)
+            }
+            (result, _) => result,
+        };
+        match result {
             Ok(tool) => return Ok(tool),
             Err(e) => eprintln!(
                 "rungs: warning: the version the project chose for `{}` ({}) could not be installed; using rungs's own: {e}",
