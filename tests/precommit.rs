@@ -520,7 +520,7 @@ fn a_well_known_repo_comes_from_its_package_when_git_cannot_fetch_it() {
     put(
         &p,
         ".pre-commit-config.yaml",
-        "repos:\n- repo: https://github.com/pre-commit/pre-commit-hooks\n  rev: 0123456789abcdef0123456789abcdef01234567  # frozen: v6.0.0\n  hooks:\n  - id: trailing-whitespace\n  - id: end-of-file-fixer\n  - id: check-yaml\n- repo: https://github.com/example/unknown-hooks\n  rev: v1.0.0\n  hooks:\n  - id: whatever\n",
+        "repos:\n- repo: https://github.com/pre-commit/pre-commit-hooks\n  rev: 0123456789abcdef0123456789abcdef01234567  # frozen: v6.0.0\n  hooks:\n  - id: trailing-whitespace\n  - id: end-of-file-fixer\n  - id: check-yaml\n    language_version: python3.99\n- repo: https://github.com/example/unknown-hooks\n  rev: v1.0.0\n  hooks:\n  - id: whatever\n",
         false,
     );
     put(&p, "a.txt", "one  \ntwo", false);
@@ -572,6 +572,12 @@ fn a_well_known_repo_comes_from_its_package_when_git_cannot_fetch_it() {
     };
     assert_eq!(modified("trailing-whitespace"), ["a.txt"]);
     assert_eq!(modified("end-of-file-fixer"), ["a.txt"]);
+    // An interpreter this machine lacks: the hook still runs, on python3.
+    assert!(
+        run.stderr.contains("check `check-yaml` asks for python3.99 (its language_version), which is not on PATH; its environment is made with python3"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.check("check-yaml")["outcome"], "failed");
     assert!(
         run.check("check-yaml")["output"]

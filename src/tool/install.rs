@@ -38,6 +38,24 @@ fn python_of(check: &Check) -> Option<&str> {
         .and_then(|o| o.language_version.as_deref())
 }
 
+/// The interpreter to make the environment with: the hook's
+/// `language_version` when this machine has it, else `python3`, with a
+/// warning (pre-commit fails the hook; a black hook written for python3.10
+/// runs as well on the Python there is, and uv would try to download one).
+fn interpreter(check: &Check) -> &str {
+    match python_of(check) {
+        None | Some("default") => "python3",
+        Some(v) if Path::new(v).is_file() || super::find(Path::new("/"), v).is_some() => v,
+        Some(v) => {
+            eprintln!(
+                "rungs: warning: check `{}` asks for {v} (its language_version), which is not on PATH; its environment is made with python3",
+                check.id
+            );
+            "python3"
+        }
+    }
+}
+
 /// One folder in `tools` per set of requirements (and interpreter).
 fn env_dir(tools: &Path, check: &Check, kind: Ecosystem) -> PathBuf {
     let mut key = blake3::Hasher::new();
@@ -113,10 +131,7 @@ pub fn install(tools: &Path, check: &Check) -> Result<Tool, Error> {
     );
     let i = &check.install;
     match kind {
-        Ecosystem::Python => {
-            let python = python_of(check).unwrap_or("python3");
-            install_python(&dir, python, &i.pypi)
-        }
+        Ecosystem::Python => install_python(&dir, interpreter(check), &i.pypi),
         Ecosystem::Npm => install_npm(&dir, &i.npm),
         Ecosystem::Cargo => install_cargo(&dir, &i.cargo),
     }
