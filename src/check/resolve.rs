@@ -70,6 +70,11 @@ pub struct Install {
     /// imports of it are errors; without `attrs`, its classes are opaque).
     #[serde(default, rename = "project-dependencies")]
     pub project_dependencies: bool,
+    /// The project's config files for the tool (`eslint.config.mjs`): the
+    /// packages they import that the project declares (`neostandard`, a
+    /// shareable config) are installed with the tool at the project's pins.
+    #[serde(default, rename = "config-imports")]
+    pub config_imports: Vec<String>,
 }
 
 impl Install {

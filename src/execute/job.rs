@@ -294,6 +294,33 @@ fn child_env(tool: &Tool) -> Vec<(String, String)> {
             std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&path)))
                 .unwrap_or(path);
         env.push(("PATH".to_string(), joined.to_string_lossy().into_owned()));
+        // An npm environment rungs made: what the project's config imports
+        // resolves from it when the project's own node_modules lacks it.
+        let modules = bin.parent().filter(|m| m.ends_with("node_modules"));
+        if let Some(dir) = modules.and_then(Path::parent)
+            && dir.join(crate::tool::NODE_REGISTER).is_file()
+        {
+            let add = |name: &str, value: String, sep: &str| {
+                let old = std::env::var(name).unwrap_or_default();
+                let joined = if old.is_empty() {
+                    value
+                } else {
+                    format!("{old}{sep}{value}")
+                };
+                (name.to_string(), joined)
+            };
+            env.push(add(
+                "NODE_PATH",
+                modules.unwrap_or(dir).display().to_string(),
+                ":",
+            ));
+            let register = dir.join(crate::tool::NODE_REGISTER);
+            env.push(add(
+                "NODE_OPTIONS",
+                format!("--import={}", register.display()),
+                " ",
+            ));
+        }
     }
     env
 }
@@ -336,4 +363,66 @@ fn formatter_diff(
         );
     }
     (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::child_env;
+    use crate::tool::Tool;
+    use std::path::Path;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A project's eslint config imports its shareable config; the project
+    /// has no node_modules, and rungs installed the config beside eslint.
+    #[test]
+    fn a_projects_config_imports_what_rungs_installed_beside_the_tool() {
+        let top = tempfile::tempdir().unwrap();
+        let env = top.path().join("npm-env");
+        let house = env.join("node_modules/house-config");
+        write(
+            &house.join("package.json"),
+            "{\"name\": \"house-config\", \"main\": \"index.js\"}\n",
+        );
+        write(&house.join("index.js"), "module.exports = ['no-var'];\n");
+        std::fs::create_dir_all(env.join("node_modules/.bin")).unwrap();
+        let project = top.path().join("project");
+        write(
+            &project.join("eslint.config.mjs"),
+            "import house from 'house-config';\nconsole.log(house.join());\n",
+        );
+        write(
+            &project.join("eslint.config.cjs"),
+            "console.log(require('house-config').join());\n",
+        );
+        let tool = Tool {
+            program: env.join("node_modules/.bin/eslint"),
+            origin: String::new(),
+            bin_dir: Some(env.join("node_modules/.bin")),
+        };
+        let node = |config: &str| {
+            std::process::Command::new("node")
+                .arg(project.join(config))
+                .env_remove("NODE_PATH")
+                .env_remove("NODE_OPTIONS")
+                .envs(child_env(&tool))
+                .output()
+                .expect("node is on PATH (scripts/setup-tools)")
+        };
+        let before = node("eslint.config.mjs");
+        assert!(!before.status.success(), "an environment without the hook");
+        crate::tool::write_node_resolve(&env).unwrap();
+        for config in ["eslint.config.mjs", "eslint.config.cjs"] {
+            let out = node(config);
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                "no-var\n",
+                "{config}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
 }

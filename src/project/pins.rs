@@ -9,6 +9,7 @@ use std::path::Path;
 
 /// What the project's manifests and hooks declare, read once for every check.
 pub struct Pins {
+    root: std::path::PathBuf,
     deps: Vec<Dependency>,
     locked: bool,
     /// Packages the `.pre-commit-config.yaml` revs stand for (`ruff==0.15.9`).
@@ -34,6 +35,7 @@ impl Pins {
         // package.
         deps.extend(manifest::tox::deps(root));
         Pins {
+            root: root.to_path_buf(),
             deps,
             locked: LOCKS.iter().any(|l| root.join(l).is_file()),
             hooks,
@@ -83,12 +85,14 @@ impl Pins {
                 None => default.clone(),
             });
         }
+        let imported = self.config_imports(&install.config_imports);
         for dep in self.deps.iter().filter(|d| d.ecosystem == ecosystem) {
             let name = normalize(ecosystem, &dep.name);
-            let plugin = install.plugins.iter().any(|p| {
-                globset::Glob::new(&normalize(ecosystem, p))
-                    .is_ok_and(|g| g.compile_matcher().is_match(&name))
-            });
+            let plugin = imported.contains(&dep.name)
+                || install.plugins.iter().any(|p| {
+                    globset::Glob::new(&normalize(ecosystem, p))
+                        .is_ok_and(|g| g.compile_matcher().is_match(&name))
+                });
             if plugin
                 && let Some(spec) = self.spec(dep).or_else(|| Some(dep.name.clone()))
                 && !pinned.contains(&spec)
@@ -134,6 +138,37 @@ impl Pins {
         })
     }
 
+    /// The packages the project's config files `files` import or require
+    /// (`@ljharb/eslint-config/flat` is `@ljharb/eslint-config`).
+    fn config_imports(&self, files: &[String]) -> Vec<String> {
+        let pattern = regex::Regex::new(
+            r#"(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']"#,
+        )
+        .expect("valid regex");
+        let mut out: Vec<String> = Vec::new();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(self.root.join(file)) else {
+                continue;
+            };
+            for c in pattern.captures_iter(&text) {
+                let spec = &c[1];
+                if spec.starts_with("node:") {
+                    continue;
+                }
+                let parts: Vec<&str> = spec.split('/').collect();
+                let name = match parts.as_slice() {
+                    [scope, name, ..] if scope.starts_with('@') => format!("{scope}/{name}"),
+                    [name, ..] => name.to_string(),
+                    [] => continue,
+                };
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
     /// The project's runtime requirements (`[project] dependencies`,
     /// Poetry's, the Pipfile's `[packages]`, `requirements.txt`), as pip
     /// reads them, when `install` asks for them.
@@ -175,7 +210,11 @@ impl Pins {
     /// the locked version; else the range (the newest version it allows).
     /// `None` for a bare name, which pins nothing.
     fn spec(&self, dep: &Dependency) -> Option<String> {
-        let poetry = poetry_range(dep.requirement.trim());
+        // npm reads `^1.2` itself; pip and uv don't.
+        let poetry = match dep.ecosystem {
+            Ecosystem::Python => poetry_range(dep.requirement.trim()),
+            _ => None,
+        };
         let req = poetry.as_deref().unwrap_or(dep.requirement.trim());
         let exact = req
             .strip_prefix("==")
@@ -339,6 +378,36 @@ mod tests {
         assert_eq!(
             pin.from,
             "rungs's mypy==2.4.1, with the project's 1 runtime requirements"
+        );
+    }
+
+    #[test]
+    fn what_the_eslint_config_imports_comes_with_eslint_at_npms_own_ranges() {
+        // avvio: its config is `require('neostandard')(...)`.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"devDependencies": {"eslint": "^9.17.0", "neostandard": "^0.13.0", "tape": "^5.9.0", "@ljharb/eslint-config": "^22.2.3"}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("eslint.config.js"),
+            "const { defineConfig } = require('eslint/config')\nconst neostandard = require('neostandard')\nimport x from '@ljharb/eslint-config/flat'\nimport './local.js'\n",
+        )
+        .unwrap();
+        let pins = Pins::of(dir.path(), Vec::new());
+        let eslint = Install {
+            npm: vec!["eslint@10.15.0".into()],
+            config_imports: vec!["eslint.config.js".into(), "eslint.config.mjs".into()],
+            ..Install::default()
+        };
+        assert_eq!(
+            pins.pin(&eslint).unwrap().install.npm,
+            [
+                "eslint@^9.17.0",
+                "neostandard@^0.13.0",
+                "@ljharb/eslint-config@^22.2.3"
+            ]
         );
     }
 

@@ -66,6 +66,10 @@ fn env_dir(tools: &Path, check: &Check, kind: Ecosystem) -> PathBuf {
     if let Some(python) = python_of(check) {
         key.update(python.as_bytes());
     }
+    if kind == Ecosystem::Npm {
+        // Environments made before the resolve hook lack it.
+        key.update(b"node-resolve-hook");
+    }
     let prefix = match kind {
         Ecosystem::Python => "py",
         Ecosystem::Npm => "npm",
@@ -207,11 +211,31 @@ fn install_cargo(dir: &Path, crates: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The Node resolve hook an npm environment carries, so a project's config
+/// can import what rungs installed for it (see the files' own comments).
+pub const NODE_REGISTER: &str = "rungs-resolve.mjs";
+const NODE_FILES: [(&str, &str); 2] = [
+    (NODE_REGISTER, include_str!("node-register.mjs")),
+    (
+        "rungs-resolve-hooks.mjs",
+        include_str!("node-resolve-hooks.mjs"),
+    ),
+];
+
+/// Put the resolve hook's files in the npm environment `dir`.
+pub fn write_node_resolve(dir: &Path) -> std::io::Result<()> {
+    for (name, text) in NODE_FILES {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
+}
+
 fn install_npm(dir: &Path, packages: &[String]) -> Result<(), String> {
     let npm = super::find(Path::new("/"), "npm")
         .ok_or("npm is not on PATH (needed to install the tool)")?;
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("package.json"), "{\"private\": true}\n").map_err(|e| e.to_string())?;
+    write_node_resolve(dir).map_err(|e| e.to_string())?;
     run(Command::new(&npm.program)
         .args([
             "install",

@@ -4,6 +4,10 @@
 
 mod install;
 
+pub use install::NODE_REGISTER;
+#[cfg(test)]
+pub use install::write_node_resolve;
+
 use crate::check::Check;
 use crate::error::Error;
 use std::path::{Path, PathBuf};
