@@ -1,6 +1,7 @@
 //! rungs: a fast, parallel quality gate. The binary is thin: parse the command
 //! line, run, print an error once, exit with a documented code.
 
+mod affected;
 mod bump;
 mod cache;
 mod check;

@@ -102,6 +102,7 @@ impl Bumper<'_> {
             jobs: None,
             format: Format::Text,
             hook_stage: None,
+            all_tests: false,
         };
         let mut prepared = prepare(self.wt.path(), &selection, Stage::Bump)?;
         let mut cache = Cache::open(&prepared.project.root)?;

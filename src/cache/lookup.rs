@@ -29,6 +29,9 @@ pub struct Lookup {
     pub file_entries: BTreeMap<String, Entry>,
     /// The check's per-file table, loaded when the whole-set key missed.
     pub table: Option<super::FileTable>,
+    /// The key of everything but the files (the check, its tool, config and
+    /// environment): a record of an earlier test run is trusted only under it.
+    pub without_files: Option<CacheKey>,
 }
 
 /// The key part every job of a check shares: definition, tool, config, env.
@@ -113,6 +116,7 @@ pub fn lookup(
         return (found, work);
     }
     let base = common(cache, planned, version);
+    found.without_files = Some(base.finish());
     let mut whole = base.clone();
     whole.str(if per_file { "set" } else { "all" });
     for (f, h) in files.iter().zip(&hashes) {

@@ -25,6 +25,9 @@ pub struct Selection {
     /// Parallel jobs (default: the number of cores).
     #[arg(short = 'j', long)]
     pub jobs: Option<usize>,
+    /// Run every test file, not only those the change affects (and rewrite the record of what each test runs).
+    #[arg(long, env = "RUNGS_ALL_TESTS", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0, default_missing_value = "true")]
+    pub all_tests: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -98,6 +101,7 @@ impl Selection {
             jobs: self.jobs,
             format: self.format.into(),
             hook_stage: None,
+            all_tests: self.all_tests,
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct RawConfig {
     pub coverage: super::RawCoverage,
     #[serde(default)]
     pub history: super::RawHistory,
+    #[serde(default)]
+    pub tests: TestsConfig,
     /// The baseline file, relative to the root (default `.rungs-baseline.json`).
     pub baseline: Option<String>,
 }
@@ -60,6 +62,14 @@ pub struct HookConfig {
     /// Let formatters and import sorters fix staged files (default true); the
     /// commit then stops so the fixes can be reviewed and staged.
     pub fix: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TestsConfig {
+    /// Run only the test files a change affects (default true); false runs
+    /// every test file every time, as `--all-tests` does for one run.
+    pub select: Option<bool>,
 }
 
 /// Just enough of `pyproject.toml` to find `[tool.rungs]`.

@@ -47,6 +47,30 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         check.scope == Scope::Files || !job.files.is_empty(),
     );
     args.remove(0);
+    // A test run that runs only the test files the change affects.
+    let selecting = match (&job.select_tests, mode) {
+        (Some(key), Mode::Check) => {
+            let files = &planned.all_inputs;
+            match crate::affected::Run::start(
+                root,
+                check.id.as_str(),
+                tool,
+                files,
+                key,
+                Path::new(&out),
+            ) {
+                Ok(run) => Some(run),
+                Err(e) => {
+                    eprintln!("rungs: warning: `{}` runs every test file: {e}", check.id);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    if let Some(run) = &selecting {
+        run.adjust(&mut args);
+    }
     // A job that may write checks a scratch copy: its changes are findings.
     let scratch = match (mode, check.scratch) {
         (Mode::Check, true) => {
@@ -73,10 +97,23 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         cwd: scratch
             .as_ref()
             .map_or_else(|| root.to_path_buf(), |s| s.dir.clone()),
-        env: child_env(tool),
+        env: child_env(tool)
+            .into_iter()
+            .chain(selecting.iter().flat_map(|r| r.env()))
+            .collect(),
         timeout: check.timeout,
     };
-    let done = process::run(&invocation, cancel);
+    let done = match &selecting {
+        // No test file is affected: the record's verdict and coverage stand.
+        Some(run) if run.nothing_to_run() => process::Completed {
+            exit: Exit::Code(0),
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            dropped: 0,
+            duration: Duration::ZERO,
+        },
+        _ => process::run(&invocation, cancel),
+    };
     let mut stdout = String::from_utf8_lossy(&done.stdout).into_owned();
     let mut stderr = String::from_utf8_lossy(&done.stderr).into_owned();
     if let Some(s) = &scratch {
@@ -103,6 +140,9 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         tests: None,
         cached: false,
     };
+    if let Some(run) = &selecting {
+        report.output = format!("rungs: {}\n{}", run.summary(), report.output);
+    }
     let code = match done.exit {
         Exit::Code(c) => c,
         Exit::TimedOut => {
@@ -158,6 +198,15 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         report.problem = Some(format!(
             "the output was too large to read ({} bytes dropped)",
             done.dropped
+        ));
+        return report;
+    }
+    if let Some(run) = &selecting
+        && let Err(e) = run.finish()
+    {
+        report.outcome = Outcome::Error;
+        report.problem = Some(format!(
+            "could not join the selected tests' coverage with the record's: {e}"
         ));
         return report;
     }

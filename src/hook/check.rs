@@ -77,6 +77,7 @@ pub fn check_project(
         jobs: None,
         format: Format::Text,
         hook_stage: Some(run.stage.name()),
+        all_tests: false,
     };
     let fix_enabled =
         project.config.raw.hook.fix.unwrap_or(true) && run.stage == HookStage::PreCommit;

@@ -49,6 +49,7 @@ pub fn fix_staged(
                     files,
                     predicted: Duration::ZERO,
                     cached: None,
+                    select_tests: None,
                 });
             }
         }

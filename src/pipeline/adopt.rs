@@ -19,6 +19,7 @@ pub fn adopt(cwd: &Path, ids: &[String]) -> Result<(i32, PathBuf), Error> {
         jobs: None,
         format: Format::Text,
         hook_stage: None,
+        all_tests: false,
     };
     let prepared = prepare(cwd, &selection, Stage::Ci)?;
     for id in ids {

@@ -21,6 +21,7 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
         &p.durations,
     );
     p.plan.predicted = crate::plan::predict_wall(&p.plan.jobs, &p.plan.checks, p.workers);
+    let selections = test_selections(&mut p);
     let (project, plan) = (&p.project, &p.plan);
     let gates = super::Gates::load(project, false, None)?;
     let adopted = |c: &crate::plan::PlannedCheck| gates.adopted(c);
@@ -54,6 +55,7 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
                 "broken": c.check.broken,
                 "adopted": adopted(c),
                 "to_adopt": distances.get(c.check.id.as_str()),
+                "tests": selections.get(c.check.id.as_str()),
             })
         })
         .collect();
@@ -168,13 +170,17 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
                 c.check.id
             ),
         };
+        let tests = match selections.get(c.check.id.as_str()) {
+            Some(line) => format!("\n               tests: {line}"),
+            None => String::new(),
+        };
         let scope = match c.check.invoked_paths.as_slice() {
             [] => String::new(),
             paths => format!("; only {}, as the project runs it", paths.join(", ")),
         };
         let _ = writeln!(
             out,
-            "  {:<12} {:<14} {:<10} {}{floor} — {}{scope}{adoption}; {tool}",
+            "  {:<12} {:<14} {:<10} {}{floor} — {}{scope}{adoption}; {tool}{tests}",
             c.role.as_deref().unwrap_or(c.check.kind.as_str()),
             c.check.id,
             files,
@@ -196,6 +202,49 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
     }
     print!("{out}");
     Ok(0)
+}
+
+/// For each test run that selects: what it would run now, from the record
+/// of the last run and the project as it is (the cache's key, without its
+/// hits: the plan stays cold).
+fn test_selections(p: &mut super::Prepared) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    if !p.plan.select_tests || !p.plan.checks.iter().any(crate::affected::applies) {
+        return out;
+    }
+    let (jobs, predicted) = (p.plan.jobs.clone(), p.plan.predicted);
+    let Ok(mut cache) = crate::cache::Cache::open(&p.project.root) else {
+        return out;
+    };
+    let shard = crate::plan::Shard { index: 1, total: 1 };
+    if let Ok(scheduled) = super::schedule(p, Some(&mut cache), shard, false) {
+        for (i, c) in p.plan.checks.iter().enumerate() {
+            let Some(key) = scheduled.lookups[i]
+                .without_files
+                .filter(|_| crate::affected::applies(c))
+            else {
+                continue;
+            };
+            let Ok(dir) = tempfile::tempdir() else {
+                continue;
+            };
+            let line = match crate::affected::Run::start(
+                &p.project.root,
+                c.check.id.as_str(),
+                &scheduled.tools[i],
+                &c.all_inputs,
+                &key.to_string(),
+                dir.path(),
+            ) {
+                Ok(run) => run.summary(),
+                Err(e) => format!("every test file runs: {e}"),
+            };
+            out.insert(c.check.id.0.clone(), line);
+        }
+    }
+    p.plan.jobs = jobs;
+    p.plan.predicted = predicted;
+    out
 }
 
 fn command_line(c: &crate::plan::PlannedCheck) -> Vec<String> {

@@ -194,6 +194,7 @@ fn write_reports(
         jobs: Vec::new(),
         predicted: std::time::Duration::ZERO,
         budget: summary.budget,
+        select_tests: false,
     };
     for r in &mut reporters {
         r.event(&crate::report::Event::Finished {

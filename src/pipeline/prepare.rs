@@ -84,6 +84,7 @@ pub fn plan_for(
             jobs: Vec::new(),
             predicted: std::time::Duration::ZERO,
             budget,
+            select_tests: !selection.all_tests && project.config.raw.tests.select.unwrap_or(true),
         },
         project,
         tool_root,

@@ -28,6 +28,8 @@ pub struct Selection {
     /// The git hook whose `.pre-commit-config.yaml` hooks run (`pre-push`);
     /// `None`: `pre-commit`, as `pre-commit run` runs them.
     pub hook_stage: Option<&'static str>,
+    /// Run every test file, not only those a change affects.
+    pub all_tests: bool,
 }
 
 /// `rungs check` and `rungs baseline`.

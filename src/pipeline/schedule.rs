@@ -99,6 +99,7 @@ pub fn schedule(
                 files: Vec::new(),
                 predicted: std::time::Duration::ZERO,
                 cached: Some(Box::new(hit)),
+                select_tests: None,
             })
         })
         .collect();
@@ -109,6 +110,16 @@ pub fn schedule(
         prepared.workers,
         &prepared.durations,
     ));
+    if plan.select_tests {
+        for job in jobs
+            .iter_mut()
+            .filter(|j| j.cached.is_none() && j.files.is_empty())
+        {
+            if crate::affected::applies(&plan.checks[job.check]) {
+                job.select_tests = lookups[job.check].without_files.map(|k| k.to_string());
+            }
+        }
+    }
     plan.predicted = plan::predict_wall(&jobs, &plan.checks, prepared.workers);
     plan.jobs = jobs;
     Ok(Scheduled { tools, lookups })

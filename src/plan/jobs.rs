@@ -31,6 +31,9 @@ pub struct Job {
     pub predicted: Duration,
     /// A result replayed from the cache instead of run.
     pub cached: Option<Box<JobReport>>,
+    /// A test run that selects the test files a change affects, under the
+    /// record of this key (see `crate::affected`).
+    pub select_tests: Option<String>,
 }
 
 /// Fixed cost of starting a tool, when nothing was recorded.
@@ -96,6 +99,7 @@ pub fn build_jobs(
                     files: files.clone(),
                     predicted: Duration::from_secs_f64(per_run(durations, planned)),
                     cached: None,
+                    select_tests: None,
                 });
                 continue;
             }
@@ -132,6 +136,7 @@ pub fn build_jobs(
                     files: batch,
                     predicted,
                     cached: None,
+                    select_tests: None,
                 });
             };
             for i in part {

@@ -39,6 +39,9 @@ pub struct Plan {
     /// Wall time a longest-first schedule of the jobs is expected to take.
     pub predicted: std::time::Duration,
     pub budget: std::time::Duration,
+    /// A test run may run only the test files a change affects
+    /// (`--all-tests` and `[tests] select = false` say no).
+    pub select_tests: bool,
 }
 
 impl Plan {

@@ -1,0 +1,562 @@
+"""rungs's test selection: a pytest plug-in and the commands around it.
+
+Written by rungs into its cache and run with the project's own Python, so it
+sees what the tests see. Two halves:
+
+* the plug-in (`pytest -p rungs_tests`) labels coverage.py's data by test
+  file: `c:FILE` while pytest imports (collects) the file, `r:FILE` while its
+  tests run, `shared` for the rest (start-up, conftest, fixtures wider than a
+  function). It records the files each label opened (an audit hook), the
+  test files that failed, and what pytest collected;
+* `python rungs_tests.py select|update ...`, run by rungs before and after
+  pytest: `select` says which test files a change can affect, from the
+  record of the last run; `update` joins the fresh data of the selected test
+  files with the recorded data of the rest, writes coverage.py's JSON report
+  of the whole, and writes the record for the next run.
+
+A function-body edit affects the test files that ran a line of that
+function; a module-level edit, the test files that imported the module (its
+import-time lines, or a static import path to it); a file that is not Python,
+the test files that opened it. Anything the records can't attribute (a new
+module, conftest.py, code run outside one test file, a module imported while
+tests ran) selects every test file.
+"""
+
+import ast
+import difflib
+import fnmatch
+import hashlib
+import json
+import os
+import sys
+
+SHARED = "shared"
+RECORD_VERSION = 1
+
+
+# --------------------------------------------------------------- the plug-in
+
+class _Recorder:
+    def __init__(self, config):
+        self.root = os.environ.get("RUNGS_TESTS_ROOT") or str(config.rootpath)
+        self.out = os.environ.get("RUNGS_TESTS_OUT")
+        self.label = SHARED
+        self.module = None
+        self.opens = {}
+        self.failed = set()
+        self.tests = set()
+        self.unsupported = None
+        self.cov = None
+        try:
+            import coverage
+
+            self.cov = coverage.Coverage.current()
+        except Exception:
+            self.cov = None
+        if self.cov is None:
+            self.unsupported = "coverage.py is not measuring this run"
+        elif getattr(config.option, "numprocesses", None):
+            self.unsupported = "pytest-xdist runs the tests in other processes"
+        elif self.cov.config.dynamic_context:
+            self.unsupported = "the project sets coverage's dynamic_context itself"
+        elif self.cov.config.branch:
+            self.unsupported = "branch coverage is not joined yet"
+        if self.unsupported is None:
+            sys.addaudithook(self._audit)
+            self.switch(SHARED)
+
+    def rel(self, path):
+        path = os.path.abspath(str(path))
+        if path == self.root or not path.startswith(self.root + os.sep):
+            return None
+        return os.path.relpath(path, self.root)
+
+    def _audit(self, event, args):
+        if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+            return
+        try:
+            path = os.fsdecode(args[0])
+        except Exception:
+            return
+        rel = self.rel(path)
+        if rel is None or "__pycache__" in rel or rel.endswith(".pyc"):
+            return
+        self.opens.setdefault(self.label, set()).add(rel)
+
+    def switch(self, label):
+        self.label = label
+        if self.cov is not None and self.unsupported is None:
+            self.cov.switch_context(label)
+
+    def finish(self):
+        if not self.out:
+            return
+        data = {
+            "unsupported": self.unsupported,
+            "python_files": self.python_files,
+            "source": getattr(self.cov.config, "source", None) if self.cov else None,
+            "config_file": getattr(self.cov.config, "config_file", None) if self.cov else None,
+            "opens": {k: sorted(v) for k, v in self.opens.items()},
+            "failed": sorted(self.failed),
+            "tests": sorted(self.tests),
+        }
+        with open(self.out, "w") as f:
+            json.dump(data, f)
+
+
+_recorder = None
+
+
+def pytest_configure(config):
+    global _recorder
+    _recorder = _Recorder(config)
+    _recorder.python_files = config.getini("python_files")
+
+
+def pytest_collectstart(collector):
+    import pytest
+
+    if _recorder and isinstance(collector, pytest.Module):
+        rel = _recorder.rel(collector.path)
+        if rel:
+            _recorder.module = collector.nodeid
+            _recorder.tests.add(rel)
+            _recorder.switch("c:" + rel)
+
+
+def pytest_collectreport(report):
+    if not _recorder:
+        return
+    if report.failed:
+        rel = _recorder.rel(os.path.join(_recorder.root, report.nodeid.split("::")[0]))
+        if rel:
+            _recorder.failed.add(rel)
+    if report.nodeid == _recorder.module:
+        _recorder.module = None
+        _recorder.switch(SHARED)
+
+
+def pytest_runtest_protocol(item, nextitem):
+    rel = _recorder.rel(item.path) if _recorder else None
+    if rel:
+        _recorder.switch("r:" + rel)
+    try:
+        return (yield)
+    finally:
+        if rel:
+            _recorder.switch(SHARED)
+
+
+def pytest_fixture_setup(fixturedef, request):
+    # A fixture wider than one function serves several test files: what it
+    # runs belongs to none of them.
+    wide = _recorder is not None and fixturedef.scope != "function"
+    before = _recorder.label if wide else None
+    if wide:
+        _recorder.switch(SHARED)
+    try:
+        return (yield)
+    finally:
+        if wide:
+            _recorder.switch(before)
+
+
+def pytest_runtest_logreport(report):
+    if _recorder and report.failed:
+        rel = _recorder.rel(os.path.join(_recorder.root, report.nodeid.split("::")[0]))
+        if rel:
+            _recorder.failed.add(rel)
+
+
+def pytest_sessionfinish(session):
+    if _recorder:
+        _recorder.finish()
+
+
+try:
+    import pytest as _pytest
+
+    pytest_runtest_protocol = _pytest.hookimpl(wrapper=True)(pytest_runtest_protocol)
+    pytest_fixture_setup = _pytest.hookimpl(wrapper=True)(pytest_fixture_setup)
+except Exception:  # run as a script, not as a plug-in
+    pass
+
+
+# ------------------------------------------------------------- fingerprints
+
+def _digest(text):
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+
+
+def _file_sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fingerprint(path, rel):
+    """What of a Python file an edit can touch: each function's body, the
+    module level (everything outside function bodies), each line, and the
+    project modules it imports."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    text = raw.decode("utf-8", "surrogateescape")
+    entry = {"lines": [_digest(line) for line in text.splitlines()]}
+    try:
+        tree = ast.parse(raw, filename=path)
+    except (SyntaxError, ValueError):
+        entry["error"] = True
+        return entry
+    functions, defs = {}, []
+
+    def walk(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                q = prefix + child.name
+                functions[q] = _digest(ast.dump(ast.Module(body=child.body, type_ignores=[])))
+                defs.append([q, child.body[0].lineno, child.end_lineno])
+                walk(child, q + ".<locals>.")
+            elif isinstance(child, ast.ClassDef):
+                walk(child, prefix + child.name + ".")
+            else:
+                walk(child, prefix)
+
+    walk(tree, "")
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.body = [ast.Pass()]
+    entry["module"] = _digest(ast.dump(tree))
+    entry["functions"] = functions
+    entry["defs"] = defs
+    entry["imports"] = _imports(ast.parse(raw), rel)
+    return entry
+
+
+def _imports(tree, rel):
+    """Module names the file imports, absolute (relative ones resolved)."""
+    package = rel[:-3].replace(os.sep, ".").split(".")
+    if package[-1] == "__init__":
+        package = package[:-1]
+    else:
+        package = package[:-1]
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                names.add(a.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package[: len(package) - node.level + 1] if node.level > 1 else package
+                base = ".".join(up + ([base] if base else []))
+            if base:
+                names.add(base)
+            for a in node.names:
+                names.add(base + "." + a.name if base else a.name)
+    return sorted(names)
+
+
+def _module_files(names, py_files):
+    """Project files a module name can be: `a.b` is `a/b.py` or
+    `a/b/__init__.py` under any folder (a src layout, a tests folder)."""
+    suffixes = {}
+    for f in py_files:
+        parts = f[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        for i in range(len(parts)):
+            suffixes.setdefault(".".join(parts[i:]), set()).add(f)
+    out = set()
+    for n in names:
+        out |= suffixes.get(n, set())
+    return out
+
+
+# ------------------------------------------------------------------ select
+
+def _load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def _current(root, files):
+    return {f: _file_sha(os.path.join(root, f)) for f in files if os.path.isfile(os.path.join(root, f))}
+
+
+def _in_range(defs, line):
+    return [q for q, start, end in defs if start <= line <= end]
+
+
+def select(record, root, current, key):
+    """(run everything?, why, the test files to run, why each)."""
+    if not record or record.get("version") != RECORD_VERSION:
+        return True, "no record of an earlier run", [], {}
+    if record.get("unsupported"):
+        return True, f"selection is off for this project: {record['unsupported']}", [], {}
+    if record.get("key") != key:
+        return True, "the tools, their config or the dependencies changed", [], {}
+    if record.get("python") != sys.version:
+        return True, "another Python", [], {}
+    old = record["files"]
+    contexts = record["contexts"]
+    opens = record.get("opens", {})
+    tests = set(record["tests"])
+    patterns = record.get("python_files") or ["test_*.py", "*_test.py"]
+
+    def is_test(f):
+        return f in tests or any(fnmatch.fnmatch(os.path.basename(f), p) for p in patterns)
+
+    chosen = {}
+
+    def choose(t, why):
+        if t in current:
+            chosen.setdefault(t, why)
+
+    for t in record.get("failed", []):
+        choose(t, "failed last time")
+    changed = sorted(
+        {f for f, sha in current.items() if old.get(f, {}).get("sha") != sha}
+        | {f for f in old if f not in current}
+    )
+    py_files = [f for f in current if f.endswith(".py")]
+    importers = None
+    for f in changed:
+        if os.path.basename(f) == "conftest.py":
+            return True, f"{f} changed", [], {}
+        if is_test(f):
+            choose(f, "new or changed test file")
+            continue
+        # The labels that ran lines of the file, by line.
+        by_line = {}
+        for label, files in contexts.items():
+            for line in files.get(f, []):
+                by_line.setdefault(line, set()).add(label)
+        every_label = set().union(*by_line.values()) if by_line else set()
+        if not f.endswith(".py"):
+            readers = {label for label, paths in opens.items() if f in paths}
+            if SHARED in readers:
+                return True, f"{f} is read outside any one test file", [], {}
+            for label in readers:
+                choose(label.split(":", 1)[1], f"reads {f}")
+            continue
+        if f not in old:
+            return True, f"new module {f}", [], {}
+        was = old[f]
+        now = fingerprint(os.path.join(root, f), f) if f in current else None
+        if was.get("error") or (now and now.get("error")):
+            return True, f"{f} does not parse", [], {}
+        module_changed = now is None or now["module"] != was["module"]
+        if module_changed:
+            module_lines = [
+                line for line in by_line if not _in_range(was["defs"], line)
+            ]
+            labels = set().union(*(by_line[line] for line in module_lines)) if module_lines else set()
+            if SHARED in every_label or any(l.startswith("r:") for l in labels):
+                return True, f"module-level change in {f}, which is imported or run outside one test file", [], {}
+            if importers is None:
+                importers = _importers(old, current, root)
+            for t in importers.get(f, set()):
+                if is_test(t):
+                    choose(t, f"imports {f}")
+            for labels in by_line.values():
+                for label in labels:
+                    choose(label.split(":", 1)[1], f"runs {f}")
+            continue
+        edited = {q for q, h in was["functions"].items() if now["functions"].get(q) != h}
+        ranges = [d for d in was["defs"] if d[0] in edited]
+        for line, labels in by_line.items():
+            if _in_range(ranges, line):
+                if SHARED in labels:
+                    return True, f"{f}: a changed function runs outside one test file", [], {}
+                for label in labels:
+                    choose(label.split(":", 1)[1], f"runs {', '.join(sorted(_in_range(ranges, line)))} in {f}")
+    for f in current:
+        if f.endswith(".py") and is_test(f) and f not in tests and f not in old:
+            choose(f, "a test file the record does not know")
+    return False, "", sorted(chosen), chosen
+
+
+def _importers(old, current, root):
+    """For each project file, the files that import it, directly or not."""
+    py_files = [f for f in current if f.endswith(".py")]
+    direct = {}
+    for f in py_files:
+        entry = old.get(f)
+        if entry is None or entry.get("sha") != current[f]:
+            entry = fingerprint(os.path.join(root, f), f)
+        for target in _module_files(entry.get("imports", []), py_files):
+            direct.setdefault(target, set()).add(f)
+    closure = {}
+    for target in direct:
+        seen, stack = set(), [target]
+        while stack:
+            for imp in direct.get(stack.pop(), ()):
+                if imp not in seen:
+                    seen.add(imp)
+                    stack.append(imp)
+        closure[target] = seen
+    return closure
+
+
+# ------------------------------------------------------------------ update
+
+def _map_lines(old_hashes, new_hashes):
+    """Old line number -> new, for lines an edit left alone."""
+    matcher = difflib.SequenceMatcher(None, old_hashes, new_hashes, autojunk=False)
+    out = {}
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                out[i1 + k + 1] = j1 + k + 1
+    return out
+
+
+def update(record, root, current, key, data_file, plugin_out, selected, json_out, record_out):
+    """Join, report, record. `selected` is None for a run of every test file."""
+    import coverage
+    from coverage import CoverageData
+
+    plugin = _load(plugin_out) or {"unsupported": "the plug-in wrote no record"}
+    if not plugin.get("tests") and record and not record.get("unsupported"):
+        # No test ran (nothing was selected): coverage's settings as recorded.
+        for k in ("python_files", "source", "config_file"):
+            plugin.setdefault(k, record.get(k))
+            if plugin[k] is None:
+                plugin[k] = record.get(k)
+    config_file = plugin.get("config_file") or True
+    source = plugin.get("source")
+
+    def report(data):
+        cov = coverage.Coverage(data_file=data, config_file=config_file, source=source)
+        cov.load()
+        try:
+            cov.json_report(outfile=json_out)
+        except coverage.exceptions.NoDataError:
+            pass
+
+    def write_record(record):
+        tmp = record_out + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(record, f)
+        os.replace(tmp, record_out)
+
+    fresh = CoverageData(basename=data_file)
+    fresh.read()
+    if plugin.get("unsupported") or fresh.has_arcs():
+        report(data_file)
+        why = plugin.get("unsupported") or "branch coverage is not joined yet"
+        write_record({"version": RECORD_VERSION, "unsupported": why})
+        return
+    contexts = {}
+    # Files coverage.py knows, run or not (a module no test imports, under
+    # `source`, is in the report at 0%).
+    measured = set()
+    for path in fresh.measured_files():
+        rel = os.path.relpath(path, root)
+        if rel.startswith(".."):
+            continue
+        measured.add(rel)
+        for line, labels in fresh.contexts_by_lineno(path).items():
+            for label in labels or [SHARED]:
+                contexts.setdefault(label or SHARED, {}).setdefault(rel, set()).add(line)
+    opens = {k: set(v) for k, v in plugin.get("opens", {}).items()}
+    tests = set(plugin.get("tests", []))
+    fingerprints = {}
+
+    def fp(f):
+        if f not in fingerprints:
+            fingerprints[f] = fingerprint(os.path.join(root, f), f)
+            fingerprints[f]["sha"] = current[f]
+        return fingerprints[f]
+
+    if selected is not None and record:
+        rerun = set(selected)
+        maps = {}
+        for label, files in record["contexts"].items():
+            test = label.split(":", 1)[1] if ":" in label else None
+            if test is not None and (test in rerun or test not in current):
+                continue
+            for f, lines in files.items():
+                if f not in current:
+                    continue
+                was = record["files"].get(f)
+                if was is None:
+                    continue
+                if was["sha"] != current[f]:
+                    if f not in maps:
+                        maps[f] = _map_lines(was["lines"], fp(f)["lines"])
+                    lines = [maps[f][l] for l in lines if l in maps[f]]
+                contexts.setdefault(label, {}).setdefault(f, set()).update(lines)
+        for label, paths in record.get("opens", {}).items():
+            test = label.split(":", 1)[1] if ":" in label else None
+            if test is not None and (test in rerun or test not in current):
+                continue
+            opens.setdefault(label, set()).update(paths)
+        tests |= {t for t in record["tests"] if t in current and t not in rerun}
+        measured |= {f for f in record.get("measured", []) if f in current}
+    merged = CoverageData(basename=data_file + ".joined")
+    merged.erase()
+    lines = {os.path.join(root, f): set() for f in measured}
+    for files in contexts.values():
+        for f, ls in files.items():
+            lines.setdefault(os.path.join(root, f), set()).update(ls)
+    merged.add_lines({f: sorted(ls) for f, ls in lines.items()})
+    file_tracers = {}
+    for path in fresh.measured_files():
+        tracer = fresh.file_tracer(path)
+        if tracer and path in lines:
+            file_tracers[path] = tracer
+    if file_tracers:
+        merged.add_file_tracers(file_tracers)
+    merged.write()
+    report(data_file + ".joined")
+    files = {}
+    old_files = (record or {}).get("files", {})
+    for f in current:
+        if not f.endswith(".py"):
+            files[f] = {"sha": current[f]}
+        elif f in old_files and old_files[f].get("sha") == current[f]:
+            files[f] = old_files[f]
+        else:
+            files[f] = fp(f)
+    new_record = {
+        "version": RECORD_VERSION,
+        "key": key,
+        "python": sys.version,
+        "python_files": plugin.get("python_files"),
+        "source": source,
+        "config_file": plugin.get("config_file"),
+        "files": files,
+        "contexts": {k: {f: sorted(ls) for f, ls in v.items()} for k, v in contexts.items()},
+        "opens": {k: sorted(v) for k, v in opens.items()},
+        "failed": plugin.get("failed", []),
+        "tests": sorted(tests),
+        "measured": sorted(measured),
+    }
+    write_record(new_record)
+
+
+def main(argv):
+    args = json.load(sys.stdin)
+    root = args["root"]
+    current = _current(root, args["files"])
+    record = _load(args["record"])
+    if argv[1] == "select":
+        everything, why, chosen, reasons = select(record, root, current, args["key"])
+        json.dump({"all": everything, "why": why, "selected": chosen, "reasons": reasons}, sys.stdout)
+    elif argv[1] == "update":
+        update(
+            record, root, current, args["key"], args["data_file"], args["plugin_out"],
+            args.get("selected"), args["json_out"], args["record"],
+        )
+    else:
+        raise SystemExit(f"rungs_tests: unknown command {argv[1]!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
