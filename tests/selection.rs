@@ -1,0 +1,496 @@
+//! Only the tests a change can affect, and the proof that selecting never
+//! passes what a full run fails: a seeded random walk of edits over a fixture
+//! project (function bodies, module constants, class attributes, decorators,
+//! imports, a conftest fixture, a template and a data file a test reads,
+//! a settings value, tests edited, added and deleted functions), each
+//! followed by a selecting run and a full run that must agree on the
+//! verdict, the failing tests and the coverage total.
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const CALC: &str = "from app import settings
+
+RATE = 2
+
+
+def double(x):
+    return x * RATE
+
+
+def triple(x):
+    return x * 3
+
+
+def taxed(x):
+    return x + x * settings.TAX // 100
+
+
+def spare(x):
+    return x - 1
+";
+
+const SHAPES: &str = "import math
+
+
+def registered(cls):
+    cls.registered = True
+    return cls
+
+
+@registered
+class Square:
+    sides = 4
+
+    def __init__(self, size):
+        self.size = size
+
+    def area(self):
+        return self.size * self.size
+
+    def perimeter(self):
+        return self.sides * self.size
+
+
+class Circle:
+    def __init__(self, r):
+        self.r = r
+
+    def area(self):
+        return round(math.pi * self.r * self.r, 2)
+";
+
+const PAGE: &str = "import json
+import os
+
+HERE = os.path.dirname(__file__)
+
+
+def render():
+    with open(os.path.join(HERE, \"..\", \"templates\", \"page.txt\")) as f:
+        return f.read().strip()
+
+
+def price(name):
+    with open(os.path.join(HERE, \"..\", \"data\", \"prices.json\")) as f:
+        return json.load(f)[name]
+";
+
+fn project(dir: &Path) {
+    write(
+        dir,
+        "pyproject.toml",
+        "[project]\nname = \"walk\"\nversion = \"0\"\n\n[tool.pytest.ini_options]\npythonpath = [\".\"]\n\n[tool.coverage.run]\nsource = [\"app\"]\n",
+    );
+    write(dir, "app/__init__.py", "");
+    write(dir, "app/settings.py", "TAX = 10\nDEBUG = False\n");
+    write(dir, "app/calc.py", CALC);
+    write(dir, "app/shapes.py", SHAPES);
+    write(dir, "app/page.py", PAGE);
+    write(dir, "templates/page.txt", "hello\n");
+    write(dir, "data/prices.json", "{\"apple\": 3, \"pear\": 4}\n");
+    write(
+        dir,
+        "tests/conftest.py",
+        "import pytest\n\n\n@pytest.fixture\ndef size():\n    return 3\n",
+    );
+    write(
+        dir,
+        "tests/test_calc.py",
+        "from app.calc import double, taxed, triple\n\n\ndef test_double():\n    assert double(2) == 4\n\n\ndef test_triple():\n    assert triple(2) == 6\n\n\ndef test_taxed():\n    assert taxed(100) == 110\n",
+    );
+    write(
+        dir,
+        "tests/test_shapes.py",
+        "from app.shapes import Circle, Square\n\n\ndef test_square_area(size):\n    assert Square(size).area() == 9\n\n\ndef test_perimeter(size):\n    assert Square(size).perimeter() == 12\n\n\ndef test_registered():\n    assert Square.registered is True\n\n\ndef test_circle():\n    assert Circle(1).area() == 3.14\n",
+    );
+    write(
+        dir,
+        "tests/test_page.py",
+        "from app.page import price, render\n\n\ndef test_render():\n    assert render() == \"hello\"\n\n\ndef test_price():\n    assert price(\"apple\") == 3\n",
+    );
+    write(
+        dir,
+        "tests/test_settings.py",
+        "from app import settings\n\n\ndef test_debug_is_off():\n    assert settings.DEBUG is False\n",
+    );
+}
+
+/// xorshift64*: the walk is the same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_default()
+}
+
+/// Replace the `nth` match (mod the count) of `pattern` in `rel`; false when
+/// there is none.
+fn replace(dir: &Path, rel: &str, pattern: &str, with: &str, nth: usize) -> bool {
+    let text = read(dir, rel);
+    let re = regex::Regex::new(pattern).unwrap();
+    let found: Vec<_> = re.find_iter(&text).collect();
+    if found.is_empty() {
+        return false;
+    }
+    let m = found[nth % found.len()];
+    let mut out = text[..m.start()].to_string();
+    out.push_str(&re.replace(m.as_str(), with));
+    out.push_str(&text[m.end()..]);
+    write(dir, rel, &out);
+    true
+}
+
+/// One random edit; returns what it did.
+fn mutate(dir: &Path, rng: &mut Rng, step: usize) -> String {
+    let n = rng.below(7) + 1;
+    let k = rng.below(1000);
+    loop {
+        let kind = rng.below(16);
+        let done = match kind {
+            // A constant inside a function body.
+            0 => replace(
+                dir,
+                "app/calc.py",
+                r"(return x \* )\d+",
+                &format!("${{1}}{n}"),
+                k,
+            ),
+            1 => replace(
+                dir,
+                "app/shapes.py",
+                r"(round\(.*, )\d+\)",
+                &format!("${{1}}{}))", n % 4),
+                k,
+            ),
+            // An operator inside a function body.
+            2 => {
+                let (from, to) = *rng.pick(&[(" \\* ", " + "), (" \\+ ", " * "), (" - ", " + ")]);
+                replace(
+                    dir,
+                    rng.pick::<&str>(&["app/calc.py", "app/shapes.py"]),
+                    from,
+                    to,
+                    k,
+                )
+            }
+            // Module-level constants and class attributes.
+            3 => replace(
+                dir,
+                "app/calc.py",
+                r"(?m)^RATE = \d+",
+                &format!("RATE = {n}"),
+                0,
+            ),
+            4 => replace(
+                dir,
+                "app/shapes.py",
+                r"sides = \d+",
+                &format!("sides = {n}"),
+                0,
+            ),
+            // A settings value.
+            5 => replace(
+                dir,
+                "app/settings.py",
+                r"TAX = \d+",
+                &format!("TAX = {}", n * 5),
+                0,
+            ),
+            6 => {
+                let flip = if read(dir, "app/settings.py").contains("DEBUG = False") {
+                    "DEBUG = True"
+                } else {
+                    "DEBUG = False"
+                };
+                replace(dir, "app/settings.py", r"DEBUG = \w+", flip, 0)
+            }
+            // A decorator, off and on.
+            7 => {
+                replace(dir, "app/shapes.py", r"\n@registered\n", "\n", 0)
+                    || replace(
+                        dir,
+                        "app/shapes.py",
+                        r"\nclass Square:",
+                        "\n@registered\nclass Square:",
+                        0,
+                    )
+            }
+            // An import removed and added back, or a new one.
+            8 => {
+                replace(dir, "app/shapes.py", r"^import math\n", "", 0)
+                    || replace(dir, "app/shapes.py", r"^", "import math\n", 0)
+            }
+            9 => {
+                replace(dir, "app/calc.py", r"^", "import os\n", 0)
+                    || replace(dir, "app/calc.py", r"^import os\n", "", 0)
+            }
+            // The conftest fixture.
+            10 => replace(
+                dir,
+                "tests/conftest.py",
+                r"return \d+",
+                &format!("return {}", 2 + n % 3),
+                0,
+            ),
+            // The template and the data file a test reads.
+            11 => {
+                let text = *rng.pick(&["hello\n", "hellp\n", "hello\n\n"]);
+                write(dir, "templates/page.txt", text);
+                true
+            }
+            12 => replace(
+                dir,
+                "data/prices.json",
+                r#""(apple|pear)": \d+"#,
+                &format!("\"${{1}}\": {}", 2 + n % 3),
+                k,
+            ),
+            // An edited test.
+            13 => {
+                let file = rng.pick(&[
+                    "tests/test_calc.py",
+                    "tests/test_shapes.py",
+                    "tests/test_page.py",
+                ]);
+                replace(
+                    dir,
+                    file,
+                    r"== (\d+)",
+                    &format!("== {}", [4, 6, 9, 12, 110][n % 5]),
+                    k,
+                )
+            }
+            // A new test file.
+            14 => {
+                let target = rng.pick(&[
+                    "double(3) == 6",
+                    "triple(1) == 3",
+                    "spare(5) == 4",
+                    "double(1) == 3",
+                ]);
+                write(
+                    dir,
+                    &format!("tests/test_new_{step}.py"),
+                    &format!(
+                        "from app.calc import *  # noqa\n\n\ndef test_new():\n    assert {target}\n"
+                    ),
+                );
+                true
+            }
+            // A function deleted, and put back.
+            _ => {
+                let spare = "\n\ndef spare(x):\n    return x - 1\n";
+                let text = read(dir, "app/calc.py");
+                if text.contains(spare) {
+                    write(dir, "app/calc.py", &text.replace(spare, "\n"));
+                } else {
+                    write(dir, "app/calc.py", &format!("{}{spare}", text.trim_end()));
+                }
+                true
+            }
+        };
+        if done {
+            return format!("step {step}: kind {kind}");
+        }
+    }
+}
+
+/// What a run says: outcome, failing tests, covered lines of statements.
+#[derive(Debug, PartialEq)]
+struct Verdict {
+    outcome: String,
+    failing: BTreeSet<String>,
+    covered: u64,
+    statements: u64,
+}
+
+fn verdict(run: &Run) -> Verdict {
+    let c = run.check("coverage");
+    let failing = c["tests"]["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["outcome"] != "passed" && t["outcome"] != "skipped")
+        .map(|t| t["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    Verdict {
+        outcome: c["outcome"].as_str().unwrap_or_default().to_string(),
+        failing,
+        covered: c["coverage"]["covered_lines"].as_u64().unwrap_or(0),
+        statements: c["coverage"]["statements"].as_u64().unwrap_or(0),
+    }
+}
+
+/// One walk of `steps` edits from `seed`; returns the steps that selected
+/// fewer test files than there were, and the disagreements.
+fn walk(seed: u64, steps: usize) -> (usize, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    project(dir);
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let args = [
+        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+    ];
+    let first = rungs_env(dir, &args, &env);
+    assert_eq!(
+        verdict(&first).outcome,
+        "passed",
+        "{}{}",
+        first.stdout,
+        first.stderr
+    );
+    let mut rng = Rng(seed);
+    let mut disagreements = Vec::new();
+    let mut selective = 0;
+    for step in 0..steps {
+        let what = mutate(dir, &mut rng, step);
+        let selected = rungs_env(dir, &args, &env);
+        let full = rungs(
+            dir,
+            &[
+                "check",
+                "--only",
+                "coverage",
+                "--tier",
+                "standard",
+                "--all-tests",
+                "--no-cache",
+                "--format",
+                "json",
+            ],
+        );
+        let (a, b) = (verdict(&selected), verdict(&full));
+        let output = selected.check("coverage")["output"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if output
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains(" of ") && l.contains("test files run"))
+        {
+            selective += 1;
+        }
+        if a != b {
+            disagreements.push(format!(
+                "seed {seed} {what}: selected {a:?}\nfull {b:?}\n{}",
+                output.lines().next().unwrap_or_default()
+            ));
+        }
+    }
+    (selective, disagreements)
+}
+
+#[test]
+fn selected_runs_agree_with_full_runs_over_a_random_walk_of_edits() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    // Two walks at once (the machine's cores), 220 edits in all.
+    let walks: Vec<_> = [(0x5eed_0001, 110), (0x5eed_0002, 110)]
+        .into_iter()
+        .map(|(seed, steps)| std::thread::spawn(move || walk(seed, steps)))
+        .collect();
+    let mut selective = 0;
+    let mut disagreements = Vec::new();
+    for w in walks {
+        let (s, d) = w.join().unwrap();
+        selective += s;
+        disagreements.extend(d);
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n\n")
+    );
+    // Selection did select: most edits ran fewer test files than all.
+    assert!(selective > 100, "only {selective} of 220 runs selected");
+}
+
+#[test]
+fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    project(dir);
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let args = [
+        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+    ];
+    let first = rungs_env(dir, &args, &env);
+    let total = |run: &Run| {
+        run.check("coverage")["tests"]["total"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    assert_eq!(total(&first), 10);
+    let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
+    assert!(
+        plan.stdout.contains("tests: 0 of 4 test files run"),
+        "{}",
+        plan.stdout
+    );
+
+    replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
+    let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
+    assert!(
+        plan.stdout.contains("tests: 1 of 4 test files run, the rest's results and coverage are the record's: tests/test_calc.py (runs triple in app/calc.py)"),
+        "{}",
+        plan.stdout
+    );
+    let selected = rungs_env(dir, &args, &env);
+    assert_eq!(total(&selected), 3, "only test_calc.py's three tests ran");
+    assert_eq!(
+        verdict(&selected).failing,
+        BTreeSet::from(["tests/test_calc.py::test_triple".to_string()])
+    );
+
+    replace(dir, "data/prices.json", r#""pear": 4"#, "\"pear\": 5", 0);
+    let mut all = args.to_vec();
+    all.push("--all-tests");
+    let everything = rungs_env(dir, &all, &env);
+    assert_eq!(total(&everything), 10);
+    let plan = rungs_env(
+        dir,
+        &["plan", "--tier", "standard"],
+        &[("RUNGS_ALL_TESTS", "1"), env[0]],
+    );
+    assert!(!plan.stdout.contains("tests:"), "{}", plan.stdout);
+
+    write(
+        dir,
+        "tests/conftest.py",
+        "import pytest\n\n\n@pytest.fixture\ndef size():\n    return 3  # same\n",
+    );
+    let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
+    assert!(
+        plan.stdout
+            .contains("tests: every test file runs: tests/conftest.py changed"),
+        "{}",
+        plan.stdout
+    );
+}
