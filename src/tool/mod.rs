@@ -213,10 +213,54 @@ fn missing_hint(check: &Check) -> String {
 /// (its Python's version and the distributions in its site-packages), so
 /// upgrading a package the tests import, or the venv's Python, changes the
 /// cache key even when no project file changed.
+/// The packages of a `node_modules` folder at their versions, one a line
+/// (`@scope/name` included): an eslint plug-in or shareable config changes
+/// its verdict as much as eslint's own version.
+fn node_packages(modules: &Path) -> String {
+    let version = |dir: &Path| -> Option<String> {
+        let text = std::fs::read_to_string(dir.join("package.json")).ok()?;
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        json["version"].as_str().map(str::to_string)
+    };
+    let entries = |dir: &Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect()
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for entry in entries(modules) {
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        let packages = match name.starts_with('@') {
+            true => entries(&entry),
+            false => vec![entry],
+        };
+        for package in packages {
+            if let Some(v) = version(&package) {
+                let rel = package.strip_prefix(modules).unwrap_or(&package);
+                lines.push(format!("{}@{v}", rel.display()));
+            }
+        }
+    }
+    lines.sort();
+    format!("\n{}", lines.join("\n"))
+}
+
 pub fn environment(tool: &Tool) -> String {
     let Some(prefix) = tool.program.parent().and_then(Path::parent) else {
         return String::new();
     };
+    if prefix.ends_with("node_modules") {
+        return node_packages(prefix);
+    }
     let Ok(cfg) = std::fs::read_to_string(prefix.join("pyvenv.cfg")) else {
         return String::new();
     };
@@ -289,6 +333,34 @@ mod tests {
             origin: String::new(),
             bin_dir: None,
         }
+    }
+
+    #[test]
+    fn an_npm_tools_environment_is_its_packages_at_their_versions() {
+        // A shareable config rungs installed beside eslint changes eslint's
+        // verdict: its version is part of the key, as a venv's are.
+        let dir = tempfile::tempdir().unwrap();
+        let modules = dir.path().join("node_modules");
+        let package = |name: &str, version: &str| {
+            let d = modules.join(name);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(
+                d.join("package.json"),
+                format!("{{\"version\": \"{version}\"}}"),
+            )
+            .unwrap();
+        };
+        package("eslint", "9.39.5");
+        package("neostandard", "0.13.0");
+        package("@ljharb/eslint-config", "22.2.3");
+        std::fs::create_dir_all(modules.join(".bin")).unwrap();
+        let tool = tool(&modules.join(".bin/eslint"));
+        assert_eq!(
+            environment(&tool),
+            "\n@ljharb/eslint-config@22.2.3\neslint@9.39.5\nneostandard@0.13.0"
+        );
+        package("neostandard", "0.14.0");
+        assert!(environment(&tool).contains("neostandard@0.14.0"));
     }
 
     #[test]
