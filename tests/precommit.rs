@@ -574,7 +574,7 @@ fn a_well_known_repo_comes_from_its_package_when_git_cannot_fetch_it() {
     assert_eq!(modified("end-of-file-fixer"), ["a.txt"]);
     // An interpreter this machine lacks: the hook still runs, on python3.
     assert!(
-        run.stderr.contains("check `check-yaml` asks for python3.99 (its language_version), which is not on PATH; its environment is made with python3"),
+        run.stderr.contains("check `check-yaml` asks for python3.99 (its language_version), which does not run here; its environment is made with python3"),
         "{}",
         run.stderr
     );

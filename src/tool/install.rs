@@ -45,15 +45,26 @@ fn python_of(check: &Check) -> Option<&str> {
 fn interpreter(check: &Check) -> &str {
     match python_of(check) {
         None | Some("default") => "python3",
-        Some(v) if Path::new(v).is_file() || super::find(Path::new("/"), v).is_some() => v,
+        Some(v) if runs(v) => v,
         Some(v) => {
             eprintln!(
-                "rungs: warning: check `{}` asks for {v} (its language_version), which is not on PATH; its environment is made with python3",
+                "rungs: warning: check `{}` asks for {v} (its language_version), which does not run here; its environment is made with python3",
                 check.id
             );
             "python3"
         }
     }
+}
+
+/// Whether `python` starts (a pyenv shim of a version not installed is on
+/// PATH, and fails).
+fn runs(python: &str) -> bool {
+    Command::new(python)
+        .args(["-c", ""])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// One folder in `tools` per set of requirements (and interpreter).
