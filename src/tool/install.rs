@@ -114,6 +114,16 @@ fn requirements(check: &Check) -> String {
 }
 
 /// A complete earlier install in `tools`, if any.
+/// Whether installing the check's requirements failed before (the marker
+/// `install` leaves), so a run does not try again each time.
+pub fn failed_before(tools: &Path, check: &Check) -> bool {
+    ecosystem(check).is_some_and(|kind| {
+        env_dir(tools, check, kind)
+            .with_extension("failed")
+            .is_file()
+    })
+}
+
 pub fn installed(tools: &Path, check: &Check) -> Option<Tool> {
     let kind = ecosystem(check)?;
     tool_in(check, kind, &env_dir(tools, check, kind))
@@ -150,7 +160,10 @@ pub fn install(tools: &Path, check: &Check) -> Result<Tool, Error> {
         Ecosystem::Npm => install_npm(&dir, &i.npm),
         Ecosystem::Cargo => install_cargo(&dir, &i.cargo),
     }
-    .map_err(fail)?;
+    .map_err(|e| {
+        let _ = std::fs::write(dir.with_extension("failed"), &e);
+        fail(e)
+    })?;
     std::fs::write(dir.join(READY), requirements(check)).map_err(|e| Error::io(&dir, e))?;
     tool_in(check, kind, &dir).ok_or_else(|| {
         fail(format!(

@@ -132,8 +132,11 @@ pub fn locate(root: &Path, check: &Check) -> Result<Option<Tool>, Error> {
         return Ok(Some(tool));
     }
     if let Some(pinned) = as_pinned(check) {
+        // Without the project's requirements only when those failed to install.
         return Ok(install::installed(&tools, &pinned).or_else(|| {
-            without_project(&pinned).and_then(|bare| install::installed(&tools, &bare))
+            without_project(&pinned)
+                .filter(|_| install::failed_before(&tools, &pinned))
+                .and_then(|bare| install::installed(&tools, &bare))
         }));
     }
     Ok(find_on_path(check.program()).or_else(|| install::installed(&tools, check)))
@@ -150,7 +153,15 @@ pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, 
         // The project's version could not be had (a range no index serves,
         // a package it lacks): rungs's own pin, said once, rather than no run.
         let tools = tools_dir()?;
-        let first = install::install(&tools, &pinned);
+        let first =
+            match install::failed_before(&tools, &pinned) && without_project(&pinned).is_some() {
+                true => Err(Error::Install {
+                    check: check.id.0.clone(),
+                    what: String::new(),
+                    message: "it failed before".into(),
+                }),
+                false => install::install(&tools, &pinned),
+            };
         let result = match (first, without_project(&pinned)) {
             (Err(e), Some(bare)) => {
                 eprintln!(
