@@ -78,11 +78,13 @@ def price(name):
         return json.load(f)[name]
 ";
 
-fn project(dir: &Path) {
+fn project(dir: &Path, branch: bool) {
     write(
         dir,
         "pyproject.toml",
-        "[project]\nname = \"walk\"\nversion = \"0\"\n\n[tool.pytest.ini_options]\npythonpath = [\".\"]\n\n[tool.coverage.run]\nsource = [\"app\"]\n",
+        &format!(
+            "[project]\nname = \"walk\"\nversion = \"0\"\n\n[tool.pytest.ini_options]\npythonpath = [\".\"]\n\n[tool.coverage.run]\nsource = [\"app\"]\nbranch = {branch}\n"
+        ),
     );
     write(dir, "app/__init__.py", "");
     write(dir, "app/settings.py", "TAX = 10\nDEBUG = False\n");
@@ -321,6 +323,7 @@ struct Verdict {
     failing: BTreeSet<String>,
     covered: u64,
     statements: u64,
+    percent: String,
 }
 
 fn verdict(run: &Run) -> Verdict {
@@ -337,15 +340,16 @@ fn verdict(run: &Run) -> Verdict {
         failing,
         covered: c["coverage"]["covered_lines"].as_u64().unwrap_or(0),
         statements: c["coverage"]["statements"].as_u64().unwrap_or(0),
+        percent: c["coverage"]["percent"].to_string(),
     }
 }
 
 /// One walk of `steps` edits from `seed`; returns the steps that selected
 /// fewer test files than there were, and the disagreements.
-fn walk(seed: u64, steps: usize) -> (usize, Vec<String>) {
+fn walk(seed: u64, steps: usize, branch: bool) -> (usize, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    project(dir);
+    project(dir, branch);
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
     let args = [
@@ -406,10 +410,11 @@ fn selected_runs_agree_with_full_runs_over_a_random_walk_of_edits() {
     if !require(&["pytest", "coverage"]) {
         return;
     }
-    // Two walks at once (the machine's cores), 220 edits in all.
-    let walks: Vec<_> = [(0x5eed_0001, 110), (0x5eed_0002, 110)]
+    // Two walks at once (the machine's cores), 220 edits in all: one with
+    // line coverage, one with branch coverage.
+    let walks: Vec<_> = [(0x5eed_0001, 110, false), (0x5eed_0002, 110, true)]
         .into_iter()
-        .map(|(seed, steps)| std::thread::spawn(move || walk(seed, steps)))
+        .map(|(seed, steps, branch)| std::thread::spawn(move || walk(seed, steps, branch)))
         .collect();
     let mut selective = 0;
     let mut disagreements = Vec::new();
@@ -435,7 +440,7 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
     }
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    project(dir);
+    project(dir, false);
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
     let args = [

@@ -47,6 +47,7 @@ class _Recorder:
         self.tests = set()
         self.unsupported = None
         self.cov = None
+        self.django = False
         try:
             import coverage
 
@@ -59,8 +60,6 @@ class _Recorder:
             self.unsupported = "pytest-xdist runs the tests in other processes"
         elif self.cov.config.dynamic_context:
             self.unsupported = "the project sets coverage's dynamic_context itself"
-        elif self.cov.config.branch:
-            self.unsupported = "branch coverage is not joined yet"
         if self.unsupported is None:
             sys.addaudithook(self._audit)
             self.switch(SHARED)
@@ -83,7 +82,29 @@ class _Recorder:
             return
         self.opens.setdefault(self.label, set()).add(rel)
 
+    def _watch_django_templates(self):
+        # Django's cached template loader opens a template once per process:
+        # the test files that render it later read it too, from the cache.
+        self.django = True
+        try:
+            from django.template import engine
+        except Exception:
+            return
+        original = engine.Engine.find_template
+        recorder = self
+
+        def find_template(self, name, dirs=None, skip=None):
+            template, origin = original(self, name, dirs, skip)
+            path = getattr(origin, "name", None)
+            if isinstance(path, str):
+                recorder._audit("open", (path,))
+            return template, origin
+
+        engine.Engine.find_template = find_template
+
     def switch(self, label):
+        if not self.django and "django.template.engine" in sys.modules:
+            self._watch_django_templates()
         self.label = label
         if self.cov is not None and self.unsupported is None:
             self.cov.switch_context(label)
@@ -288,6 +309,55 @@ def _current(root, files):
     return {f: _file_sha(os.path.join(root, f)) for f in files if os.path.isfile(os.path.join(root, f))}
 
 
+def _lines(entry):
+    """Line numbers of a file's recorded lines, or of its arcs (branch
+    coverage: `[from, to]` pairs, negative for a code object's entry and exit)."""
+    out = set()
+    for item in entry:
+        if isinstance(item, list):
+            out.update(x for x in item if x > 0)
+        else:
+            out.add(item)
+    return out
+
+
+def _read(data_file, root):
+    """coverage.py's data file by label: {label: {rel: {line or (from, to)}}},
+    the files it measured, and whether it holds arcs."""
+    import sqlite3
+
+    from coverage.numbits import numbits_to_nums
+
+    contexts, measured, arcs = {}, set(), False
+    if not os.path.isfile(data_file):
+        return contexts, measured, arcs
+    con = sqlite3.connect(data_file)
+    try:
+        row = con.execute("select value from meta where key = 'has_arcs'").fetchone()
+        arcs = bool(row and int(row[0]))
+        files = {}
+        for fid, path in con.execute("select id, path from file"):
+            rel = os.path.relpath(path, root)
+            if not rel.startswith(".."):
+                files[fid] = rel
+                measured.add(rel)
+        labels = {cid: name or SHARED for cid, name in con.execute("select id, context from context")}
+        if arcs:
+            rows = con.execute("select file_id, context_id, fromno, tono from arc")
+            for fid, cid, a, b in rows:
+                if fid in files:
+                    contexts.setdefault(labels.get(cid, SHARED), {}).setdefault(files[fid], set()).add((a, b))
+        else:
+            for fid, cid, numbits in con.execute("select file_id, context_id, numbits from line_bits"):
+                if fid in files:
+                    contexts.setdefault(labels.get(cid, SHARED), {}).setdefault(files[fid], set()).update(
+                        numbits_to_nums(numbits)
+                    )
+    finally:
+        con.close()
+    return contexts, measured, arcs
+
+
 def _in_range(defs, line):
     return [q for q, start, end in defs if start <= line <= end]
 
@@ -334,7 +404,7 @@ def select(record, root, current, key):
         # The labels that ran lines of the file, by line.
         by_line = {}
         for label, files in contexts.items():
-            for line in files.get(f, []):
+            for line in _lines(files.get(f, [])):
                 by_line.setdefault(line, set()).add(label)
         every_label = set().union(*by_line.values()) if by_line else set()
         if not f.endswith(".py"):
@@ -405,6 +475,20 @@ def _importers(old, current, root):
 
 # ------------------------------------------------------------------ update
 
+def _moved(items, line_map):
+    """Lines or arcs carried across an edit; those touching an edited line
+    are dropped (the tests that ran them run again)."""
+    out = []
+    for item in items:
+        if isinstance(item, tuple):
+            a, b = (line_map.get(abs(x)) for x in item)
+            if a is not None and b is not None:
+                out.append((a if item[0] > 0 else -a, b if item[1] > 0 else -b))
+        elif item in line_map:
+            out.append(line_map[item])
+    return out
+
+
 def _map_lines(old_hashes, new_hashes):
     """Old line number -> new, for lines an edit left alone."""
     matcher = difflib.SequenceMatcher(None, old_hashes, new_hashes, autojunk=False)
@@ -445,25 +529,17 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
             json.dump(record, f)
         os.replace(tmp, record_out)
 
-    fresh = CoverageData(basename=data_file)
-    fresh.read()
-    if plugin.get("unsupported") or fresh.has_arcs():
+    if plugin.get("unsupported"):
         report(data_file)
-        why = plugin.get("unsupported") or "branch coverage is not joined yet"
-        write_record({"version": RECORD_VERSION, "unsupported": why})
+        write_record({"version": RECORD_VERSION, "unsupported": plugin["unsupported"]})
         return
-    contexts = {}
     # Files coverage.py knows, run or not (a module no test imports, under
     # `source`, is in the report at 0%).
-    measured = set()
-    for path in fresh.measured_files():
-        rel = os.path.relpath(path, root)
-        if rel.startswith(".."):
-            continue
-        measured.add(rel)
-        for line, labels in fresh.contexts_by_lineno(path).items():
-            for label in labels or [SHARED]:
-                contexts.setdefault(label or SHARED, {}).setdefault(rel, set()).add(line)
+    contexts, measured, arcs = _read(data_file, root)
+    if not os.path.isfile(data_file) and record:
+        arcs = record.get("arcs", False)  # no test ran
+    if record and record.get("arcs", False) != arcs and selected is not None:
+        raise SystemExit("rungs_tests: the record and this run measure differently")
     opens = {k: set(v) for k, v in plugin.get("opens", {}).items()}
     tests = set(plugin.get("tests", []))
     fingerprints = {}
@@ -481,17 +557,18 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
             test = label.split(":", 1)[1] if ":" in label else None
             if test is not None and (test in rerun or test not in current):
                 continue
-            for f, lines in files.items():
+            for f, items in files.items():
                 if f not in current:
                     continue
                 was = record["files"].get(f)
                 if was is None:
                     continue
+                items = [tuple(i) if isinstance(i, list) else i for i in items]
                 if was["sha"] != current[f]:
                     if f not in maps:
                         maps[f] = _map_lines(was["lines"], fp(f)["lines"])
-                    lines = [maps[f][l] for l in lines if l in maps[f]]
-                contexts.setdefault(label, {}).setdefault(f, set()).update(lines)
+                    items = _moved(items, maps[f])
+                contexts.setdefault(label, {}).setdefault(f, set()).update(items)
         for label, paths in record.get("opens", {}).items():
             test = label.split(":", 1)[1] if ":" in label else None
             if test is not None and (test in rerun or test not in current):
@@ -501,15 +578,20 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         measured |= {f for f in record.get("measured", []) if f in current}
     merged = CoverageData(basename=data_file + ".joined")
     merged.erase()
-    lines = {os.path.join(root, f): set() for f in measured}
+    joined = {os.path.join(root, f): set() for f in measured}
     for files in contexts.values():
-        for f, ls in files.items():
-            lines.setdefault(os.path.join(root, f), set()).update(ls)
-    merged.add_lines({f: sorted(ls) for f, ls in lines.items()})
+        for f, items in files.items():
+            joined.setdefault(os.path.join(root, f), set()).update(items)
+    if arcs:
+        merged.add_arcs({f: sorted(items) for f, items in joined.items()})
+    else:
+        merged.add_lines({f: sorted(items) for f, items in joined.items()})
+    fresh = CoverageData(basename=data_file)
+    fresh.read()
     file_tracers = {}
     for path in fresh.measured_files():
         tracer = fresh.file_tracer(path)
-        if tracer and path in lines:
+        if tracer and path in joined:
             file_tracers[path] = tracer
     if file_tracers:
         merged.add_file_tracers(file_tracers)
@@ -532,7 +614,8 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         "source": source,
         "config_file": plugin.get("config_file"),
         "files": files,
-        "contexts": {k: {f: sorted(ls) for f, ls in v.items()} for k, v in contexts.items()},
+        "arcs": arcs,
+        "contexts": {k: {f: sorted(items) for f, items in v.items()} for k, v in contexts.items()},
         "opens": {k: sorted(v) for k, v in opens.items()},
         "failed": plugin.get("failed", []),
         "tests": sorted(tests),
