@@ -223,6 +223,7 @@ impl Run {
                 "plugin_out": self.plugin_out(),
                 "selected": selected,
                 "json_out": self.out.join("coverage.json"),
+                "analysis_dir": self.helper_dir.parent().map(|h| h.join("analysis")),
             }),
         )
         .map(|_| ())

@@ -500,7 +500,57 @@ def _map_lines(old_hashes, new_hashes):
     return out
 
 
-def update(record, root, current, key, data_file, plugin_out, selected, json_out, record_out):
+def _cache_analysis(cov, folder):
+    """Make coverage.py's report read each file's analysis (statements,
+    exclusions, possible arcs, functions and classes: its parse of the
+    source) from `folder`, keyed by the file's content and the settings that
+    change it, so only changed files are parsed again."""
+    import pickle
+
+    import coverage
+
+    os.makedirs(folder, exist_ok=True)
+    config = cov.config
+    settings = repr((
+        coverage.__version__, sys.version, config.exclude_list, config.partial_list,
+        getattr(config, "partial_always_list", None), getattr(config, "exclude_also", None),
+    )).encode()
+    original = cov._get_file_reporter
+
+    def reporter(morf):
+        fr = original(morf)
+        if type(fr).__name__ != "PythonFileReporter":
+            return fr
+        try:
+            with open(fr.filename, "rb") as f:
+                source = f.read()
+        except OSError:
+            return fr
+        key = hashlib.blake2b(source + b"\0" + settings, digest_size=16).hexdigest()
+        path = os.path.join(folder, key + ".pickle")
+        try:
+            with open(path, "rb") as f:
+                parser, regions = pickle.load(f)
+            fr._parser = parser
+        except Exception:
+            try:
+                parser = fr.parser
+                parser.arcs()
+                parser.exit_counts()
+                regions = list(fr.code_regions())
+            except Exception:
+                return fr  # coverage.py reports it as it would
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as f:
+                pickle.dump((parser, regions), f)
+            os.replace(tmp, path)
+        fr.code_regions = lambda: regions
+        return fr
+
+    cov._get_file_reporter = reporter
+
+
+def update(record, root, current, key, data_file, plugin_out, selected, json_out, record_out, analysis_dir=None):
     """Join, report, record. `selected` is None for a run of every test file."""
     import coverage
     from coverage import CoverageData
@@ -518,6 +568,8 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
     def report(data):
         cov = coverage.Coverage(data_file=data, config_file=config_file, source=source)
         cov.load()
+        if analysis_dir:
+            _cache_analysis(cov, analysis_dir)
         try:
             cov.json_report(outfile=json_out)
         except coverage.exceptions.NoDataError:
@@ -635,7 +687,7 @@ def main(argv):
     elif argv[1] == "update":
         update(
             record, root, current, args["key"], args["data_file"], args["plugin_out"],
-            args.get("selected"), args["json_out"], args["record"],
+            args.get("selected"), args["json_out"], args["record"], args.get("analysis_dir"),
         )
     else:
         raise SystemExit(f"rungs_tests: unknown command {argv[1]!r}")
