@@ -116,7 +116,7 @@ fn project(dir: &Path, branch: bool) {
     write(
         dir,
         "tests/test_settings.py",
-        "from app import settings\n\n\ndef test_debug_is_off():\n    assert settings.DEBUG is False\n",
+        "from app import settings\n\n\ndef test_debug_is_off():\n    with open(\"stamp.txt\", \"w\") as f:\n        f.write(\"written by a test\\n\")\n    assert settings.DEBUG is False\n",
     );
 }
 
@@ -486,6 +486,18 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
         &[("RUNGS_ALL_TESTS", "1"), env[0]],
     );
     assert!(!plan.stdout.contains("tests:"), "{}", plan.stdout);
+
+    // A file a test writes is no input of it.
+    replace(dir, "app/calc.py", r"return x \* 4", "return x * 3", 0);
+    let passing = rungs_env(dir, &args, &env);
+    assert_eq!(verdict(&passing).outcome, "passed", "{}", passing.stdout);
+    write(dir, "stamp.txt", "edited by hand\n");
+    let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
+    assert!(
+        plan.stdout.contains("tests: 0 of 4 test files run"),
+        "{}",
+        plan.stdout
+    );
 
     write(
         dir,

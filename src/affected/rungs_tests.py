@@ -73,6 +73,14 @@ class _Recorder:
     def _audit(self, event, args):
         if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
             return
+        # What a test writes (coverage.py's own data file among them) is
+        # no input of it.
+        mode = args[1] if len(args) > 1 else None
+        flags = args[2] if len(args) > 2 else 0
+        if isinstance(mode, str) and "r" not in mode and "+" not in mode:
+            return
+        if mode is None and isinstance(flags, int) and flags & (os.O_WRONLY | os.O_CREAT | os.O_TRUNC) and not flags & os.O_RDWR:
+            return
         try:
             path = os.fsdecode(args[0])
         except Exception:
