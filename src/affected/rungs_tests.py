@@ -510,9 +510,10 @@ def _map_lines(old_hashes, new_hashes):
 
 def _cache_analysis(cov, folder):
     """Make coverage.py's report read each file's analysis (statements,
-    exclusions, possible arcs, functions and classes: its parse of the
-    source) from `folder`, keyed by the file's content and the settings that
-    change it, so only changed files are parsed again."""
+    exclusions, possible arcs: its parse of the source) from `folder`, keyed
+    by the file's content and the settings that change it, so only changed
+    files are parsed again. Its per-function and per-class tables, which
+    rungs does not read and which cost as much again, are left out."""
     import pickle
 
     import coverage
@@ -520,6 +521,7 @@ def _cache_analysis(cov, folder):
     os.makedirs(folder, exist_ok=True)
     config = cov.config
     settings = repr((
+        "parser-1",
         coverage.__version__, sys.version, config.exclude_list, config.partial_list,
         getattr(config, "partial_always_list", None), getattr(config, "exclude_also", None),
     )).encode()
@@ -536,23 +538,21 @@ def _cache_analysis(cov, folder):
             return fr
         key = hashlib.blake2b(source + b"\0" + settings, digest_size=16).hexdigest()
         path = os.path.join(folder, key + ".pickle")
+        fr.code_region_kinds = lambda: []
         try:
             with open(path, "rb") as f:
-                parser, regions = pickle.load(f)
-            fr._parser = parser
+                fr._parser = pickle.load(f)
         except Exception:
             try:
                 parser = fr.parser
                 parser.arcs()
                 parser.exit_counts()
-                regions = list(fr.code_regions())
             except Exception:
                 return fr  # coverage.py reports it as it would
             tmp = f"{path}.{os.getpid()}.tmp"
             with open(tmp, "wb") as f:
-                pickle.dump((parser, regions), f)
+                pickle.dump(parser, f)
             os.replace(tmp, path)
-        fr.code_regions = lambda: regions
         return fr
 
     cov._get_file_reporter = reporter
