@@ -378,6 +378,7 @@ fn walk(seed: u64, steps: usize, branch: bool) -> (usize, Vec<String>) {
     let mut rng = Rng(seed);
     let mut disagreements = Vec::new();
     let mut selective = 0;
+    let ran = regex::Regex::new(r"^rungs: (\d+) of (\d+) test files run").unwrap();
     for step in 0..steps {
         let what = mutate(dir, &mut rng, step);
         let selected = rungs_env(dir, &args, &env);
@@ -389,11 +390,10 @@ fn walk(seed: u64, steps: usize, branch: bool) -> (usize, Vec<String>) {
             .as_str()
             .unwrap_or_default()
             .to_string();
-        if output
-            .lines()
-            .next()
-            .is_some_and(|l| l.contains(" of ") && l.contains("test files run"))
-        {
+        let fewer = ran
+            .captures(output.lines().next().unwrap_or_default())
+            .is_some_and(|c| c[1].parse::<u32>().unwrap_or(0) < c[2].parse::<u32>().unwrap_or(0));
+        if fewer {
             selective += 1;
         }
         if a != b {
@@ -411,9 +411,9 @@ fn selected_runs_agree_with_full_runs_over_a_random_walk_of_edits() {
     if !require(&["pytest", "coverage"]) {
         return;
     }
-    // Two walks at once (the machine's cores), 220 edits in all: one with
+    // Two walks at once (the machine's cores), 200 edits in all: one with
     // line coverage, one with branch coverage.
-    let walks: Vec<_> = [(0x5eed_0001, 110, false), (0x5eed_0002, 110, true)]
+    let walks: Vec<_> = [(0x5eed_0001, 100, false), (0x5eed_0002, 100, true)]
         .into_iter()
         .map(|(seed, steps, branch)| std::thread::spawn(move || walk(seed, steps, branch)))
         .collect();
@@ -430,8 +430,11 @@ fn selected_runs_agree_with_full_runs_over_a_random_walk_of_edits() {
         disagreements.len(),
         disagreements.join("\n\n")
     );
-    // Selection did select: most edits ran fewer test files than all.
-    assert!(selective > 100, "only {selective} of 220 runs selected");
+    // Selection did select: many edits ran fewer test files than all.
+    assert!(
+        selective > 60,
+        "only {selective} of 200 runs ran fewer test files than all"
+    );
 }
 
 #[test]
