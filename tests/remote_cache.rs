@@ -223,7 +223,8 @@ fn a_second_clone_with_an_empty_cache_replays_the_first_ones_results() {
     let stored = first.run(&server.url(Some(PASSWORD)), &[WRITE]);
     assert_eq!(stored.code, 1, "{}", stored.stderr);
     assert!(first.tool_ran());
-    assert_eq!(server.entries().len(), 1, "{}", stored.stderr);
+    // The whole set's result, and each file's.
+    assert_eq!(server.entries().len(), 4, "{}", stored.stderr);
 
     // Another folder, another local cache, and no write credentials.
     let second = Clone::new(&project());
@@ -243,6 +244,44 @@ fn a_second_clone_with_an_empty_cache_replays_the_first_ones_results() {
     let offline = second.run("", &[]);
     assert!(!second.tool_ran());
     assert_eq!(summary(&offline), summary(&stored));
+}
+
+#[test]
+fn per_file_results_travel_too_so_a_clone_that_differs_rechecks_only_what_differs() {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    let first = Clone::new(&project());
+    let stored = first.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    assert_eq!(stored.code, 1, "{}", stored.stderr);
+
+    // A branch without pkg/c.py: a file set never checked as a whole, but
+    // every one of its files was.
+    let fewer = Clone::new(&project()[..2]);
+    let run = fewer.run(&server.url(None), &[]);
+    assert!(!fewer.tool_ran(), "the tool ran: {}", run.stderr);
+    assert_eq!(summary(&run), (1, vec!["pkg/b.py:1:1 X-BAD".to_string()]));
+    assert_eq!(run.stderr, "", "no warning expected");
+
+    // A clone with one file changed: only that file is checked.
+    let mut files = project();
+    files[0] = ("pkg/a.py", "x = BAD\n");
+    let edited = Clone::new(&files);
+    let run = edited.run(&server.url(None), &[]);
+    assert_eq!(
+        std::fs::read_to_string(edited.log.path()).unwrap(),
+        "pkg/a.py\n"
+    );
+    assert_eq!(
+        summary(&run),
+        (
+            1,
+            vec![
+                "pkg/a.py:1:1 X-BAD".to_string(),
+                "pkg/b.py:1:1 X-BAD".to_string()
+            ]
+        )
+    );
 }
 
 #[test]
@@ -291,24 +330,24 @@ fn a_wrong_password_warns_once_and_the_run_passes_on_local_results() {
     assert!(server.entries().is_empty());
 }
 
-/// Store the project's entry, then let `spoil` change what the server holds;
-/// a clone with an empty cache must then run the tool and find the truth.
-fn spoiled_entry_is_a_miss(spoil: impl FnOnce(&Nginx, &Path)) {
+/// Store the project's entries (the whole set's and each file's), then let
+/// `spoil` change what the server holds; a clone with an empty cache must
+/// then run the tool on what is spoiled and find the truth.
+fn spoiled_entries_are_misses(rejected: u32, spoil: impl FnOnce(&Nginx, &[PathBuf])) {
     let Some(server) = Nginx::start("1m") else {
         return;
     };
     let first = Clone::new(&project());
     let truth = first.run(&server.url(Some(PASSWORD)), &[WRITE]);
     let entries = server.entries();
-    assert_eq!(entries.len(), 1, "{}", truth.stderr);
-    spoil(&server, &entries[0]);
+    assert_eq!(entries.len(), 4, "{}", truth.stderr);
+    spoil(&server, &entries);
     let second = Clone::new(&project());
     let run = second.run(&server.url(None), &[]);
     assert!(second.tool_ran(), "a spoiled entry was taken as a hit");
     assert_eq!(summary(&run), summary(&truth));
-    assert_eq!(run.check("fake")["cached"], false);
     assert!(
-        second.stats().contains("(1 rejected)"),
+        second.stats().contains(&format!("({rejected} rejected)")),
         "{}",
         second.stats()
     );
@@ -316,33 +355,35 @@ fn spoiled_entry_is_a_miss(spoil: impl FnOnce(&Nginx, &Path)) {
 
 #[test]
 fn a_corrupted_entry_is_a_miss() {
-    spoiled_entry_is_a_miss(|_, entry| {
-        let text = std::fs::read_to_string(entry).unwrap();
-        // The finding gone from the payload: it would pass if believed.
-        std::fs::write(entry, text.replace("X-BAD", "X-OK!")).unwrap();
+    // The finding gone from the payload: it would pass if believed. It is
+    // in the whole set's entry and in pkg/b.py's; the other files' are fine.
+    spoiled_entries_are_misses(2, |_, entries| {
+        for entry in entries {
+            let text = std::fs::read_to_string(entry).unwrap();
+            std::fs::write(entry, text.replace("X-BAD", "X-OK!")).unwrap();
+        }
     });
 }
 
 #[test]
 fn a_truncated_entry_is_a_miss() {
-    spoiled_entry_is_a_miss(|_, entry| {
-        let bytes = std::fs::read(entry).unwrap();
-        std::fs::write(entry, &bytes[..bytes.len() / 2]).unwrap();
+    spoiled_entries_are_misses(4, |_, entries| {
+        for entry in entries {
+            let bytes = std::fs::read(entry).unwrap();
+            std::fs::write(entry, &bytes[..bytes.len() / 2]).unwrap();
+        }
     });
 }
 
 #[test]
 fn an_entry_stored_under_another_key_is_a_miss() {
-    spoiled_entry_is_a_miss(|server, entry| {
-        // A passing project's entry, put where the failing one's was.
-        let clean = Clone::new(&[("pkg/a.py", "x = 1\n")]);
-        clean.run(&server.url(Some(PASSWORD)), &[WRITE]);
-        let other = server
-            .entries()
-            .into_iter()
-            .find(|e| e != entry)
-            .expect("the clean project's entry");
-        std::fs::rename(other, entry).unwrap();
+    spoiled_entries_are_misses(4, |_, entries| {
+        // Each entry put where the next one was: a passing file's result
+        // now sits where the failing one's was, and the other way round.
+        let texts: Vec<Vec<u8>> = entries.iter().map(|e| std::fs::read(e).unwrap()).collect();
+        for (i, entry) in entries.iter().enumerate() {
+            std::fs::write(entry, &texts[(i + 1) % texts.len()]).unwrap();
+        }
     });
 }
 
@@ -356,7 +397,8 @@ fn an_entry_too_large_for_the_server_is_skipped_quietly() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(server.entries().is_empty());
     assert_eq!(run.stderr, "", "413 is no error");
-    assert!(clone.stats().contains("1 skipped"), "{}", clone.stats());
+    // The whole set's entry and each of the three files'.
+    assert!(clone.stats().contains("4 skipped"), "{}", clone.stats());
 }
 
 /// A run against `url` that cannot answer: the run's own result, and one warning.
@@ -416,7 +458,8 @@ fn a_result_keyed_by_a_place_outside_the_project_stays_local() {
     );
     write(clone.dir.path(), "rungs.toml", &config);
     clone.run(&server.url(Some(PASSWORD)), &[WRITE]);
-    assert_eq!(server.entries().len(), 1);
+    let shared = server.entries().len();
+    assert_eq!(shared, 4);
     let other = Clone::new(&project());
     let there = format!("{}/fakelint", other.dir.path().display());
     write(
@@ -447,7 +490,7 @@ fn a_result_keyed_by_a_place_outside_the_project_stays_local() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         server.entries().len(),
-        1,
+        shared,
         "a host-specific result was shared"
     );
 }

@@ -1,4 +1,4 @@
-//! Which results the cache already holds, and storing new ones.
+//! Which results the cache already holds, here or on the remote.
 //!
 //! File-level checks are keyed per file, so a run re-executes the tool only on
 //! the files whose key missed; a key over the whole file set lets an unchanged
@@ -6,9 +6,9 @@
 //! (tests, coverage, type checkers run as one process) have one key over all
 //! their inputs.
 
-use super::{Cache, CacheKey, Entry, KeyBuilder, cacheable};
+use super::{Cache, CacheKey, Entry, KeyBuilder};
 use crate::check::Scope;
-use crate::finding::{Finding, Outcome};
+use crate::finding::Outcome;
 use crate::plan::{PlannedCheck, Work};
 use crate::results::JobReport;
 use std::collections::BTreeMap;
@@ -25,6 +25,8 @@ pub struct Lookup {
     pub shared: Option<CacheKey>,
     /// Per-file keys (file-level checks).
     pub file_keys: BTreeMap<String, CacheKey>,
+    /// The same keys as every machine computes them, where there is one.
+    pub shared_file_keys: BTreeMap<String, CacheKey>,
     /// Per-file entries already known (hits), for the whole-set entry.
     pub file_entries: BTreeMap<String, Entry>,
     /// The check's per-file table, loaded when the whole-set key missed.
@@ -92,35 +94,92 @@ fn common(cache: &Cache, planned: &PlannedCheck, version: &str) -> KeyBuilder {
     k
 }
 
-/// Look up a check's work; returns what is left to run.
-pub fn lookup(
-    cache: &Cache,
-    index: usize,
-    planned: &PlannedCheck,
-    version: &str,
-    work: Work,
-) -> (Lookup, Work) {
-    let mut found = Lookup::default();
+/// One check to look up: its place in the plan, the tool's version as the
+/// key holds it, and its work before the cache is asked.
+pub struct Ask<'a> {
+    pub index: usize,
+    pub planned: &'a PlannedCheck,
+    pub version: String,
+    pub work: Work,
+}
+
+/// A check on its way through the look-up.
+struct Pending<'a> {
+    ask: Ask<'a>,
+    found: Lookup,
+    files: Vec<String>,
+    hashes: Vec<String>,
+    base: KeyBuilder,
+    /// Results found so far (file-level checks).
+    hits: Vec<Entry>,
+    /// Files that missed here and may be on the remote, with their shared key.
+    missed: Vec<(String, Option<CacheKey>)>,
+}
+
+/// Look up every check's work; returns, per check, what the cache said and
+/// what is left to run. The local cache is read first; the remote is asked
+/// only for what missed here, many keys at once (see [`super::remote`]):
+/// first each check's whole-set key, then the files of the checks that missed.
+pub fn lookup(cache: &Cache, asks: Vec<Ask>) -> Vec<(Lookup, Work)> {
+    let mut pending: Vec<Result<Pending, Work>> =
+        asks.into_iter().map(|a| keyed(cache, a)).collect();
+    // The whole-set keys: here, else on the remote.
+    let mut remote_asks = Vec::new();
+    for (i, p) in pending.iter_mut().enumerate() {
+        let Ok(p) = p else { continue };
+        match p.found.whole.and_then(|k| cache.store.get(k)) {
+            Some(entry) => p.hits.push(entry),
+            None => {
+                if let Some(shared) = p.found.shared {
+                    remote_asks.push((i, shared));
+                }
+            }
+        }
+    }
+    let keys: Vec<CacheKey> = remote_asks.iter().map(|&(_, k)| k).collect();
+    for ((i, _), entry) in remote_asks.iter().zip(cache.remote_results(&keys)) {
+        if let (Ok(p), Some(mut entry)) = (&mut pending[*i], entry) {
+            entry.key = p.found.whole.map(|k| k.to_string()).unwrap_or_default();
+            cache.store.put(&entry);
+            p.hits.push(entry);
+        }
+    }
+    // Per file, for the file-level checks whose whole set missed.
+    for p in pending.iter_mut().flatten() {
+        if p.hits.is_empty() {
+            per_file_here(cache, p);
+        }
+    }
+    per_file_remote(cache, &mut pending);
+    pending
+        .into_iter()
+        .map(|p| p.map_or_else(|work| (Lookup::default(), work), finish))
+        .collect()
+}
+
+/// A check's keys: its whole-set key, and the part every per-file key
+/// shares; or its work as it was, when nothing is to be looked up.
+fn keyed<'a>(cache: &Cache, ask: Ask<'a>) -> Result<Pending<'a>, Work> {
+    let planned = ask.planned;
     let per_file = planned.check.scope == Scope::Files && !planned.check.serial;
     // What the tool is given, and what its verdict depends on: for a check
     // that reads the whole project (tests, a type checker), all its inputs.
-    let (given, files): (Vec<String>, Vec<String>) = match &work {
-        Work::None => return (found, work),
+    let (given, files): (Vec<String>, Vec<String>) = match &ask.work {
+        Work::None => return Err(ask.work),
         Work::Files(f) if per_file => (f.clone(), f.clone()),
         Work::Files(f) => (f.clone(), planned.all_inputs.clone()),
         Work::Project(passed) => (passed.clone(), planned.all_inputs.clone()),
     };
-    let hashes = cache.hashes.hash_all(&files);
-    if hashes.iter().any(Option::is_none) {
+    let hashes: Option<Vec<String>> = cache.hashes.hash_all(&files).into_iter().collect();
+    let Some(hashes) = hashes else {
         // An unreadable input: run it, remember nothing.
-        return (found, work);
-    }
-    let base = common(cache, planned, version);
-    found.without_files = Some(base.finish());
+        return Err(ask.work);
+    };
+    let base = common(cache, planned, &ask.version);
     let mut whole = base.clone();
     whole.str(if per_file { "set" } else { "all" });
     for (f, h) in files.iter().zip(&hashes) {
-        whole.str(f).str(h.as_deref().unwrap_or_default());
+        whole.str(f).str(h);
     }
     if !per_file {
         whole.u64(given.len() as u64);
@@ -128,77 +187,141 @@ pub fn lookup(
             whole.str(f);
         }
     }
-    found.shared = whole.finish_shared();
-    let whole = whole.finish();
-    found.whole = Some(whole);
-    if let Some(entry) = cache.result(whole, found.shared) {
-        found.hit = Some(entry.replay(usize::MAX, index, given.len()));
-        return (found, Work::None);
-    }
-    if !matches!(work, Work::Files(_)) || planned.check.serial {
-        return (found, work);
-    }
-    let keys: Vec<(String, CacheKey)> = files
-        .iter()
-        .zip(&hashes)
-        .map(|(f, h)| {
-            let mut k = base.clone();
-            k.str("file").str(f).str(h.as_deref().unwrap_or_default());
-            (f.clone(), k.finish())
-        })
-        .collect();
-    let mut missed = Vec::new();
-    let mut hits = Vec::new();
-    let table = super::FileTable::load(&cache.project, planned.check.id.as_str(), &files);
-    for (file, key) in keys {
-        match table.get(&file, key) {
-            Some(entry) => {
-                hits.push(entry.clone());
-                found.file_entries.insert(file.clone(), entry.clone());
-            }
-            None => missed.push(file.clone()),
-        }
-        found.file_keys.insert(file, key);
-    }
-    found.table = Some(table);
-    if !hits.is_empty() {
-        found.hit = Some(merge(index, hits.len(), &hits));
-    }
-    (found, Work::Files(missed))
+    let found = Lookup {
+        whole: Some(whole.finish()),
+        shared: whole.finish_shared(),
+        without_files: Some(base.finish()),
+        ..Lookup::default()
+    };
+    Ok(Pending {
+        ask,
+        found,
+        files,
+        hashes,
+        base,
+        hits: Vec::new(),
+        missed: Vec::new(),
+    })
 }
 
-/// The reports of several jobs of one check as one.
-fn joined(reports: &[&JobReport]) -> JobReport {
-    let mut all = reports[0].clone();
-    for r in &reports[1..] {
-        all.outcome = all.outcome.max(r.outcome);
-        all.findings.extend(r.findings.iter().cloned());
-        all.duration += r.duration;
-        all.files += r.files;
-        if let Some(d) = &r.diff {
-            all.diff.get_or_insert_with(String::new).push_str(d);
-        }
-        // Batches that stopped alike say so once.
-        if let Some(p) = &r.problem
-            && all.problem.as_ref().is_none_or(|a| !a.contains(p.as_str()))
-        {
-            all.problem = Some(match all.problem.take() {
-                Some(a) => format!("{a}; {p}"),
-                None => p.clone(),
-            });
-        }
-        if !r.output.is_empty() {
-            if !all.output.is_empty() {
-                all.output.push('\n');
+/// The per-file keys of a file-level check, and the results its table holds.
+fn per_file_here(cache: &Cache, p: &mut Pending) {
+    if !matches!(p.ask.work, Work::Files(_)) || p.ask.planned.check.serial {
+        return;
+    }
+    let table = super::FileTable::load(&cache.project, p.ask.planned.check.id.as_str(), &p.files);
+    for (file, hash) in p.files.iter().zip(&p.hashes) {
+        let mut k = p.base.clone();
+        k.str("file").str(file).str(hash);
+        let key = k.finish();
+        match table.get(file, key) {
+            Some(entry) => {
+                p.hits.push(entry.clone());
+                p.found.file_entries.insert(file.clone(), entry.clone());
             }
-            all.output.push_str(&r.output);
+            None => p.missed.push((file.clone(), k.finish_shared())),
+        }
+        if let Some(shared) = k.finish_shared() {
+            p.found.shared_file_keys.insert(file.clone(), shared);
+        }
+        p.found.file_keys.insert(file.clone(), key);
+    }
+    p.found.table = Some(table);
+}
+
+/// Files asked of the remote in a first wave per check; when none of them
+/// is there, the server does not hold this check's results (a first run, a
+/// new tool version) and the others are not asked, one request each.
+const WAVE: usize = 32;
+
+/// The files that missed here, asked of the remote: a first wave per check,
+/// then the rest of the checks that had a hit in theirs.
+fn per_file_remote(cache: &Cache, pending: &mut [Result<Pending, Work>]) {
+    if !cache.has_remote() {
+        return;
+    }
+    // (check, file in its `missed`, shared key)
+    let mut first = Vec::new();
+    let mut later = Vec::new();
+    for (i, p) in pending.iter().enumerate() {
+        let Ok(p) = p else { continue };
+        let misses: Vec<(usize, CacheKey)> = (p.missed.iter().enumerate())
+            .filter_map(|(j, (_, shared))| shared.map(|s| (j, s)))
+            .collect();
+        let step = misses.len().div_ceil(WAVE).max(1);
+        for (n, (j, key)) in misses.into_iter().enumerate() {
+            match n % step {
+                0 => first.push((i, j, key)),
+                _ => later.push((i, j, key)),
+            }
         }
     }
-    all
+    let found = take_remote(cache, pending, &first);
+    let later: Vec<_> = later
+        .into_iter()
+        .filter(|(i, _, _)| found.contains(i))
+        .collect();
+    take_remote(cache, pending, &later);
+    for p in pending.iter_mut().flatten() {
+        p.missed
+            .retain(|(file, _)| !p.found.file_entries.contains_key(file));
+        if let Some(table) = &mut p.found.table {
+            table.save();
+        }
+    }
+}
+
+/// Ask the remote for `files` (check, file, shared key); keep the hits in
+/// the checks' tables. Returns the checks that had a hit.
+fn take_remote(
+    cache: &Cache,
+    pending: &mut [Result<Pending, Work>],
+    files: &[(usize, usize, CacheKey)],
+) -> std::collections::BTreeSet<usize> {
+    let keys: Vec<CacheKey> = files.iter().map(|&(_, _, k)| k).collect();
+    let mut found = std::collections::BTreeSet::new();
+    for (&(i, j, _), entry) in files.iter().zip(cache.remote_results(&keys)) {
+        let (Ok(p), Some(mut entry)) = (&mut pending[i], entry) else {
+            continue;
+        };
+        let file = p.missed[j].0.clone();
+        let (Some(key), Some(table)) = (p.found.file_keys.get(&file), p.found.table.as_mut())
+        else {
+            continue;
+        };
+        entry.key = key.to_string();
+        table.put(file.clone(), entry.clone());
+        p.hits.push(entry.clone());
+        p.found.file_entries.insert(file, entry);
+        found.insert(i);
+    }
+    found
+}
+
+/// A check's answer: what replays, and what is left to run.
+fn finish(mut p: Pending) -> (Lookup, Work) {
+    let index = p.ask.index;
+    let given = match &p.ask.work {
+        Work::Files(f) | Work::Project(f) => f.len(),
+        Work::None => 0,
+    };
+    // The whole set's entry, found here or there.
+    if p.found.table.is_none() {
+        if let Some(entry) = p.hits.first() {
+            p.found.hit = Some(entry.replay(usize::MAX, index, given));
+            return (p.found, Work::None);
+        }
+        return (p.found, p.ask.work);
+    }
+    if !p.hits.is_empty() {
+        p.found.hit = Some(merge(index, p.hits.len(), &p.hits));
+    }
+    let missed = p.missed.into_iter().map(|(f, _)| f).collect();
+    (p.found, Work::Files(missed))
 }
 
 /// Several per-file entries as one replayed report.
-fn merge(check: usize, files: usize, entries: &[Entry]) -> JobReport {
+pub(super) fn merge(check: usize, files: usize, entries: &[Entry]) -> JobReport {
     let mut report = entries[0].replay(usize::MAX, check, files);
     report.findings.clear();
     report.diff = None;
@@ -213,123 +336,4 @@ fn merge(check: usize, files: usize, entries: &[Entry]) -> JobReport {
         }
     }
     report
-}
-
-/// Store what a run found: per file where findings can be told apart by file,
-/// whole otherwise; then the whole-set entry once every file has a result.
-pub fn record(
-    cache: &Cache,
-    planned: &PlannedCheck,
-    found: &mut Lookup,
-    reports: &[&JobReport],
-    job_files: &[&[String]],
-) {
-    let file_level = planned.check.scope == Scope::Files && !planned.check.serial;
-    if !file_level {
-        if let (Some(whole), [report]) = (found.whole, reports)
-            && cacheable(report.outcome, report.exit_code)
-        {
-            cache.keep(found.shared, &Entry::from_report(whole, report));
-        }
-        return;
-    }
-    for (report, files) in reports.iter().zip(job_files) {
-        for (file, entry) in split_by_file(report, files) {
-            if let (Some(key), Some(table)) = (found.file_keys.get(&file), found.table.as_mut()) {
-                let mut entry = entry;
-                entry.key = key.to_string();
-                table.put(file.clone(), entry.clone());
-                found.file_entries.insert(file, entry);
-            }
-        }
-    }
-    if let Some(table) = &found.table {
-        table.save();
-    }
-    let Some(whole) = found.whole else { return };
-    let ran: usize = job_files.iter().map(|f| f.len()).sum();
-    if found.file_entries.len() != found.file_keys.len()
-        && ran == found.file_keys.len()
-        && reports.iter().all(|r| cacheable(r.outcome, r.exit_code))
-    {
-        // A failure that names no file (a hook's own words) or an error the
-        // tool exited with is not split by file; the whole run is kept as it
-        // is, for a run of the same files.
-        let entry = Entry::from_report(whole, &joined(reports));
-        cache.keep(found.shared, &entry);
-        return;
-    }
-    if found.file_keys.is_empty() || found.file_entries.len() != found.file_keys.len() {
-        return;
-    }
-    let entries: Vec<Entry> = found.file_entries.values().cloned().collect();
-    let merged = merge(0, entries.len(), &entries);
-    cache.keep(found.shared, &Entry::from_report(whole, &merged));
-}
-
-/// A batch's result as per-file entries, or nothing when it cannot be split
-/// faithfully (the tool failed without findings that name the batch's files).
-fn split_by_file(report: &JobReport, files: &[String]) -> Vec<(String, Entry)> {
-    if !cacheable(report.outcome, report.exit_code) || report.problem.is_some() {
-        return Vec::new();
-    }
-    let failing = |f: &Finding| f.severity != crate::finding::Severity::Info;
-    if report.outcome == Outcome::Failed
-        && (!report.findings.iter().any(failing)
-            || report
-                .findings
-                .iter()
-                .any(|f| f.path.as_ref().is_none_or(|p| !files.contains(p))))
-    {
-        return Vec::new();
-    }
-    let diffs = split_diff(report.diff.as_deref().unwrap_or(""));
-    let share = report.duration.as_secs_f64() / files.len().max(1) as f64;
-    files
-        .iter()
-        .map(|file| {
-            let findings: Vec<Finding> = report
-                .findings
-                .iter()
-                .filter(|f| f.path.as_deref() == Some(file.as_str()))
-                .cloned()
-                .collect();
-            let outcome = if findings.iter().any(failing) {
-                Outcome::Failed
-            } else {
-                Outcome::Passed
-            };
-            let entry = Entry {
-                key: String::new(),
-                outcome,
-                findings,
-                diff: diffs.get(file.as_str()).cloned(),
-                output: String::new(),
-                problem: None,
-                exit_code: report.exit_code,
-                seconds: share,
-                coverage: None,
-                tests: None,
-            };
-            (file.clone(), entry)
-        })
-        .collect()
-}
-
-/// A diff with `--- a/PATH` / `+++ b/PATH` headers, cut into one piece per file.
-fn split_diff(diff: &str) -> BTreeMap<&str, String> {
-    let mut out: BTreeMap<&str, String> = BTreeMap::new();
-    let lines: Vec<&str> = diff.split_inclusive('\n').collect();
-    let mut current: Option<&str> = None;
-    for (i, line) in lines.iter().enumerate() {
-        if let Some(path) = line.strip_prefix("--- a/")
-            && lines.get(i + 1).is_some_and(|n| n.starts_with("+++ b/"))
-        {
-            current = Some(path.trim_end_matches('\n'));
-        }
-        if let Some(path) = current {
-            out.entry(path).or_default().push_str(line);
-        }
-    }
-    out
 }

@@ -8,6 +8,7 @@ mod hashes;
 mod key;
 mod lookup;
 mod portable;
+mod record;
 pub mod remote;
 mod store;
 mod versions;
@@ -15,8 +16,9 @@ mod versions;
 pub use admin::{clear, prune, stats};
 pub use hashes::FileHashes;
 pub use key::{CacheKey, KeyBuilder};
-pub use lookup::{Lookup, lookup, record};
+pub use lookup::{Ask, Lookup, lookup};
 pub use portable::Portable;
+pub use record::record;
 pub use store::{Entry, FileTable, Store, cacheable};
 pub use versions::Versions;
 
@@ -62,31 +64,37 @@ impl Cache {
         })
     }
 
-    /// Share results through the remote cache `settings` describe.
-    pub fn with_remote(mut self, settings: Option<remote::Settings>) -> Result<Cache, Error> {
-        if let Some(settings) = settings {
+    /// Share results through the remote cache the project's config and
+    /// the environment name, if any (read only, unless writing is asked for).
+    pub fn with_remote(mut self, config: &crate::config::Config) -> Result<Cache, Error> {
+        if let Some(settings) = remote::Settings::resolve(config)? {
             let stats = root()?.join("remote.json");
             self.remote = Some(remote::Remote::new(settings, stats));
         }
         Ok(self)
     }
 
-    /// The result stored under `key`: here, else on the remote under
-    /// `shared` (then kept here too, so the next run asks no server).
-    pub fn result(&self, key: CacheKey, shared: Option<CacheKey>) -> Option<Entry> {
-        if let Some(entry) = self.store.get(key) {
-            return Some(entry);
+    pub fn has_remote(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// The remote's entries for the shared keys `keys`, asked at once; the
+    /// caller keeps the hits here, under its own keys.
+    pub fn remote_results(&self, keys: &[CacheKey]) -> Vec<Option<Entry>> {
+        match &self.remote {
+            Some(remote) if !keys.is_empty() => remote.get_many(keys),
+            _ => vec![None; keys.len()],
         }
-        let (remote, shared) = (self.remote.as_ref()?, shared?);
-        let mut entry = remote.get(shared)?;
-        entry.key = key.to_string();
-        self.store.put(&entry);
-        Some(entry)
     }
 
     /// Keep a result here, and on the remote when this run writes there.
     pub fn keep(&self, shared: Option<CacheKey>, entry: &Entry) {
         self.store.put(entry);
+        self.share(shared, entry);
+    }
+
+    /// Offer a result kept elsewhere here (a per-file table) to the remote.
+    pub fn share(&self, shared: Option<CacheKey>, entry: &Entry) {
         if let (Some(remote), Some(shared)) = (&self.remote, shared) {
             remote.put(shared, entry);
         }

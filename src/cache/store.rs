@@ -171,11 +171,12 @@ impl FileTable {
         *changed = true;
     }
 
-    pub fn save(&self) {
-        for (b, (entries, changed)) in &self.buckets {
-            if !changed {
+    pub fn save(&mut self) {
+        for (b, (entries, changed)) in &mut self.buckets {
+            if !*changed {
                 continue;
             }
+            *changed = false;
             let _ = std::fs::create_dir_all(&self.dir);
             if let Ok(bytes) = serde_json::to_vec(entries) {
                 let _ = write_atomic(&self.dir.join(format!("{b:02x}.json")), &bytes);

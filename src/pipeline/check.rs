@@ -24,6 +24,7 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     let start = Instant::now();
     let cancel = execute::interrupt::flag();
     let mut prepared = prepare(cwd, &args.selection, Stage::Ci)?;
+    crate::timing::mark("check: planned");
     let shard = match &args.shard {
         Some(text) => Shard::parse(text)?,
         None => Shard { index: 1, total: 1 },
@@ -34,10 +35,11 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     let mut cache = if args.no_cache {
         None
     } else {
-        let remote = crate::cache::remote::Settings::resolve(&prepared.project.config)?;
-        Some(Cache::open(&prepared.project.root)?.with_remote(remote)?)
+        Some(Cache::open(&prepared.project.root)?.with_remote(&prepared.project.config)?)
     };
+    crate::timing::mark("check: cache opened");
     let scheduled = schedule(&mut prepared, cache.as_mut(), shard, !args.no_install)?;
+    crate::timing::mark("check: cache looked up");
     let Prepared {
         project,
         plan,

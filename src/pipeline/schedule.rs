@@ -47,6 +47,7 @@ pub fn schedule(
     let root = &prepared.project.root;
     let tool_root = &prepared.tool_root;
     let tools = resolve_tools(&mut plan.checks, tool_root, install)?;
+    crate::timing::mark("schedule: tools found");
     let mut lookups = Vec::new();
     let mut left = Vec::new();
     match cache {
@@ -69,18 +70,36 @@ pub fn schedule(
                 .map(|((c, t), _)| (&c.check, t))
                 .collect();
             let mut asked = cache.versions.of_all(root, &ask)?.into_iter();
+            crate::timing::mark("schedule: tool versions");
+            // A broken check is not looked up: it keeps its work, to be
+            // reported as broken, and nothing of it is kept.
+            let mut asks = Vec::new();
+            let mut broken = Vec::new();
             for (i, (c, w)) in plan.checks.iter().zip(work).enumerate() {
                 let mut version = match pinned[i] {
                     true => "venv".to_string(),
                     false => asked.next().unwrap_or_default(),
                 };
                 version.push_str(&environments[i]);
-                if c.check.broken.is_some() {
-                    lookups.push(Lookup::default());
-                    left.push(w);
-                    continue;
+                match c.check.broken {
+                    Some(_) => broken.push(Some(w)),
+                    None => {
+                        broken.push(None);
+                        asks.push(cache::Ask {
+                            index: i,
+                            planned: c,
+                            version,
+                            work: w,
+                        });
+                    }
                 }
-                let (found, rest) = cache::lookup(cache, i, c, &version, w);
+            }
+            let mut looked_up = cache::lookup(cache, asks).into_iter();
+            for w in broken {
+                let (found, rest) = match w {
+                    Some(w) => (Lookup::default(), w),
+                    None => looked_up.next().unwrap_or((Lookup::default(), Work::None)),
+                };
                 lookups.push(found);
                 left.push(rest);
             }

@@ -70,6 +70,9 @@ impl Client {
             .timeout_connect(Some(CONNECT_TIMEOUT))
             .timeout_global(Some(REQUEST_TIMEOUT))
             .http_status_as_error(false)
+            // One kept-alive connection per request in flight.
+            .max_idle_connections(super::run::PARALLEL)
+            .max_idle_connections_per_host(super::run::PARALLEL)
             .user_agent(concat!("rungs/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();

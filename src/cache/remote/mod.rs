@@ -4,7 +4,9 @@
 //! default and writing must be asked for; every entry is checked (format,
 //! key, hash, optionally a signature) so anything else is a miss; a slow or
 //! dead server costs at most one timeout, then the run goes on locally.
-//! Only whole-check results with a machine-independent key go there.
+//! What goes there is what the local cache keeps (whole-check results and,
+//! of file-level checks, each file's), when its key has a machine-independent
+//! form; many keys are asked and stored at once, a few at a time.
 
 mod client;
 mod envelope;

@@ -9,8 +9,15 @@ use super::health::Health;
 use super::tally::Tally;
 use super::uploads::Uploads;
 use crate::cache::{CacheKey, Entry, cacheable};
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// Requests in flight at once, each on a connection of its own kept open
+/// for the next: a look-up of many keys costs about their number divided
+/// by this, times the server's round trip.
+pub const PARALLEL: usize = 8;
 
 pub struct Remote {
     settings: Settings,
@@ -18,6 +25,8 @@ pub struct Remote {
     health: Arc<Health>,
     tally: Arc<Tally>,
     uploads: Mutex<Option<Uploads>>,
+    /// Keys this run found missing there: storing them needs no `HEAD` first.
+    missing: Mutex<HashSet<CacheKey>>,
     stats_file: PathBuf,
 }
 
@@ -28,15 +37,37 @@ impl Remote {
             health: Arc::new(Health::new(&settings.base)),
             tally: Arc::default(),
             uploads: Mutex::new(None),
+            missing: Mutex::default(),
             settings,
             stats_file,
         }
     }
 
+    /// The entries stored under `keys`, asked [`PARALLEL`] at a time.
+    pub fn get_many(&self, keys: &[CacheKey]) -> Vec<Option<Entry>> {
+        let next = AtomicUsize::new(0);
+        let found: Mutex<Vec<Option<Entry>>> = Mutex::new(vec![None; keys.len()]);
+        std::thread::scope(|scope| {
+            for _ in 0..PARALLEL.min(keys.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&key) = keys.get(i) else { break };
+                        let entry = self.get(key);
+                        if let (Some(e), Ok(mut found)) = (entry, found.lock()) {
+                            found[i] = Some(e);
+                        }
+                    }
+                });
+            }
+        });
+        found.into_inner().unwrap_or_default()
+    }
+
     /// The entry stored under `key`, if the server has one that passes
     /// every check: the envelope's key, hash and signature, then the
     /// payload's own key and a result worth replaying.
-    pub fn get(&self, key: CacheKey) -> Option<Entry> {
+    fn get(&self, key: CacheKey) -> Option<Entry> {
         if !self.health.on() {
             return None;
         }
@@ -53,6 +84,11 @@ impl Remote {
         };
         let Some(bytes) = bytes else {
             Tally::add(&self.tally.misses);
+            if self.settings.write
+                && let Ok(mut missing) = self.missing.lock()
+            {
+                missing.insert(key);
+            }
             return None;
         };
         let entry = envelope::open(&bytes, key, self.settings.public_key.as_ref())
@@ -83,6 +119,7 @@ impl Remote {
             return;
         };
         let sealed = envelope::seal(key, &payload, self.settings.signing_key.as_ref());
+        let missing = self.missing.lock().is_ok_and(|m| m.contains(&key));
         let Ok(mut uploads) = self.uploads.lock() else {
             return;
         };
@@ -90,7 +127,7 @@ impl Remote {
             .get_or_insert_with(|| {
                 Uploads::start(self.client.clone(), self.health.clone(), self.tally.clone())
             })
-            .push(key, sealed);
+            .push(key, sealed, missing);
     }
 
     /// Wait (bounded) for the uploads, then add this run to the stats.
