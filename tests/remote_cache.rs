@@ -285,6 +285,68 @@ fn per_file_results_travel_too_so_a_clone_that_differs_rechecks_only_what_differ
 }
 
 #[test]
+fn the_commit_hook_reads_the_remote_too() {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    // CI checked the project and stored its results.
+    let ci = Clone::new(&project());
+    ci.run(&server.url(Some(PASSWORD)), &[WRITE]);
+
+    // A developer's clone at an older commit brings the same content in:
+    // the hook replays what CI found, and starts no tool.
+    let mut old = project();
+    old[0] = ("pkg/a.py", "x = 0\n");
+    old[1] = ("pkg/b.py", "y = 0\n");
+    let dev = Clone::new(&old);
+    let remote = server.url(None);
+    let env = [
+        ("FAKE_LOG", dev.log.path().to_str().unwrap()),
+        ("RUNGS_CACHE_DIR", dev.cache.path().to_str().unwrap()),
+        ("RUNGS_REMOTE_CACHE", remote.as_str()),
+        ("NO_COLOR", "1"),
+    ];
+    let git = |args: &[&str]| {
+        git_command(dev.dir.path(), args)
+            .envs(env)
+            .output()
+            .unwrap()
+    };
+    assert!(git(&["init", "-q", "-b", "main"]).status.success());
+    assert!(git(&["add", "-A"]).status.success());
+    assert!(
+        git(&["commit", "-q", "--no-verify", "-m", "old"])
+            .status
+            .success()
+    );
+    let installed = rungs_env(dev.dir.path(), &["hook", "install"], &env);
+    assert_eq!(installed.code, 0, "{}", installed.stderr);
+    write(dev.dir.path(), "pkg/a.py", "x = 1\n");
+    write(dev.dir.path(), "pkg/b.py", "y = BAD\n");
+    assert!(git(&["add", "pkg"]).status.success());
+    let commit = git(&["commit", "-q", "-m", "as on main"]);
+    let said = String::from_utf8_lossy(&commit.stdout).to_string()
+        + &String::from_utf8_lossy(&commit.stderr);
+    assert!(!commit.status.success(), "{said}");
+    assert!(said.contains("pkg/b.py:1:1"), "{said}");
+    assert!(said.contains("(cached)"), "{said}");
+    assert!(!dev.tool_ran(), "the tool ran: {said}");
+    assert!(dev.stats().contains("2 hits"), "{}", dev.stats());
+    assert!(server.entries().len() == 4, "a reader wrote");
+
+    // Fixed: the new content, which CI never saw, is checked, and passes.
+    write(dev.dir.path(), "pkg/b.py", "y = 2\n");
+    assert!(git(&["add", "pkg"]).status.success());
+    let commit = git(&["commit", "-q", "-m", "fixed"]);
+    assert!(
+        commit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&commit.stderr)
+    );
+    assert!(dev.tool_ran(), "a file CI never saw is checked");
+}
+
+#[test]
 fn a_reader_never_writes() {
     let Some(server) = Nginx::start("1m") else {
         return;

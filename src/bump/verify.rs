@@ -105,7 +105,8 @@ impl Bumper<'_> {
             all_tests: false,
         };
         let mut prepared = prepare(self.wt.path(), &selection, Stage::Bump)?;
-        let mut cache = Cache::open(&prepared.project.root)?;
+        let mut cache =
+            Cache::open(&prepared.project.root)?.with_remote(&prepared.project.config)?;
         let mut scheduled = schedule(
             &mut prepared,
             Some(&mut cache),

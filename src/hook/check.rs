@@ -99,7 +99,8 @@ pub fn check_project(
         println!("rungs: {name} ({} staged)", plural(run.files.len(), "file"));
     }
     let cancel = run.cancel;
-    let mut cache = Cache::open_shared(&project_root, &run.real_root)?;
+    let mut cache =
+        Cache::open_shared(&project_root, &run.real_root)?.with_remote(&prepared.project.config)?;
     let mut scheduled = schedule(
         &mut prepared,
         Some(&mut cache),

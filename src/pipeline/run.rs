@@ -8,7 +8,8 @@ use crate::plan::{Durations, Plan};
 use crate::results::JobReport;
 
 /// Run a scheduled plan, calling `on_report` as each job finishes, then
-/// remember results and durations for the next run (unless interrupted).
+/// remember results and durations for the next run (unless interrupted),
+/// and wait a bounded time for the uploads to the remote cache.
 pub fn run_checks(
     prepared: &mut Prepared,
     scheduled: &mut Scheduled,
@@ -35,6 +36,9 @@ pub fn run_checks(
             cache.save();
         }
         prepared.durations.save();
+    }
+    if let Some(cache) = cache {
+        cache.finish();
     }
     reports
 }
