@@ -557,6 +557,108 @@ fn a_result_keyed_by_a_place_outside_the_project_stays_local() {
     );
 }
 
+/// A virtualenv outside any project, made from the Python in `home`, with
+/// fakelint installed: what `python -m venv` and pip leave that rungs reads.
+fn venv_at(dir: &Path, home: &str) -> String {
+    write(
+        dir,
+        "pyvenv.cfg",
+        &format!("home = {home}\ninclude-system-site-packages = false\nversion = 3.11.2\n"),
+    );
+    write(
+        dir,
+        "lib/python3.11/site-packages/fakelint-1.dist-info/METADATA",
+        "Name: fakelint\nVersion: 1\n",
+    );
+    executable(dir, "bin/fakelint", FAKELINT);
+    dir.to_str().unwrap().to_string()
+}
+
+#[test]
+fn tools_in_other_places_on_other_machines_share_results() {
+    let Some(server) = Nginx::start("1m") else {
+        return;
+    };
+    let by_name = CONFIG.replace("./fakelint", "fakelint");
+    let with = |clone: &Clone, config: &str| {
+        write(clone.dir.path(), "rungs.toml", config);
+        std::fs::remove_file(clone.dir.path().join("fakelint")).unwrap();
+    };
+    let path = std::env::var("PATH").unwrap();
+
+    // Each clone in its own folder, its tool in a virtualenv of its own,
+    // each made from a Python in another place.
+    let places = tempfile::tempdir().unwrap();
+    let ci = Clone::new(&project());
+    with(&ci, &by_name);
+    let venv = venv_at(&places.path().join("ci/venv"), "/usr/bin");
+    let stored = ci.run(
+        &server.url(Some(PASSWORD)),
+        &[WRITE, ("VIRTUAL_ENV", &venv)],
+    );
+    assert_eq!(stored.code, 1, "{}", stored.stderr);
+    assert!(ci.tool_ran());
+    assert_eq!(server.entries().len(), 4, "{}", stored.stderr);
+    let dev = Clone::new(&project());
+    with(&dev, &by_name);
+    let venv = venv_at(
+        &places.path().join("home/dev/.virtualenvs/x"),
+        "/opt/python3.11/bin",
+    );
+    let replayed = dev.run(&server.url(None), &[("VIRTUAL_ENV", &venv)]);
+    assert!(!dev.tool_ran(), "the tool ran: {}", replayed.stderr);
+    assert_eq!(summary(&replayed), summary(&stored));
+
+    // The same tool found on the PATH, in two places.
+    let on_path = |bin: &Path| {
+        executable(bin, "fakelint", FAKELINT);
+        format!("{}:{path}", bin.display())
+    };
+    let ci = Clone::new(&[("pkg/a.py", "x = 1\n")]);
+    with(&ci, &by_name);
+    let ci_path = on_path(&places.path().join("usr/local/bin"));
+    ci.run(&server.url(Some(PASSWORD)), &[WRITE, ("PATH", &ci_path)]);
+    assert!(ci.tool_ran());
+    let dev = Clone::new(&[("pkg/a.py", "x = 1\n")]);
+    with(&dev, &by_name);
+    let dev_path = on_path(&places.path().join("home/dev/bin"));
+    let run = dev.run(&server.url(None), &[("PATH", &dev_path)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!dev.tool_ran(), "the tool ran: {}", run.stderr);
+
+    // A tool named by its absolute path outside the project, and a tool
+    // whose version names a place of this machine: their keys hold
+    // something true on this machine only, so nothing of them is stored
+    // there (neither the whole result nor any file's).
+    let before = server.entries().len();
+    let elsewhere = places.path().join("opt/lint/fakelint");
+    executable(places.path(), "opt/lint/fakelint", FAKELINT);
+    let absolute = Clone::new(&[("pkg/new.py", "n = BAD\n")]);
+    with(
+        &absolute,
+        &CONFIG.replace("./fakelint", elsewhere.to_str().unwrap()),
+    );
+    let run = absolute.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let printing = Clone::new(&[("pkg/new.py", "n = BAD\n")]);
+    let says_where = FAKELINT.replace(
+        r#"echo "fakelint 1""#,
+        &format!(r#"echo "fakelint 1 from {}""#, elsewhere.display()),
+    );
+    executable(printing.dir.path(), "fakelint", &says_where);
+    let run = printing.run(&server.url(Some(PASSWORD)), &[WRITE]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        server.entries().len(),
+        before,
+        "a host-specific result was shared"
+    );
+    // And they are still kept locally.
+    printing.tool_ran();
+    printing.run("", &[]);
+    assert!(!printing.tool_ran());
+}
+
 #[test]
 fn with_a_public_key_only_entries_signed_by_its_pair_are_hits() {
     let Some(server) = Nginx::start("1m") else {
