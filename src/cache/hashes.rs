@@ -73,26 +73,36 @@ impl FileHashes {
         if let Some(found) = self.fresh.lock().expect("hash lock").get(rel) {
             return found.as_ref().map(|k| k.hash.clone());
         }
-        let path = self.root.join(rel);
-        let found = std::fs::metadata(&path).ok().and_then(|meta| {
-            let stat = Stat::of(&meta);
-            match self.known.get(rel) {
-                Some(k) if k.stat == stat => Some(k.clone()),
-                _ => {
-                    let bytes = std::fs::read(&path).ok()?;
-                    Some(Known {
-                        stat,
-                        hash: blake3::hash(&bytes).to_hex().to_string(),
-                    })
-                }
-            }
-        });
+        let found = self.stat_or_hash(rel);
         let hash = found.as_ref().map(|k| k.hash.clone());
         self.fresh
             .lock()
             .expect("hash lock")
             .insert(rel.to_string(), found);
         hash
+    }
+
+    /// The file's stat data, and its hash: remembered while the stat data
+    /// is the same, else read. A file not known is opened once, its stat
+    /// data taken from the open file (a fresh clone hashes every file, and
+    /// looking its path up twice showed in the profile).
+    fn stat_or_hash(&self, rel: &str) -> Option<Known> {
+        let path = self.root.join(rel);
+        let known = self.known.get(rel);
+        if let Some(k) = known {
+            let stat = Stat::of(&std::fs::metadata(&path).ok()?);
+            if k.stat == stat {
+                return Some(k.clone());
+            }
+        }
+        let mut file = std::fs::File::open(&path).ok()?;
+        let meta = file.metadata().ok()?;
+        let mut bytes = Vec::with_capacity(meta.size() as usize);
+        std::io::Read::read_to_end(&mut file, &mut bytes).ok()?;
+        Some(Known {
+            stat: Stat::of(&meta),
+            hash: blake3::hash(&bytes).to_hex().to_string(),
+        })
     }
 
     /// Hash many files in parallel.
