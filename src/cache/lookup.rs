@@ -144,13 +144,16 @@ pub fn lookup(cache: &Cache, asks: Vec<Ask>) -> Vec<(Lookup, Work)> {
             p.hits.push(entry);
         }
     }
+    crate::timing::mark("cache: whole sets looked up");
     // Per file, for the file-level checks whose whole set missed.
     for p in pending.iter_mut().flatten() {
         if p.hits.is_empty() {
             per_file_here(cache, p);
         }
     }
+    crate::timing::mark("cache: files looked up here");
     per_file_remote(cache, &mut pending);
+    crate::timing::mark("cache: files looked up on the remote");
     pending
         .into_iter()
         .map(|p| p.map_or_else(|work| (Lookup::default(), work), finish))
@@ -257,11 +260,10 @@ fn per_file_remote(cache: &Cache, pending: &mut [Result<Pending, Work>]) {
         }
     }
     let found = take_remote(cache, pending, &first);
-    let later: Vec<_> = later
-        .into_iter()
-        .filter(|(i, _, _)| found.contains(i))
-        .collect();
+    let (later, not_there): (Vec<_>, Vec<_>) =
+        later.into_iter().partition(|(i, _, _)| found.contains(i));
     take_remote(cache, pending, &later);
+    cache.presume_missing(not_there.iter().map(|&(_, _, k)| k));
     for p in pending.iter_mut().flatten() {
         p.missed
             .retain(|(file, _)| !p.found.file_entries.contains_key(file));

@@ -87,16 +87,27 @@ impl Cache {
         }
     }
 
+    /// Keys not asked of the remote, since it held none of their kind:
+    /// storing them there needs no asking first.
+    pub fn presume_missing(&self, keys: impl Iterator<Item = CacheKey>) {
+        if let Some(remote) = &self.remote {
+            remote.presume_missing(keys);
+        }
+    }
+
     /// Keep a result here, and on the remote when this run writes there.
     pub fn keep(&self, shared: Option<CacheKey>, entry: &Entry) {
         self.store.put(entry);
-        self.share(shared, entry);
-    }
-
-    /// Offer a result kept elsewhere here (a per-file table) to the remote.
-    pub fn share(&self, shared: Option<CacheKey>, entry: &Entry) {
         if let (Some(remote), Some(shared)) = (&self.remote, shared) {
             remote.put(shared, entry);
+        }
+    }
+
+    /// Offer one file's result (kept here in its check's table) to the
+    /// remote: uploaded at the end of the run, after the whole results.
+    pub fn share_file(&self, shared: Option<CacheKey>, entry: &Entry) {
+        if let (Some(remote), Some(shared)) = (&self.remote, shared) {
+            remote.put_later(shared, entry);
         }
     }
 

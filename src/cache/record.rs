@@ -45,11 +45,12 @@ pub fn record(
         table.save();
     }
     keep_whole(cache, found, reports, job_files);
-    // Per file too, after the whole set (a clone with nothing changed needs
-    // only that): a clone with a few files changed still hits on the others.
+    // Per file too, so a clone with a few files changed still hits on the
+    // others; after every whole result (a clone with nothing changed needs
+    // only those), should the end of the run cut the uploads short.
     for file in new {
         if let Some(entry) = found.file_entries.get(&file) {
-            cache.share(found.shared_file_keys.get(&file).copied(), entry);
+            cache.share_file(found.shared_file_keys.get(&file).copied(), entry);
         }
     }
 }

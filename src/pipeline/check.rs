@@ -161,9 +161,11 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     for reporter in &mut reporters {
         reporter.finish()?;
     }
+    crate::timing::mark("check: reported");
     if let Some(cache) = &cache {
         cache.finish();
     }
+    crate::timing::mark("check: uploads done");
     if args.record_baseline {
         return gates.record(&project, &summary);
     }

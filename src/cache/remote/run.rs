@@ -27,6 +27,8 @@ pub struct Remote {
     uploads: Mutex<Option<Uploads>>,
     /// Keys this run found missing there: storing them needs no `HEAD` first.
     missing: Mutex<HashSet<CacheKey>>,
+    /// Entries to store once the run's other ones are on their way.
+    later: Mutex<Vec<(CacheKey, Entry)>>,
     stats_file: PathBuf,
 }
 
@@ -38,6 +40,7 @@ impl Remote {
             tally: Arc::default(),
             uploads: Mutex::new(None),
             missing: Mutex::default(),
+            later: Mutex::default(),
             settings,
             stats_file,
         }
@@ -84,11 +87,7 @@ impl Remote {
         };
         let Some(bytes) = bytes else {
             Tally::add(&self.tally.misses);
-            if self.settings.write
-                && let Ok(mut missing) = self.missing.lock()
-            {
-                missing.insert(key);
-            }
+            self.presume_missing(std::iter::once(key));
             return None;
         };
         let entry = envelope::open(&bytes, key, self.settings.public_key.as_ref())
@@ -105,6 +104,16 @@ impl Remote {
                 Tally::add(&self.tally.misses);
                 None
             }
+        }
+    }
+
+    /// Remember keys the server does not hold, when this run may write:
+    /// storing them needs no `HEAD` first.
+    pub fn presume_missing(&self, keys: impl Iterator<Item = CacheKey>) {
+        if self.settings.write
+            && let Ok(mut missing) = self.missing.lock()
+        {
+            missing.extend(keys);
         }
     }
 
@@ -130,8 +139,21 @@ impl Remote {
             .push(key, sealed, missing);
     }
 
+    /// Store `entry` under `key` like [`Remote::put`], after the others.
+    pub fn put_later(&self, key: CacheKey, entry: &Entry) {
+        if self.settings.write
+            && let Ok(mut later) = self.later.lock()
+        {
+            later.push((key, entry.clone()));
+        }
+    }
+
     /// Wait (bounded) for the uploads, then add this run to the stats.
     pub fn finish(&self) {
+        let later = self.later.lock().map(|mut l| std::mem::take(&mut *l));
+        for (key, entry) in later.unwrap_or_default() {
+            self.put(key, &entry);
+        }
         if let Ok(mut uploads) = self.uploads.lock()
             && let Some(u) = uploads.as_mut()
         {
