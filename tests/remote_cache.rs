@@ -34,31 +34,34 @@ parser = "regex"
 pattern = '^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rule>\S+) (?P<message>.*)$'
 "#;
 
-/// nginx serving `{root}/ac/` over WebDAV, PUT behind basic auth.
-struct Nginx {
+/// An HTTP cache server serving `{root}/ac/` over WebDAV, PUT behind basic
+/// auth: nginx, or Apache with mod_dav.
+struct Server {
     dir: tempfile::TempDir,
     port: u16,
     child: Child,
 }
 
-impl Drop for Nginx {
+impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-fn nginx_binary() -> Option<PathBuf> {
+/// The server program `name`, on PATH or in /usr/sbin; `None` (the test
+/// skips) only when the suite does not require its tools.
+fn server_binary(name: &str, package: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let found = std::env::split_paths(&path)
         .chain([PathBuf::from("/usr/sbin")])
-        .map(|d| d.join("nginx"))
+        .map(|d| d.join(name))
         .find(|p| p.is_file());
     if found.is_none() {
         if std::env::var_os("RUNGS_TEST_REQUIRE_TOOLS").is_some() {
-            panic!("nginx missing (run scripts/setup-tools as root, or install nginx-light)");
+            panic!("{name} missing (run scripts/setup-tools as root, or install {package})");
         }
-        eprintln!("skipping: nginx not found; run the suite with scripts/test");
+        eprintln!("skipping: {name} not found; run the suite with scripts/test");
     }
     found
 }
@@ -68,12 +71,17 @@ fn free_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-impl Nginx {
-    /// A server taking entries of at most `max_body` (nginx's syntax).
-    fn start(max_body: &str) -> Option<Nginx> {
-        let binary = nginx_binary()?;
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+impl Server {
+    /// A temporary folder with `root/ac/` and the password file.
+    fn folder() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().display();
         std::fs::create_dir_all(dir.path().join("root/ac")).unwrap();
         let hash = Command::new("openssl")
             .args(["passwd", "-apr1", PASSWORD])
@@ -81,10 +89,33 @@ impl Nginx {
             .expect("openssl");
         let hash = String::from_utf8(hash.stdout).unwrap();
         write(dir.path(), "htpasswd", &format!("{USER}:{}\n", hash.trim()));
-        let root_user = Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        dir
+    }
+
+    /// Start `command` and wait for `port` to take connections.
+    fn wait(dir: tempfile::TempDir, port: u16, mut command: Command) -> Server {
+        let child = command
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the server");
+        let server = Server { dir, port, child };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!(
+            "the server did not start: {}",
+            std::fs::read_to_string(server.dir.path().join("error.log")).unwrap_or_default()
+        );
+    }
+
+    /// nginx taking entries of at most `max_body` (nginx's syntax).
+    fn nginx(max_body: &str) -> Option<Server> {
+        let binary = server_binary("nginx", "nginx-light")?;
+        let dir = Server::folder();
+        let d = dir.path().display();
         let port = free_port();
         let conf = format!(
             r#"daemon off;
@@ -112,25 +143,77 @@ http {{
   }}
 }}
 "#,
-            user = if root_user { "user root;" } else { "" },
+            user = if running_as_root() { "user root;" } else { "" },
         );
         write(dir.path(), "nginx.conf", &conf);
-        let child = Command::new(binary)
-            .args(["-p", &d.to_string(), "-c", &format!("{d}/nginx.conf")])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start nginx");
-        let server = Nginx { dir, port, child };
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(server);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
+        let mut command = Command::new(binary);
+        command.args(["-p", &d.to_string(), "-c", &format!("{d}/nginx.conf")]);
+        Some(Server::wait(dir, port, command))
+    }
+
+    /// Apache with mod_dav and mod_dav_fs, as the README sets it up, in one
+    /// process (`-X`). Apache will not serve as root: started by root, it
+    /// serves as `nobody`, so its folders are open to that user.
+    fn apache() -> Option<Server> {
+        use std::os::unix::fs::PermissionsExt;
+        let binary = server_binary("apache2", "apache2-bin")?;
+        let dir = Server::folder();
+        let d = dir.path().display();
+        std::fs::create_dir_all(dir.path().join("lock")).unwrap();
+        for (folder, mode) in [
+            ("", 0o755),
+            ("root", 0o755),
+            ("root/ac", 0o777),
+            ("lock", 0o777),
+        ] {
+            let perms = std::fs::Permissions::from_mode(mode);
+            std::fs::set_permissions(dir.path().join(folder), perms).unwrap();
         }
-        panic!(
-            "nginx did not start: {}",
-            std::fs::read_to_string(server.dir.path().join("error.log")).unwrap_or_default()
+        let port = free_port();
+        let modules = "/usr/lib/apache2/modules";
+        let load: String = [
+            "mpm_event",
+            "authz_core",
+            "authz_user",
+            "authn_core",
+            "authn_file",
+            "auth_basic",
+            "dav",
+            "dav_fs",
+        ]
+        .iter()
+        .map(|m| format!("LoadModule {m}_module {modules}/mod_{m}.so\n"))
+        .collect();
+        let conf = format!(
+            r#"ServerRoot {d}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {d}/httpd.pid
+ErrorLog {d}/error.log
+{load}{user}
+DocumentRoot {d}/root
+DavLockDB {d}/lock/dav
+LimitRequestBody 1048576
+<Directory {d}/root/ac>
+    Dav On
+    <LimitExcept GET HEAD OPTIONS>
+        AuthType Basic
+        AuthName "rungs cache"
+        AuthUserFile {d}/htpasswd
+        Require valid-user
+    </LimitExcept>
+</Directory>
+"#,
+            user = if running_as_root() {
+                "User nobody\nGroup nogroup"
+            } else {
+                ""
+            },
         );
+        write(dir.path(), "httpd.conf", &conf);
+        let mut command = Command::new(binary);
+        command.args(["-X", "-f", &format!("{d}/httpd.conf")]);
+        Some(Server::wait(dir, port, command))
     }
 
     fn url(&self, password: Option<&str>) -> String {
@@ -216,9 +299,19 @@ fn summary(run: &Run) -> (i32, Vec<String>) {
 
 #[test]
 fn a_second_clone_with_an_empty_cache_replays_the_first_ones_results() {
-    let Some(server) = Nginx::start("1m") else {
-        return;
-    };
+    if let Some(server) = Server::nginx("1m") {
+        second_clone_replays_the_first(server);
+    }
+}
+
+#[test]
+fn apache_with_mod_dav_serves_a_second_clone_too() {
+    if let Some(server) = Server::apache() {
+        second_clone_replays_the_first(server);
+    }
+}
+
+fn second_clone_replays_the_first(server: Server) {
     let first = Clone::new(&project());
     let stored = first.run(&server.url(Some(PASSWORD)), &[WRITE]);
     assert_eq!(stored.code, 1, "{}", stored.stderr);
@@ -248,7 +341,7 @@ fn a_second_clone_with_an_empty_cache_replays_the_first_ones_results() {
 
 #[test]
 fn per_file_results_travel_too_so_a_clone_that_differs_rechecks_only_what_differs() {
-    let Some(server) = Nginx::start("1m") else {
+    let Some(server) = Server::nginx("1m") else {
         return;
     };
     let first = Clone::new(&project());
@@ -286,7 +379,7 @@ fn per_file_results_travel_too_so_a_clone_that_differs_rechecks_only_what_differ
 
 #[test]
 fn the_commit_hook_reads_the_remote_too() {
-    let Some(server) = Nginx::start("1m") else {
+    let Some(server) = Server::nginx("1m") else {
         return;
     };
     // CI checked the project and stored its results.
@@ -348,7 +441,7 @@ fn the_commit_hook_reads_the_remote_too() {
 
 #[test]
 fn a_reader_never_writes() {
-    let Some(server) = Nginx::start("1m") else {
+    let Some(server) = Server::nginx("1m") else {
         return;
     };
     let clone = Clone::new(&project());
@@ -367,7 +460,7 @@ fn a_reader_never_writes() {
 
 #[test]
 fn a_wrong_password_warns_once_and_the_run_passes_on_local_results() {
-    let Some(server) = Nginx::start("1m") else {
+    let Some(server) = Server::nginx("1m") else {
         return;
     };
     let clone = Clone::new(&[("pkg/a.py", "x = 1\n"), ("pkg/b.py", "y = 2\n")]);
@@ -395,8 +488,8 @@ fn a_wrong_password_warns_once_and_the_run_passes_on_local_results() {
 /// Store the project's entries (the whole set's and each file's), then let
 /// `spoil` change what the server holds; a clone with an empty cache must
 /// then run the tool on what is spoiled and find the truth.
-fn spoiled_entries_are_misses(rejected: u32, spoil: impl FnOnce(&Nginx, &[PathBuf])) {
-    let Some(server) = Nginx::start("1m") else {
+fn spoiled_entries_are_misses(rejected: u32, spoil: impl FnOnce(&Server, &[PathBuf])) {
+    let Some(server) = Server::nginx("1m") else {
         return;
     };
     let first = Clone::new(&project());
@@ -451,7 +544,7 @@ fn an_entry_stored_under_another_key_is_a_miss() {
 
 #[test]
 fn an_entry_too_large_for_the_server_is_skipped_quietly() {
-    let Some(server) = Nginx::start("64") else {
+    let Some(server) = Server::nginx("64") else {
         return;
     };
     let clone = Clone::new(&project());
@@ -507,7 +600,7 @@ fn a_closed_port_costs_one_warning() {
 
 #[test]
 fn a_result_keyed_by_a_place_outside_the_project_stays_local() {
-    let Some(server) = Nginx::start("1m") else {
+    let Some(server) = Server::nginx("1m") else {
         return;
     };
     // The tool named by its absolute path in the project: the same on any
@@ -576,7 +669,7 @@ fn venv_at(dir: &Path, home: &str) -> String {
 
 #[test]
 fn tools_in_other_places_on_other_machines_share_results() {
-    let Some(server) = Nginx::start("1m") else {
+    let Some(server) = Server::nginx("1m") else {
         return;
     };
     let by_name = CONFIG.replace("./fakelint", "fakelint");
@@ -661,7 +754,7 @@ fn tools_in_other_places_on_other_machines_share_results() {
 
 #[test]
 fn with_a_public_key_only_entries_signed_by_its_pair_are_hits() {
-    let Some(server) = Nginx::start("1m") else {
+    let Some(server) = Server::nginx("1m") else {
         return;
     };
     let pair = rungs(Path::new("."), &["cache", "keygen"]).stdout;
