@@ -91,6 +91,12 @@ fn project(dir: &Path, branch: bool) {
     write(dir, "app/calc.py", CALC);
     write(dir, "app/shapes.py", SHAPES);
     write(dir, "app/page.py", PAGE);
+    // No test imports it: coverage.py reports it at 0%, and so must a join.
+    write(
+        dir,
+        "app/unused.py",
+        "def never(x):\n    if x:\n        return 1\n    return 2\n",
+    );
     write(dir, "templates/page.txt", "hello\n");
     write(dir, "data/prices.json", "{\"apple\": 3, \"pear\": 4}\n");
     write(

@@ -31,7 +31,7 @@ import os
 import sys
 
 SHARED = "shared"
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 # --------------------------------------------------------------- the plug-in
@@ -120,7 +120,19 @@ class _Recorder:
     def finish(self):
         if not self.out:
             return
+        # The files coverage.py reports at 0% when no test imports them
+        # (under `source`): its report looks for them, a joined report
+        # needs them named.
+        unexecuted = []
+        try:
+            for path, _ in self.cov._inorout.find_possibly_unexecuted_files():
+                rel = self.rel(path)
+                if rel:
+                    unexecuted.append(rel)
+        except Exception:
+            pass
         data = {
+            "unexecuted": sorted(unexecuted),
             "unsupported": self.unsupported,
             "python_files": self.python_files,
             "source": getattr(self.cov.config, "source", None) if self.cov else None,
@@ -596,6 +608,7 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
     # Files coverage.py knows, run or not (a module no test imports, under
     # `source`, is in the report at 0%).
     contexts, measured, arcs = _read(data_file, root)
+    measured |= {f for f in plugin.get("unexecuted", []) if f in current}
     if not os.path.isfile(data_file) and record:
         arcs = record.get("arcs", False)  # no test ran
     if record and record.get("arcs", False) != arcs and selected is not None:
@@ -646,6 +659,10 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         merged.add_arcs({f: sorted(items) for f, items in joined.items()})
     else:
         merged.add_lines({f: sorted(items) for f, items in joined.items()})
+    # A file no test ran is still reported, at 0%, as coverage.py does.
+    untouched = [f for f, items in joined.items() if not items]
+    if untouched:
+        merged.touch_files(untouched)
     fresh = CoverageData(basename=data_file)
     fresh.read()
     file_tracers = {}
