@@ -420,3 +420,34 @@ fn a_dependency_in_two_manifests_is_one_row_and_one_commit_each_in_its_style() {
         show("pyproject.toml")
     );
 }
+
+#[test]
+fn a_release_pypi_does_not_know_has_unknown_advisories_not_none() {
+    if !require(&["git"]) {
+        return;
+    }
+    // The local index has tinypkg's project page but no JSON API release
+    // document for 1.0: the look-up answers 404.
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.1"])]);
+    let dir = project(
+        "tinypkg==1.0\n",
+        "def test_ok():\n    pass\n",
+        &format!(
+            "\n[bump.registries]\npypi-json = \"{}/pypi\"\n",
+            server.url()
+        ),
+    );
+    let run = bump(dir.path(), &server, &["--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "### Known vulnerabilities not checked\n\n- `tinypkg` (requirements.txt): tinypkg 1.0 is not known to PyPI's JSON API (GET {}/pypi/tinypkg/1.0/json: HTTP 404), so its known vulnerabilities are unknown\n",
+            server.url()
+        )),
+        "{}",
+        run.stdout
+    );
+    // The bump itself still goes ahead.
+    assert!(run.stdout.contains("| tinypkg |"), "{}", run.stdout);
+    assert_eq!(server.hits("/pypi/tinypkg/1.0/json"), 1);
+}

@@ -123,6 +123,7 @@ pub fn registries(root: &Path, overrides: &crate::config::BumpRegistries) -> Loo
             pypi: overrides.pypi.clone(),
             crates: overrides.crates.clone(),
             npm: overrides.npm.clone(),
+            pypi_json: overrides.pypi_json.clone(),
         },
     )
 }

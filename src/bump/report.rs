@@ -34,6 +34,14 @@ pub struct Report {
     pub skipped: Vec<(String, String)>,
     /// Set when the project's checks failed before any bump.
     pub baseline_failure: Option<String>,
+    /// Dependencies whose known vulnerabilities could not be read (a
+    /// release the registry does not know, a registry that failed): bumped
+    /// as usual, but not known to be free of advisories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advisories_unknown: Vec<DependencyError>,
+    /// Look-ups that could not be made at all (a git host out of reach).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 fn kind(k: UpdateKind) -> &'static str {
@@ -154,17 +162,39 @@ pub fn markdown(report: &Report, now: i64) -> String {
             let _ = writeln!(out, "- `{name}`: {why}");
         }
     }
-    if !report.errors.is_empty() {
-        out.push_str("\n### Not checked\n\n");
-        for e in &report.errors {
-            let _ = writeln!(
-                out,
-                "- `{}` ({}): {}",
-                e.name,
-                e.manifest.display(),
-                e.message
-            );
+    if !report.notes.is_empty() {
+        out.push_str("\n### Notes\n\n");
+        for note in &report.notes {
+            let _ = writeln!(out, "- {note}");
         }
     }
+    errors(
+        &mut out,
+        "Known vulnerabilities not checked",
+        &report.advisories_unknown,
+    );
+    errors(&mut out, "Not checked", &report.errors);
     out
+}
+
+/// A section listing one line per problem; the same problem of a dependency
+/// two manifests declare is said once.
+fn errors(out: &mut String, title: &str, errors: &[DependencyError]) {
+    let mut said: Vec<(&str, &str)> = Vec::new();
+    for e in errors {
+        if said.contains(&(e.name.as_str(), e.message.as_str())) {
+            continue;
+        }
+        if said.is_empty() {
+            let _ = write!(out, "\n### {title}\n\n");
+        }
+        said.push((&e.name, &e.message));
+        let _ = writeln!(
+            out,
+            "- `{}` ({}): {}",
+            e.name,
+            e.manifest.display(),
+            e.message
+        );
+    }
 }

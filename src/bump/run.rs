@@ -125,7 +125,7 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
             }
         };
         let advisories = advisories.unwrap_or_else(|e| {
-            report.errors.push(e);
+            report.advisories_unknown.push(e);
             Vec::new()
         });
         let mut dep_policy = policy.clone();

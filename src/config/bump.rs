@@ -31,10 +31,14 @@ pub struct BumpConfig {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "kebab-case")]
 pub struct Registries {
     pub pypi: Option<String>,
     pub crates: Option<String>,
     pub npm: Option<String>,
+    /// PyPI's JSON API (`https://pypi.org/pypi`): known vulnerabilities and
+    /// changelog links. Asked by default only when the index is pypi.org.
+    pub pypi_json: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -16,6 +16,8 @@ pub struct RegistryOverrides {
     pub pypi: Option<String>,
     pub crates: Option<String>,
     pub npm: Option<String>,
+    /// PyPI's JSON API, for an index that is not pypi.org but has one.
+    pub pypi_json: Option<String>,
 }
 
 /// What the look-up reads besides the project: environment variables, the

@@ -99,6 +99,9 @@ impl Lookup {
             npm: npm.url,
         });
         lookup.npm_scopes = npm_scopes;
+        if let Some(json_api) = &overrides.pypi_json {
+            lookup.pypi_json = Some(json_api.trim().to_string());
+        }
         lookup.origins = Origins {
             pypi: pypi.from,
             crates: crates.from,
@@ -222,12 +225,21 @@ impl Lookup {
         });
         let mut out: Vec<Result<Vec<Advisory>, DependencyError>> =
             deps.iter().map(|_| Ok(Vec::new())).collect();
-        for ((i, _), result) in python.iter().zip(asked) {
+        for ((i, url), result) in python.iter().zip(asked) {
+            let dep = &deps[*i];
             out[*i] = match result {
-                // A release PyPI does not know (a local build) has no advisories to read.
-                Some(Err(message)) if message.contains("HTTP 404") => Ok(Vec::new()),
-                Some(r) => r.map_err(|m| error(&deps[*i], m)),
-                None => Err(error(&deps[*i], "the look-up did not finish".into())),
+                // A release PyPI does not know (a local build, a typo, a
+                // mirror without the JSON API) is not one without advisories.
+                Some(Err(message)) if message.contains("HTTP 404") => Err(error(
+                    dep,
+                    format!(
+                        "{} {} is not known to PyPI's JSON API (GET {url}: HTTP 404), so its known vulnerabilities are unknown",
+                        dep.name,
+                        dep.current.as_deref().unwrap_or_default()
+                    ),
+                )),
+                Some(r) => r.map_err(|m| error(dep, m)),
+                None => Err(error(dep, "the look-up did not finish".into())),
             };
         }
         let node: Vec<(usize, &str, &str)> = deps

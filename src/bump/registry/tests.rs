@@ -535,10 +535,11 @@ fn advisories_come_from_pypi_per_release_and_from_npm_in_one_bulk_request() {
     let deps = [
         with_current(Ecosystem::Python, "idna", "3.6"),
         with_current(Ecosystem::Node, "minimist", "1.2.5"),
-        // PyPI has no document for this release here: nothing known, no error.
         with_current(Ecosystem::Python, "six", "1.16.0"),
         with_current(Ecosystem::Node, "is-number", "7.0.0"),
         dep(Ecosystem::Rust, "itoa"),
+        // A release PyPI does not know: its advisories are unknown, not none.
+        with_current(Ecosystem::Python, "six", "1.99.0"),
     ];
     let results = lookup.advisories(&deps);
     let ids = |i: usize| -> Vec<String> {
@@ -552,6 +553,14 @@ fn advisories_come_from_pypi_per_release_and_from_npm_in_one_bulk_request() {
     assert_eq!(ids(0), ["PYSEC-2024-60"]);
     assert_eq!(ids(1), ["GHSA-xvch-5gv4-984h"]);
     assert!(ids(2).is_empty() && ids(3).is_empty() && ids(4).is_empty());
+    let unknown = results[5].as_ref().unwrap_err();
+    assert_eq!(
+        unknown.message,
+        format!(
+            "six 1.99.0 is not known to PyPI's JSON API (GET {}/pypi/pypi/six/1.99.0/json: HTTP 404), so its known vulnerabilities are unknown",
+            server.url()
+        )
+    );
     let idna = &results[0].as_ref().unwrap()[0];
     assert_eq!(
         idna.link.as_deref(),
