@@ -30,13 +30,17 @@ mod results;
 mod source;
 mod timing;
 mod tool;
+mod vulnerable;
 
 use clap::Parser;
 
 fn main() {
     timing::mark("start");
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(code) = precommit::run_internal(&args).or_else(|| history::run_internal(&args)) {
+    if let Some(code) = precommit::run_internal(&args)
+        .or_else(|| history::run_internal(&args))
+        .or_else(|| vulnerable::run_internal(&args))
+    {
         std::process::exit(code);
     }
     let cli = cli::Cli::parse();

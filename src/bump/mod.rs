@@ -20,6 +20,7 @@ pub mod version;
 pub mod worktree;
 
 pub use crate::manifest::{Dependency, Ecosystem};
+pub use policy::{registries, today};
 pub use run::{BumpRequest, run};
 
 use serde::{Deserialize, Serialize};

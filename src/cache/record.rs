@@ -22,8 +22,11 @@ pub fn record(
 ) {
     let file_level = planned.check.scope == Scope::Files && !planned.check.serial;
     if !file_level {
+        // A network check's error is that service's trouble of the moment.
+        let outage = planned.check.network && reports.iter().any(|r| r.outcome == Outcome::Error);
         if let (Some(whole), [report]) = (found.whole, reports)
             && cacheable(report.outcome, report.exit_code)
+            && !outage
         {
             cache.keep(found.shared, &Entry::from_report(whole, report));
         }

@@ -127,6 +127,9 @@ pub struct Check {
     pub scratch: bool,
     /// The files the check reads, chosen by its source, instead of `files` globs.
     pub inputs: Option<Arc<Vec<String>>>,
+    /// Its verdict comes from a remote service (an advisory database): an
+    /// error is that service's trouble of the moment and is never cached.
+    pub network: bool,
     /// Its program comes only from the environment rungs installs for it.
     pub isolated: bool,
     /// Why the check can't run (a hook whose repo can't be fetched ...): it
@@ -280,6 +283,7 @@ impl Check {
             scratch: false,
             inputs: None,
             isolated: false,
+            network: false,
             broken: None,
             pin: None,
             invoked_paths: Vec::new(),
@@ -323,6 +327,7 @@ impl Check {
             scratch: false,
             inputs: Some(Arc::new(Vec::new())),
             isolated: false,
+            network: false,
             broken: None,
             pin: None,
             invoked_paths: Vec::new(),

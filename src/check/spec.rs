@@ -90,4 +90,15 @@ impl CheckSpec {
             ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled);
         base
     }
+
+    /// Whether a field besides `tier` and `enabled` is set.
+    pub fn sets_more_than_tier_and_enabled(&self) -> bool {
+        let rest = CheckSpec {
+            tier: None,
+            enabled: None,
+            ..self.clone()
+        };
+        let empty = format!("{:?}", CheckSpec::default());
+        format!("{rest:?}") != empty
+    }
 }

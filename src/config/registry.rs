@@ -20,11 +20,20 @@ pub fn build_checks(config: &Config) -> Result<BTreeMap<CheckId, Check>, Error> 
             .raw
             .checks
             .keys()
-            .filter(|k| !builtins.contains_key(*k)),
+            .filter(|k| !builtins.contains_key(*k) && !made_by_rungs(k)),
     );
 
     for (id, spec) in &config.raw.checks {
         let s = spec.get_ref();
+        if made_by_rungs(id) {
+            if s.sets_more_than_tier_and_enabled() {
+                return Err(user_source.error(
+                    spec.span(),
+                    format!("`{id}` is made by rungs: only its `tier` and `enabled` can be set"),
+                ));
+            }
+            continue;
+        }
         if !builtins.contains_key(id)
             && s.extends.is_none()
             && (s.kind.is_none() || s.command.is_none())
@@ -65,6 +74,12 @@ pub fn build_checks(config: &Config) -> Result<BTreeMap<CheckId, Check>, Error> 
         }
     }
     Ok(out)
+}
+
+/// A check rungs makes from what it finds (not a tool definition): its
+/// config table may set its tier and switch it off, nothing else.
+fn made_by_rungs(id: &str) -> bool {
+    id == crate::vulnerable::ID
 }
 
 /// The spec of `id` with whatever it extends folded in.

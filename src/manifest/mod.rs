@@ -6,6 +6,7 @@
 
 mod bounds;
 mod cargo;
+mod in_use;
 mod lock;
 mod npm;
 mod pep508;
@@ -16,6 +17,8 @@ mod requirements;
 mod tests;
 mod toml_text;
 pub mod tox;
+
+pub use in_use::{InUse, in_use};
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -63,6 +63,15 @@ pub fn plan_for(
             .checks
             .push(crate::history::check(&project.root, &rules, reference)?);
     }
+    // Known vulnerabilities need the network: CI's business too.
+    if stage == Stage::Ci
+        && let Some(mut check) =
+            crate::vulnerable::check(&project.root, &project.config.raw.bump.registries)?
+    {
+        let spec = project.config.raw.checks.get(crate::vulnerable::ID);
+        check.enabled = spec.and_then(|s| s.get_ref().enabled) != Some(false);
+        hooks.checks.push(check);
+    }
     let ladder = Ladder::of(&project.config)?;
     let tier = plan::choose_tier(&project, &ladder, selection.tier.as_deref())?;
     let request = Request {

@@ -226,8 +226,40 @@ pub fn select_checks(
     }
 
     // The project's own hooks, and the commit rules its config enables: its
-    // gate, whatever the tier.
+    // gate, whatever the tier. A check rungs adds from what it finds (known
+    // vulnerabilities of the pinned versions) enters at its own tier.
+    let mut above_tier: Vec<(String, String)> = Vec::new();
     for hook in hooks {
+        if let Some(entry) = &hook.tier {
+            let user_tier = user
+                .get(hook.id.as_str())
+                .is_some_and(|s| s.get_ref().tier.is_some());
+            if !user_tier && ladder.rank(entry).is_none() {
+                above_tier.push((
+                    hook.id.0.clone(),
+                    format!(
+                        "enters at the `{entry}` tier, which the project's ladder does not have"
+                    ),
+                ));
+                continue;
+            }
+            let rank = tier_of(hook, entry)?;
+            if rank > tier.rank {
+                above_tier.push((
+                    hook.id.0.clone(),
+                    format!(
+                        "enters at the `{}` tier; this run is at `{}`",
+                        ladder.name(rank),
+                        tier.name
+                    ),
+                ));
+                continue;
+            }
+            let adopted = user.contains_key(hook.id.as_str());
+            let reason = format!("rungs's own, enters at the `{}` tier", ladder.name(rank));
+            consider(hook, None, reason, adopted, adopted, rank);
+            continue;
+        }
         let label = hook.origin.as_ref().map_or_else(
             || format!("enabled in {}", source.path.display()),
             |o| o.label.clone(),
@@ -241,6 +273,7 @@ pub fn select_checks(
         };
         consider(hook, role.as_deref(), reason, true, true, 0);
     }
+    left_out.extend(above_tier);
 
     // The versions the project chose: its hooks' revs, its locks and dev
     // requirements. Where its environment lacks the tool, that version runs.
