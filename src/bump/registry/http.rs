@@ -98,13 +98,21 @@ impl Http {
         let tls = ureq::tls::TlsConfig::builder()
             .root_certs(ureq::tls::RootCerts::PlatformVerifier)
             .build();
-        let agent = ureq::Agent::config_builder()
+        // Connections are kept for every look-up at once to reuse (ureq
+        // keeps 3 per host by default: the others paid a new TLS handshake).
+        let agent_config = ureq::Agent::config_builder()
             .tls_config(tls)
             .timeout_global(Some(config.timeout))
             .http_status_as_error(false)
+            .max_idle_connections_per_host(32)
+            .max_idle_connections(64)
             .user_agent(concat!("rungs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            agent_config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            super::resolve::QuickResolver::default(),
+        );
         Http { agent, config }
     }
 

@@ -12,6 +12,7 @@ mod crates;
 mod http;
 mod npm;
 mod pypi;
+mod resolve;
 #[cfg(test)]
 mod tests;
 
