@@ -119,6 +119,15 @@ pub fn edit(text: &str, dep: &Dependency, new_requirement: &str) -> Result<Strin
         cargo::FILE => cargo::edit(text, dep, new_requirement),
         npm::FILE => npm::edit(text, dep, new_requirement),
         name if name.ends_with(".txt") => requirements::edit(text, dep, new_requirement),
+        crate::precommit::config::CONFIG_FILE => {
+            crate::precommit::rev::edit(text, &dep.name, &dep.requirement, new_requirement).map_err(
+                |(line, message)| ManifestError {
+                    path: dep.manifest.clone(),
+                    line,
+                    message,
+                },
+            )
+        }
         _ => Err(ManifestError {
             path: dep.manifest.clone(),
             line: 0,

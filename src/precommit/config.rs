@@ -104,6 +104,8 @@ pub enum RepoSource {
 pub struct RepoEntry {
     pub source: RepoSource,
     pub pos: Pos,
+    /// Where the `rev:` value starts (remote repos).
+    pub rev_pos: Option<Pos>,
     pub hooks: Vec<HookEntry>,
 }
 
@@ -226,6 +228,7 @@ fn repo_entry(
     }
     let url = url.ok_or_else(|| doc.error(at, "expected `repo:` in this repo entry"))?;
     let hooks = hooks.ok_or_else(|| doc.error(at, format!("repo `{url}` has no `hooks:` list")))?;
+    let rev_pos = rev.as_ref().map(|(_, p)| *p);
     let source = match url.as_str() {
         "local" => RepoSource::Local,
         "meta" => RepoSource::Meta,
@@ -250,6 +253,7 @@ fn repo_entry(
     Ok(RepoEntry {
         source,
         pos: at,
+        rev_pos,
         hooks,
     })
 }

@@ -12,6 +12,7 @@ pub mod internal;
 mod meta;
 pub mod pattern;
 pub mod repos;
+pub mod rev;
 mod yaml;
 
 pub use checks::{Loaded, load};
