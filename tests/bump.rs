@@ -451,3 +451,153 @@ fn a_release_pypi_does_not_know_has_unknown_advisories_not_none() {
     assert!(run.stdout.contains("| tinypkg |"), "{}", run.stdout);
     assert_eq!(server.hits("/pypi/tinypkg/1.0/json"), 1);
 }
+
+/// A git repository of pre-commit hooks, one tag per (tag, entry, annotated):
+/// its hook `say` (id `{id}`) runs `entry` once per run. The commit of each tag.
+fn hook_repo(dir: &Path, id: &str, tags: &[(&str, &str, bool)]) -> Vec<String> {
+    std::fs::create_dir_all(dir).unwrap();
+    git(dir, &["init", "-q", "-b", "main"]);
+    tags.iter()
+        .map(|(tag, entry, annotated)| {
+            write(
+                dir,
+                ".pre-commit-hooks.yaml",
+                &format!(
+                    "- id: {id}\n  name: {id}\n  entry: {entry}\n  language: system\n  pass_filenames: false\n  always_run: true\n"
+                ),
+            );
+            git(dir, &["add", "-A"]);
+            git(dir, &["commit", "-q", "--allow-empty", "-m", tag]);
+            if *annotated {
+                git(dir, &["tag", "-a", tag, "-m", tag]);
+            } else {
+                git(dir, &["tag", tag]);
+            }
+            git(dir, &["rev-parse", "HEAD"]).trim().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn hook_revs_are_bumped_verified_by_their_hook_and_committed_one_each() {
+    if !require(&["pytest", "git"]) {
+        return;
+    }
+    let (_root, server) = index(&[("tinypkg", &["1.0", "1.1"])]);
+    let hooks = tempfile::tempdir().unwrap();
+    let tagged = hooks.path().join("tagged");
+    let frozen = hooks.path().join("frozen");
+    // v2.0.0's hook fails: verification catches it, and the minor below is taken.
+    hook_repo(
+        &tagged,
+        "say",
+        &[
+            ("v1.0.0", "\"true\"", false),
+            ("v1.1.0", "\"true\"", true),
+            ("v2.0.0", "\"false\"", false),
+            ("nightly", "\"true\"", false),
+        ],
+    );
+    let shas = hook_repo(
+        &frozen,
+        "say-frozen",
+        &[("0.1", "\"true\"", false), ("0.2", "\"true\"", true)],
+    );
+    let dir = project(
+        "tinypkg==1.0\n",
+        "def test_ok():\n    pass\n",
+        "allow = \"major\"\ncooldown = \"0d\"\n",
+    );
+    let config = format!(
+        "# the team's hooks\nrepos:\n  - repo: file://{}\n    rev: \"v1.0.0\"   # quoted on purpose\n    hooks:\n      - id: say\n  - repo: file://{}\n    rev: {}  # frozen: 0.1\n    hooks:\n      - id: say-frozen\n  - repo: file:///nowhere/no-such-repo\n    rev: v1.0\n    hooks:\n      - id: gone\n",
+        tagged.display(),
+        frozen.display(),
+        shas[0]
+    );
+    write(dir.path(), ".pre-commit-config.yaml", &config);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "hooks"]);
+
+    // A repo whose tags can't be read is said; the others are still looked up.
+    let dry = bump(dir.path(), &server, &["--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let row = |repo: &Path| {
+        dry.stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| file://{} ", repo.display())))
+            .unwrap_or_else(|| panic!("{}", dry.stdout))
+            .to_string()
+    };
+    assert!(
+        row(&tagged).contains("| `.pre-commit-config.yaml` `v1.0.0` | 1.0.0 | 2.0.0 | major |"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        row(&frozen).contains("| 0.1 | 0.2 | minor |"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains(
+            "- `file:///nowhere/no-such-repo`: the tags of the repo could not be read (git ls-remote failed: "
+        ) && dry.stdout.contains("its rev was not bumped"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("| tinypkg |"), "{}", dry.stdout);
+
+    // The unreachable repo's hook can't run: bump the others without it.
+    let config = config.replace(
+        "  - repo: file:///nowhere/no-such-repo\n    rev: v1.0\n    hooks:\n      - id: gone\n",
+        "",
+    );
+    write(dir.path(), ".pre-commit-config.yaml", &config);
+    git(dir.path(), &["commit", "-qam", "no unreachable hook"]);
+    let run = bump(dir.path(), &server, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let branch = bump_branch(dir.path());
+    let log = git(
+        dir.path(),
+        &[
+            "log",
+            "--reverse",
+            "--format=%s",
+            &format!("main..{branch}"),
+        ],
+    );
+    let mut subjects: Vec<&str> = log.lines().collect();
+    subjects.sort();
+    assert_eq!(
+        subjects,
+        [
+            format!("deps: bump file://{} 0.1 -> 0.2 (minor)", frozen.display()).as_str(),
+            format!(
+                "deps: bump file://{} 1.0.0 -> 1.1.0 (minor)",
+                tagged.display()
+            )
+            .as_str(),
+            "deps: bump tinypkg 1.0 -> 1.1 (minor)",
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("❌ breaks `say`"),
+        "v2.0.0's hook fails: {}",
+        run.stdout
+    );
+    let after = git(
+        dir.path(),
+        &["show", &format!("{branch}:.pre-commit-config.yaml")],
+    );
+    assert_eq!(
+        after,
+        config
+            .replace("rev: \"v1.0.0\"", "rev: \"v1.1.0\"")
+            .replace(
+                &format!("rev: {}  # frozen: 0.1", shas[0]),
+                &format!("rev: {}  # frozen: 0.2", shas[1])
+            )
+    );
+}

@@ -9,6 +9,7 @@
 //! bumps, `commit` turns the passing ones into commits.
 
 mod commit;
+mod hooks;
 mod install;
 mod policy;
 pub mod registry;

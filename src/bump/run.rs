@@ -87,14 +87,19 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
         .collect();
     let registries = registries(&root, &project.config.raw.bump.registries);
     let looked = Instant::now();
-    // Releases and advisories are asked for at the same time.
-    let (packages, advisories) = std::thread::scope(|scope| {
+    let now = now();
+    // Releases, advisories and the hook revs' tags are asked for at the same time.
+    let (packages, advisories, hooks) = std::thread::scope(|scope| {
         let advisories = scope.spawn(|| registries.advisories(&deps));
+        let hooks = scope.spawn(|| {
+            (!args.security_only)
+                .then(|| super::hooks::look_up(&root, &registries, &policy, now, &args.only))
+        });
         let packages = registries.fetch_all(&deps);
         let advisories = advisories
             .join()
             .unwrap_or_else(|_| deps.iter().map(|_| Ok(Vec::new())).collect());
-        (packages, advisories)
+        (packages, advisories, hooks.join().ok().flatten())
     });
     let lookup_time = looked.elapsed();
     let python = project_python(&root).or_else(|| {
@@ -112,7 +117,6 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
                 .join("."),
         )
     });
-    let now = now();
     let mut candidates: Vec<Candidate> = Vec::new();
     // What each candidate was chosen from, to choose again one kind smaller.
     let mut known: Vec<(crate::bump::Dependency, crate::bump::Package, Policy)> = Vec::new();
@@ -173,11 +177,20 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
             }),
         }
     }
+    let hook_revs = hooks.as_ref().map_or(0, |h| h.looked_up);
+    let mut hook_known = Vec::new();
+    if let Some(hooks) = hooks {
+        hook_known = hooks.known;
+        candidates.extend(hooks.candidates);
+        report.skipped.extend(hooks.skipped);
+        report.notes.extend(hooks.notes);
+        report.errors.extend(hooks.errors);
+    }
     let mut candidates = super::merge_declarations(candidates);
     // Security bumps first.
     candidates.sort_by_key(|c| c.advisories.is_empty());
     eprintln!(
-        "rungs: {} dependencies looked up in {:.2}s (PyPI {} from {}, crates.io {} from {}, npm {} from {}); {} can be bumped",
+        "rungs: {} dependencies and {hook_revs} hook revs looked up in {:.2}s (PyPI {} from {}, crates.io {} from {}, npm {} from {}); {} can be bumped",
         deps.len(),
         lookup_time.as_secs_f64(),
         registries.registries.pypi,
@@ -221,6 +234,11 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
         // Each declaration chosen again one kind smaller; merged back when
         // they still agree, else only the first moves.
         let again = |dep: &crate::bump::Dependency| {
+            if let Some(hook) = hook_known.iter().find(|k| k.is(dep)) {
+                let mut policy = policy.clone();
+                policy.allow = kind;
+                return hook.again(&policy, now).filter(|s| s.to != c.to);
+            }
             let (dep, package, policy) = known.iter().find(|(d, _, _)| d == dep)?;
             let mut policy = policy.clone();
             policy.allow = kind;

@@ -250,6 +250,74 @@ fn run_git(dir: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// How long `git ls-remote` may take before its host counts as out of reach.
+const LS_REMOTE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The tags of the repo at `url`, each with the commit it names (an
+/// annotated tag peeled to its commit, as `autoupdate --freeze` writes).
+pub fn remote_tags(url: &str) -> Result<Vec<(String, String)>, String> {
+    let mut cmd = git(Path::new("."));
+    cmd.args(["ls-remote", "--tags", "--", url])
+        .stdout(Stdio::piped());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(cmd.output());
+    });
+    let out = match rx.recv_timeout(LS_REMOTE_TIMEOUT) {
+        Ok(Ok(out)) => out,
+        Ok(Err(e)) => return Err(format!("git could not start: {e}")),
+        Err(_) => {
+            return Err(format!(
+                "git ls-remote gave no answer in {}s",
+                LS_REMOTE_TIMEOUT.as_secs()
+            ));
+        }
+    };
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let why = err
+            .lines()
+            .find(|l| l.starts_with("fatal:"))
+            .or(err.lines().next())
+            .unwrap_or("")
+            .trim();
+        return Err(format!("git ls-remote failed: {why}"));
+    }
+    let mut tags: Vec<(String, String)> = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some((sha, name)) = line.split_once('\t') else {
+            continue;
+        };
+        let Some(tag) = name.strip_prefix("refs/tags/") else {
+            continue;
+        };
+        match tag.strip_suffix("^{}") {
+            // The peeled line follows its tag: the commit wins.
+            Some(tag) => match tags.iter_mut().find(|(t, _)| t == tag) {
+                Some(entry) => entry.1 = sha.to_string(),
+                None => tags.push((tag.to_string(), sha.to_string())),
+            },
+            None => tags.push((tag.to_string(), sha.to_string())),
+        }
+    }
+    Ok(tags)
+}
+
+/// The package a well-known repo is mirrored as: (`pypi` or `npm`, name).
+pub fn mirrored_as(url: &str) -> Option<(&'static str, &'static str)> {
+    let repo = known_repo(url)?;
+    match (&repo.pypi, &repo.npm) {
+        (Some(name), _) => Some(("pypi", name.as_str())),
+        (None, Some(name)) => Some(("npm", name.as_str())),
+        _ => None,
+    }
+}
+
+/// The version a rev stands for (see `version_of`), for the bump job.
+pub fn rev_version(rev: &str, frozen: Option<&str>) -> Option<String> {
+    version_of(rev, frozen)
+}
+
 const READY: &str = ".rungs-ready";
 
 /// The repo at `rev`, cloned once into `<cache>/repos/<hash>` and shared by
