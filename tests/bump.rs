@@ -70,6 +70,19 @@ fn bump_branch(repo: &Path) -> String {
     .to_string()
 }
 
+/// The subjects of the commits on `branch`, oldest first, one a line.
+fn bump_subjects(repo: &Path, branch: &str) -> String {
+    git(
+        repo,
+        &[
+            "log",
+            "--reverse",
+            "--format=%s",
+            &format!("main..{branch}"),
+        ],
+    )
+}
+
 fn bump(dir: &Path, server: &LocalRegistry, args: &[&str]) -> Run {
     let url = format!("{}/simple/", server.url());
     let mut all = vec!["bump", "--json", "report.json", "--markdown", "report.md"];
@@ -164,15 +177,7 @@ fn bisection_commits_exactly_the_bumps_that_pass() {
     let run = bump(dir.path(), &server, &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let branch = bump_branch(dir.path());
-    let log = git(
-        dir.path(),
-        &[
-            "log",
-            "--reverse",
-            "--format=%s",
-            &format!("main..{}", branch.trim()),
-        ],
-    );
+    let log = bump_subjects(dir.path(), &branch);
     assert_eq!(
         log,
         "deps: bump alpha 1.0 -> 1.1 (minor)\ndeps: bump beta 1.0 -> 1.1 (minor)\n"
@@ -557,15 +562,7 @@ fn hook_revs_are_bumped_verified_by_their_hook_and_committed_one_each() {
     let run = bump(dir.path(), &server, &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let branch = bump_branch(dir.path());
-    let log = git(
-        dir.path(),
-        &[
-            "log",
-            "--reverse",
-            "--format=%s",
-            &format!("main..{branch}"),
-        ],
-    );
+    let log = bump_subjects(dir.path(), &branch);
     let mut subjects: Vec<&str> = log.lines().collect();
     subjects.sort();
     assert_eq!(
