@@ -54,6 +54,9 @@ pub struct Lookup {
     pub http: HttpConfig,
     /// Look-ups at once.
     pub jobs: usize,
+    /// One client for every look-up of the run (its connection pool and
+    /// resolved hosts shared), made from `http` at the first look-up.
+    client: std::sync::OnceLock<Http>,
 }
 
 /// Which setting named each registry URL.
@@ -77,6 +80,7 @@ impl Lookup {
             origins: Origins::default(),
             http: HttpConfig::default(),
             jobs: 8,
+            client: std::sync::OnceLock::new(),
         }
     }
 
@@ -111,6 +115,10 @@ impl Lookup {
         lookup
     }
 
+    fn client(&self) -> &Http {
+        self.client.get_or_init(|| Http::new(self.http.clone()))
+    }
+
     /// The URL a dependency's releases are read from.
     pub fn url(&self, ecosystem: Ecosystem, name: &str) -> String {
         match ecosystem {
@@ -129,7 +137,7 @@ impl Lookup {
     /// alone. The results are in the order of `deps`; a package two
     /// manifests declare is asked for once.
     pub fn fetch_all(&self, deps: &[Dependency]) -> Vec<Result<Package, DependencyError>> {
-        let http = Http::new(self.http.clone());
+        let http = self.client();
         let mut unique: Vec<(Ecosystem, String)> = Vec::new();
         let mut slot_of: HashMap<(Ecosystem, String), usize> = HashMap::new();
         let slots: Vec<usize> = deps
@@ -144,7 +152,7 @@ impl Lookup {
             .collect();
         let results: Vec<Result<Package, String>> = self
             .parallel(&unique, |(ecosystem, name)| {
-                self.fetch(&http, *ecosystem, name)
+                self.fetch(http, *ecosystem, name)
             })
             .into_iter()
             .map(|r| r.unwrap_or_else(|| Err("the look-up did not finish".into())))
@@ -199,7 +207,7 @@ impl Lookup {
     /// bulk endpoint once for all packages of the main registry. A registry
     /// that can't answer is an error for the dependencies it concerns.
     pub fn advisories(&self, deps: &[Dependency]) -> Vec<Result<Vec<Advisory>, DependencyError>> {
-        let http = Http::new(self.http.clone());
+        let http = self.client();
         let error = |dep: &Dependency, message: String| DependencyError {
             name: dep.name.clone(),
             manifest: dep.manifest.clone(),
