@@ -80,8 +80,15 @@ pub fn bump_in(
         project,
         candidates: Vec::new(),
         verified: BTreeMap::new(),
+        cannot_run: BTreeMap::new(),
     };
-    if let Some((check, tail)) = bumper.verify(&[])? {
+    let baseline = bumper.verify(&[])?;
+    for (check, why) in &bumper.cannot_run {
+        report.notes.push(format!(
+            "`{check}` can't run ({why}), so the bumps were verified without it"
+        ));
+    }
+    if let Some((check, tail)) = baseline {
         report.baseline_failure = Some(format!("{check}:\n{tail}"));
         return Ok(exit::FAILED);
     }

@@ -22,6 +22,9 @@ pub struct Bumper<'a> {
     pub project: &'a crate::project::Project,
     pub candidates: Vec<Candidate>,
     pub verified: BTreeMap<Vec<usize>, Verdict>,
+    /// Checks left out of every verification because they can't run at all
+    /// (a hook whose repo can't be fetched): check id -> why.
+    pub cannot_run: BTreeMap<String, String>,
 }
 
 impl Bumper<'_> {
@@ -91,7 +94,7 @@ impl Bumper<'_> {
         Ok(None)
     }
 
-    fn checks(&self) -> Result<Verdict, Error> {
+    fn checks(&mut self) -> Result<Verdict, Error> {
         let cfg = &self.project.config.raw.bump;
         let selection = Selection {
             tier: cfg.tier.clone(),
@@ -105,6 +108,15 @@ impl Bumper<'_> {
             all_tests: false,
         };
         let mut prepared = prepare(self.wt.path(), &selection, Stage::Bump)?;
+        // A check that can't run fails before and after any bump alike: it
+        // would stop every bump while verifying none. It is left out, and said.
+        prepared.plan.checks.retain(|c| match &c.check.broken {
+            Some(why) => {
+                self.cannot_run.insert(c.check.id.0.clone(), why.clone());
+                false
+            }
+            None => true,
+        });
         let mut cache =
             Cache::open(&prepared.project.root)?.with_remote(&prepared.project.config)?;
         let mut scheduled = schedule(
