@@ -252,25 +252,42 @@ fn run_git(dir: &Path, args: &[&str]) -> Result<(), String> {
 
 /// How long `git ls-remote` may take before its host counts as out of reach.
 const LS_REMOTE_TIMEOUT: Duration = Duration::from_secs(30);
+const LS_REMOTE_HEDGE: Duration = Duration::from_millis(1500);
 
 /// The tags of the repo at `url`, each with the commit it names (an
 /// annotated tag peeled to its commit, as `autoupdate --freeze` writes).
 pub fn remote_tags(url: &str) -> Result<Vec<(String, String)>, String> {
-    let mut cmd = git(Path::new("."));
-    cmd.args(["ls-remote", "--tags", "--", url])
-        .stdout(Stdio::piped());
+    // A second `git ls-remote` starts beside a first that has not answered
+    // in 1.5 s: git resolves the host itself, and a resolver that drops the
+    // IPv6 half of a query stalls it for 5 s (see bump's registry look-ups).
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(cmd.output());
-    });
-    let out = match rx.recv_timeout(LS_REMOTE_TIMEOUT) {
-        Ok(Ok(out)) => out,
-        Ok(Err(e)) => return Err(format!("git could not start: {e}")),
-        Err(_) => {
-            return Err(format!(
-                "git ls-remote gave no answer in {}s",
-                LS_REMOTE_TIMEOUT.as_secs()
-            ));
+    let start = Instant::now();
+    let mut started = 0;
+    let out = loop {
+        if started < 2 {
+            let mut cmd = git(Path::new("."));
+            cmd.args(["ls-remote", "--tags", "--", url])
+                .stdout(Stdio::piped());
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(cmd.output());
+            });
+            started += 1;
+        }
+        let wait = match started {
+            1 => LS_REMOTE_HEDGE,
+            _ => LS_REMOTE_TIMEOUT.saturating_sub(start.elapsed()),
+        };
+        match rx.recv_timeout(wait) {
+            Ok(Ok(out)) => break out,
+            Ok(Err(e)) => return Err(format!("git could not start: {e}")),
+            Err(_) if started < 2 => continue,
+            Err(_) => {
+                return Err(format!(
+                    "git ls-remote gave no answer in {}s",
+                    LS_REMOTE_TIMEOUT.as_secs()
+                ));
+            }
         }
     };
     if !out.status.success() {
