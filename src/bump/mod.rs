@@ -12,7 +12,7 @@ mod commit;
 mod hooks;
 mod install;
 mod policy;
-pub mod registry;
+pub(crate) use crate::registry;
 pub mod report;
 mod run;
 mod security;
@@ -21,32 +21,10 @@ pub mod version;
 pub mod worktree;
 
 pub use crate::manifest::{Dependency, Ecosystem};
-pub use policy::{registries, today};
+pub use crate::registry::{Advisory, DependencyError, Fix, Package, Release};
 pub use run::{BumpRequest, run};
 
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
-
-/// One release a registry knows of.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Release {
-    pub version: String,
-    pub yanked: bool,
-    /// Unix seconds of publication, when the registry says.
-    pub published: Option<i64>,
-    /// PyPI's `requires-python` of the release's files.
-    pub requires_python: Option<String>,
-    /// crates.io's `rust_version`.
-    pub rust_version: Option<String>,
-}
-
-/// What a registry knows of a package.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Package {
-    pub releases: Vec<Release>,
-    /// Changelog or release notes link from the package's metadata, if any.
-    pub changelog: Option<String>,
-}
 
 /// How far a bump moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -79,28 +57,6 @@ pub struct Candidate {
     /// policy, saying which.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub past_policy: Option<String>,
-}
-
-/// A known vulnerability of a release.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Advisory {
-    /// `GHSA-…`, `PYSEC-…`.
-    pub id: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    pub link: Option<String>,
-    pub summary: String,
-    pub fix: Fix,
-}
-
-/// Which releases are no longer affected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Fix {
-    /// PyPI: the first fixed version of each affected line (may be empty: no fix yet).
-    FixedIn(Vec<String>),
-    /// npm: the range of affected versions; a release outside it is fixed.
-    Outside(String),
 }
 
 /// One more place a candidate's dependency is declared, and what to write there.
@@ -149,12 +105,4 @@ pub fn merge_declarations(candidates: Vec<Candidate>) -> Vec<Candidate> {
         }
     }
     merged
-}
-
-/// A problem with one dependency: reported, and nothing is written for it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DependencyError {
-    pub name: String,
-    pub manifest: PathBuf,
-    pub message: String,
 }

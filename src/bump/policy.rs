@@ -1,35 +1,11 @@
 //! What a bump may do: the `[bump]` policy (allowed update kind, cooldown,
-//! ignored dependencies), today's date, the project's Python, and where the
-//! registries are.
+//! ignored dependencies) and the project's Python.
 
 use super::UpdateKind;
-use super::registry::{Lookup, RegistryOverrides};
 use super::version::Policy;
 use crate::error::Error;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-pub fn today() -> String {
-    let days = now() / 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
 
 pub fn parse_kind(text: &str) -> Option<UpdateKind> {
     match text {
@@ -113,17 +89,4 @@ pub fn project_python(root: &Path) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// Registry URLs: rungs's config over the user's pip, Cargo and npm configuration.
-pub fn registries(root: &Path, overrides: &crate::config::BumpRegistries) -> Lookup {
-    Lookup::from_env(
-        root,
-        &RegistryOverrides {
-            pypi: overrides.pypi.clone(),
-            crates: overrides.crates.clone(),
-            npm: overrides.npm.clone(),
-            pypi_json: overrides.pypi_json.clone(),
-        },
-    )
 }

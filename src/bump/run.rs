@@ -4,11 +4,12 @@
 //! `commit`); a Markdown and JSON report, and `--push` opens a merge request.
 
 use super::commit::bump_in;
-use super::policy::{now, parse_kind, policy, project_python, registries, today};
+use super::policy::{parse_kind, policy, project_python};
 use super::report::{self, Bump, Outcome, Report};
 use super::version::{self, Policy};
 use super::worktree::Worktree;
 use super::{Candidate, DependencyError, UpdateKind};
+use crate::clock::{now, today};
 use crate::error::{Error, exit};
 use crate::git::Repo;
 use crate::manifest;
@@ -85,7 +86,8 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
             !ignored
         })
         .collect();
-    let registries = registries(&root, &project.config.raw.bump.registries);
+    let registries =
+        crate::registry::Lookup::from_config(&root, &project.config.raw.bump.registries);
     let looked = Instant::now();
     let now = now();
     // Releases, advisories and the hook revs' tags are asked for at the same time.

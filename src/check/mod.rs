@@ -11,7 +11,7 @@ mod resolve;
 mod spec;
 mod tool_exclude;
 
-pub use builtin::{builtin_specs, is_builtin};
+pub use builtin::{MADE_BY_RUNGS, VULNERABLE_DEPENDENCIES, builtin_specs, is_builtin};
 pub use resolve::{Check, Install, Origin, ParserKind, Pin, Scope, glob_set, glob_set_and_paths};
 pub use spec::CheckSpec;
 pub use tool_exclude::{ExcludeMatch, Pattern, ToolExclude};

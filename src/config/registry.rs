@@ -79,7 +79,7 @@ pub fn build_checks(config: &Config) -> Result<BTreeMap<CheckId, Check>, Error> 
 /// A check rungs makes from what it finds (not a tool definition): its
 /// config table may set its tier and switch it off, nothing else.
 fn made_by_rungs(id: &str) -> bool {
-    id == crate::vulnerable::ID
+    crate::check::MADE_BY_RUNGS.contains(&id)
 }
 
 /// The spec of `id` with whatever it extends folded in.

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const ID: &str = "vulnerable-dependencies";
+pub const ID: &str = crate::check::VULNERABLE_DEPENDENCIES;
 /// The tier it enters at.
 pub const TIER: &str = "strict";
 const SUBCOMMAND: &str = "__vulnerable-dependencies";
@@ -47,9 +47,9 @@ pub fn check(
     if inputs.is_empty() {
         return Ok(None);
     }
-    let lookup = crate::bump::registries(root, registries);
+    let lookup = crate::registry::Lookup::from_config(root, registries);
     let asked = scan::Asked {
-        date: crate::bump::today(),
+        date: crate::clock::today(),
         pypi: lookup.registries.pypi.clone(),
         pypi_json: lookup.pypi_json.clone(),
         npm: lookup.registries.npm.clone(),

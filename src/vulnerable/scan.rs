@@ -4,9 +4,9 @@
 //! are, 3 when a manifest or a registry could not be read (those lines say
 //! which, with `advisories-unknown`).
 
-use crate::bump::registry::{Lookup, Registries};
-use crate::bump::{Advisory, Dependency, Ecosystem, Fix};
 use crate::manifest::InUse;
+use crate::manifest::{Dependency, Ecosystem};
+use crate::registry::{Advisory, Fix, Lookup, Registries};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -345,3 +345,46 @@ fn real_release_lists_give_real_answers() {
         "-"
     );
 }
+
+#[test]
+fn a_release_fixes_an_advisory_by_its_ecosystem_rules() {
+    use crate::bump::{Advisory, Fix};
+    let advisory = |fix| Advisory {
+        id: "X".into(),
+        aliases: Vec::new(),
+        link: None,
+        summary: String::new(),
+        fix,
+    };
+    // idna's PYSEC-2024-60 and minimist's GHSA-xvch-5gv4-984h (fixtures/registry).
+    let idna = advisory(Fix::FixedIn(vec!["3.7".into()]));
+    let minimist = advisory(Fix::Outside(">=1.0.0 <1.2.6".into()));
+    assert!(!fixes(Ecosystem::Python, &idna, "3.6"));
+    assert!(fixes(Ecosystem::Python, &idna, "3.7"));
+    assert!(fixes(Ecosystem::Python, &idna, "3.10"));
+    assert!(!fixes(Ecosystem::Node, &minimist, "1.2.5"));
+    assert!(fixes(Ecosystem::Node, &minimist, "1.2.6"));
+}
+
+#[test]
+fn a_fix_on_another_line_does_not_count() {
+    let advisory = crate::bump::Advisory {
+        id: "PYSEC-X".into(),
+        aliases: Vec::new(),
+        link: None,
+        summary: String::new(),
+        fix: crate::bump::Fix::FixedIn(vec!["3.2.25".into(), "4.2.11".into(), "5.0.3".into()]),
+    };
+    assert!(fixes(Ecosystem::Python, &advisory, "4.2.11"));
+    assert!(fixes(Ecosystem::Python, &advisory, "4.2.12"));
+    assert!(!fixes(Ecosystem::Python, &advisory, "4.2.10"));
+    assert!(
+        !fixes(Ecosystem::Python, &advisory, "5.0.1"),
+        "5.0 is fixed at 5.0.3"
+    );
+    assert!(
+        !fixes(Ecosystem::Python, &advisory, "4.1.9"),
+        "an unlisted line"
+    );
+    assert!(fixes(Ecosystem::Python, &advisory, "5.1"));
+}

@@ -3,11 +3,11 @@
 //! come from.
 
 use super::*;
-use crate::bump::{Dependency, Ecosystem, Package};
+use crate::manifest::{Dependency, Ecosystem};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-#[path = "../../../tests/common/registry.rs"]
+#[path = "../../tests/common/registry.rs"]
 mod local;
 use local::{Fault, LocalRegistry};
 
@@ -19,7 +19,7 @@ fn read(rel: &str) -> Vec<u8> {
     std::fs::read(fixtures().join(rel)).unwrap()
 }
 
-fn release<'a>(package: &'a Package, version: &str) -> &'a crate::bump::Release {
+fn release<'a>(package: &'a Package, version: &str) -> &'a Release {
     package
         .releases
         .iter()
@@ -577,36 +577,4 @@ fn advisories_come_from_pypi_per_release_and_from_npm_in_one_bulk_request() {
         asked,
         serde_json::json!({"is-number": ["7.0.0"], "minimist": ["1.2.5"]})
     );
-
-    use crate::bump::version::fixes;
-    let minimist = &results[1].as_ref().unwrap()[0];
-    assert!(!fixes(Ecosystem::Python, idna, "3.6"));
-    assert!(fixes(Ecosystem::Python, idna, "3.7"));
-    assert!(fixes(Ecosystem::Python, idna, "3.10"));
-    assert!(!fixes(Ecosystem::Node, minimist, "1.2.5"));
-    assert!(fixes(Ecosystem::Node, minimist, "1.2.6"));
-}
-
-#[test]
-fn a_fix_on_another_line_does_not_count() {
-    use crate::bump::version::fixes;
-    let advisory = crate::bump::Advisory {
-        id: "PYSEC-X".into(),
-        aliases: Vec::new(),
-        link: None,
-        summary: String::new(),
-        fix: crate::bump::Fix::FixedIn(vec!["3.2.25".into(), "4.2.11".into(), "5.0.3".into()]),
-    };
-    assert!(fixes(Ecosystem::Python, &advisory, "4.2.11"));
-    assert!(fixes(Ecosystem::Python, &advisory, "4.2.12"));
-    assert!(!fixes(Ecosystem::Python, &advisory, "4.2.10"));
-    assert!(
-        !fixes(Ecosystem::Python, &advisory, "5.0.1"),
-        "5.0 is fixed at 5.0.3"
-    );
-    assert!(
-        !fixes(Ecosystem::Python, &advisory, "4.1.9"),
-        "an unlisted line"
-    );
-    assert!(fixes(Ecosystem::Python, &advisory, "5.1"));
 }

@@ -2,7 +2,7 @@
 //! project, listing every file with `yanked`, `requires-python` and
 //! `upload-time`, and (PEP 700) the project's `versions`.
 
-use super::super::{Package, Release};
+use super::{Package, Release};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

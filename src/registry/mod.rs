@@ -1,6 +1,7 @@
 //! Registries: what releases a package has, from PyPI's JSON Simple API, the
 //! crates.io sparse index and the npm registry, at the URLs the user's own
-//! configuration names.
+//! configuration names, and the known vulnerabilities of the versions in use.
+//! The bump job and the `vulnerable-dependencies` check both ask through it.
 //!
 //! Each look-up is one GET (plus, for pypi.org only, one small best-effort GET
 //! for the changelog link), made in parallel, with a timeout, retries and a
@@ -20,12 +21,64 @@ pub use config::{Environment, RegistryOverrides};
 pub use http::{FetchError, HttpConfig};
 pub use pypi::normalize as normalize_python_name;
 
-use super::{Advisory, Dependency, DependencyError, Ecosystem, Package};
+use crate::manifest::{Dependency, Ecosystem};
 use http::Http;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// One release a registry knows of.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Release {
+    pub version: String,
+    pub yanked: bool,
+    /// Unix seconds of publication, when the registry says.
+    pub published: Option<i64>,
+    /// PyPI's `requires-python` of the release's files.
+    pub requires_python: Option<String>,
+    /// crates.io's `rust_version`.
+    pub rust_version: Option<String>,
+}
+
+/// What a registry knows of a package.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Package {
+    pub releases: Vec<Release>,
+    /// Changelog or release notes link from the package's metadata, if any.
+    pub changelog: Option<String>,
+}
+
+/// A known vulnerability of a release.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Advisory {
+    /// `GHSA-…`, `PYSEC-…`.
+    pub id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub link: Option<String>,
+    pub summary: String,
+    pub fix: Fix,
+}
+
+/// Which releases are no longer affected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fix {
+    /// PyPI: the first fixed version of each affected line (may be empty: no fix yet).
+    FixedIn(Vec<String>),
+    /// npm: the range of affected versions; a release outside it is fixed.
+    Outside(String),
+}
+
+/// A problem with one dependency: reported, and nothing is written for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DependencyError {
+    pub name: String,
+    pub manifest: PathBuf,
+    pub message: String,
+}
 
 /// Where each ecosystem's registry is. Build it with [`Registries::from_env`];
 /// [`Lookup`] adds npm scopes, where each URL came from, and patience.
@@ -82,6 +135,20 @@ impl Lookup {
             jobs: 8,
             client: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The registries of the project's `[bump.registries]`, over the user's
+    /// pip, uv, Cargo and npm configuration.
+    pub fn from_config(root: &Path, registries: &crate::config::BumpRegistries) -> Lookup {
+        Lookup::from_env(
+            root,
+            &RegistryOverrides {
+                pypi: registries.pypi.clone(),
+                crates: registries.crates.clone(),
+                npm: registries.npm.clone(),
+                pypi_json: registries.pypi_json.clone(),
+            },
+        )
     }
 
     /// See [`Registries::from_env`].

@@ -1,7 +1,7 @@
 //! The crates.io sparse index (and registries that copy its layout): one file
 //! per crate, one JSON object per published version and line.
 
-use super::super::{Package, Release};
+use super::{Package, Release};
 use serde::Deserialize;
 
 pub const ACCEPT: &str = "text/plain, application/json, */*";

@@ -5,7 +5,7 @@
 //! fixes them is each ecosystem's question: PyPI names the fixed versions,
 //! npm the vulnerable range.
 
-use super::super::{Advisory, Fix};
+use super::{Advisory, Fix};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //! `time`). The abbreviated "install" document would be smaller but has no
 //! publication times, which the cooldown needs.
 
-use super::super::{Package, Release};
+use super::{Package, Release};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
