@@ -186,7 +186,7 @@ fn mutate(dir: &Path, rng: &mut Rng, step: usize) -> String {
                 dir,
                 "app/shapes.py",
                 r"(round\(.*, )\d+\)",
-                &format!("${{1}}{}))", n % 4),
+                &format!("${{1}}{})", n % 4),
                 k,
             ),
             // An operator inside a function body.
@@ -520,4 +520,12 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
         "{}",
         plan.stdout
     );
+
+    // Code that does not parse: every test file runs, and the verdict is the
+    // full run's (pytest's collection error, no coverage report).
+    write(dir, "app/shapes.py", "def broken(:\n");
+    let selected = rungs_env(dir, &args, &env);
+    let full = rungs(dir, &all);
+    assert_eq!(verdict(&selected), verdict(&full), "{}", selected.stdout);
+    assert_eq!(verdict(&full).outcome, "failed");
 }

@@ -560,7 +560,8 @@ def _cache_analysis(cov, folder):
                 parser.arcs()
                 parser.exit_counts()
             except Exception:
-                return fr  # coverage.py reports it as it would
+                fr._parser = None  # coverage.py meets the error itself, as it would
+                return fr
             tmp = f"{path}.{os.getpid()}.tmp"
             with open(tmp, "wb") as f:
                 pickle.dump(parser, f)
@@ -594,6 +595,12 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
             cov.json_report(outfile=json_out)
         except coverage.exceptions.NoDataError:
             pass
+        except coverage.exceptions.CoverageException as e:
+            # As pytest-cov does: the run's verdict stands, without a
+            # report (a file that does not parse).
+            print(f"rungs_tests: no coverage report: {e}", file=sys.stderr)
+            if os.path.exists(json_out):
+                os.remove(json_out)
 
     def write_record(record):
         tmp = record_out + ".tmp"
