@@ -378,6 +378,11 @@ def _read(data_file, root):
     return contexts, measured, arcs
 
 
+def _test_of(label):
+    """The test file of a label (`c:FILE`, `r:FILE`); None for `shared`."""
+    return label.split(":", 1)[1] if ":" in label else None
+
+
 def _in_range(defs, line):
     return [q for q, start, end in defs if start <= line <= end]
 
@@ -432,7 +437,7 @@ def select(record, root, current, key):
             if SHARED in readers:
                 return True, f"{f} is read outside any one test file", [], {}
             for label in readers:
-                choose(label.split(":", 1)[1], f"reads {f}")
+                choose(_test_of(label), f"reads {f}")
             continue
         if f not in old:
             return True, f"new module {f}", [], {}
@@ -455,7 +460,7 @@ def select(record, root, current, key):
                     choose(t, f"imports {f}")
             for labels in by_line.values():
                 for label in labels:
-                    choose(label.split(":", 1)[1], f"runs {f}")
+                    choose(_test_of(label), f"runs {f}")
             continue
         edited = {q for q, h in was["functions"].items() if now["functions"].get(q) != h}
         ranges = [d for d in was["defs"] if d[0] in edited]
@@ -464,7 +469,7 @@ def select(record, root, current, key):
                 if SHARED in labels:
                     return True, f"{f}: a changed function runs outside one test file", [], {}
                 for label in labels:
-                    choose(label.split(":", 1)[1], f"runs {', '.join(sorted(_in_range(ranges, line)))} in {f}")
+                    choose(_test_of(label), f"runs {', '.join(sorted(_in_range(ranges, line)))} in {f}")
     for f in current:
         if f.endswith(".py") and is_test(f) and f not in tests and f not in old:
             choose(f, "a test file the record does not know")
@@ -633,9 +638,15 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
     if selected is not None and record:
         rerun = set(selected)
         maps = {}
+
+        def kept(label):
+            """A label's recorded data still stands: shared, or a test file
+            that exists and did not run again."""
+            test = _test_of(label)
+            return test is None or (test not in rerun and test in current)
+
         for label, files in record["contexts"].items():
-            test = label.split(":", 1)[1] if ":" in label else None
-            if test is not None and (test in rerun or test not in current):
+            if not kept(label):
                 continue
             for f, items in files.items():
                 if f not in current:
@@ -650,8 +661,7 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
                     items = _moved(items, maps[f])
                 contexts.setdefault(label, {}).setdefault(f, set()).update(items)
         for label, paths in record.get("opens", {}).items():
-            test = label.split(":", 1)[1] if ":" in label else None
-            if test is not None and (test in rerun or test not in current):
+            if not kept(label):
                 continue
             opens.setdefault(label, set()).update(paths)
         tests |= {t for t in record["tests"] if t in current and t not in rerun}
