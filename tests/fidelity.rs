@@ -6,10 +6,34 @@ mod common;
 
 use common::*;
 
+/// A cache of its own, and pip reading the wheels scripts/setup-tools
+/// downloaded instead of a registry: rungs installs a project's pins offline.
+struct Offline {
+    cache: tempfile::TempDir,
+    wheels: String,
+}
+
+impl Offline {
+    fn new() -> Offline {
+        let wheels = repo().join(".tools/wheels");
+        assert!(wheels.is_dir(), "run scripts/setup-tools");
+        Offline {
+            cache: tempfile::tempdir().unwrap(),
+            wheels: wheels.to_string_lossy().into_owned(),
+        }
+    }
+
+    fn env(&self) -> [(&str, &str); 3] {
+        [
+            ("RUNGS_CACHE_DIR", self.cache.path().to_str().unwrap()),
+            ("PIP_NO_INDEX", "1"),
+            ("PIP_FIND_LINKS", &self.wheels),
+        ]
+    }
+}
+
 #[test]
 fn a_tool_pinned_in_dev_requirements_runs_at_that_version() {
-    let wheels = repo().join(".tools/wheels");
-    assert!(wheels.is_dir(), "run scripts/setup-tools");
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
@@ -20,12 +44,8 @@ fn a_tool_pinned_in_dev_requirements_runs_at_that_version() {
     // folder: what matters is where it comes from.
     write(dir.path(), "requirements-dev.txt", "ruff==0.17.6\n");
     write(dir.path(), "app.py", "import os\n");
-    let cache = tempfile::tempdir().unwrap();
-    let env = [
-        ("RUNGS_CACHE_DIR", cache.path().to_str().unwrap()),
-        ("PIP_NO_INDEX", "1"),
-        ("PIP_FIND_LINKS", wheels.to_str().unwrap()),
-    ];
+    let offline = Offline::new();
+    let env = offline.env();
     let plan = rungs_env(dir.path(), &["plan", "--format", "json"], &env);
     let json = plan.json();
     let ruff = json["checks"]
@@ -103,8 +123,6 @@ fn a_package_json_in_a_python_project_is_detected_but_not_checked() {
 
 #[test]
 fn mypy_runs_with_the_projects_runtime_requirements_installed() {
-    let wheels = repo().join(".tools/wheels");
-    assert!(wheels.is_dir(), "run scripts/setup-tools");
     let dir = tempfile::tempdir().unwrap();
     // jsonschema's shape: attrs classes, whose constructors mypy only knows
     // with attrs installed beside it (without it, every call is unchecked).
@@ -118,12 +136,8 @@ fn mypy_runs_with_the_projects_runtime_requirements_installed() {
         "app.py",
         "import attrs\n\n\n@attrs.define\nclass Point:\n    x: int\n\n\np = Point(1, 2)\n",
     );
-    let cache = tempfile::tempdir().unwrap();
-    let env = [
-        ("RUNGS_CACHE_DIR", cache.path().to_str().unwrap()),
-        ("PIP_NO_INDEX", "1"),
-        ("PIP_FIND_LINKS", wheels.to_str().unwrap()),
-    ];
+    let offline = Offline::new();
+    let env = offline.env();
     let plan = rungs_env(dir.path(), &["plan", "--tier", "standard"], &env);
     assert!(
         plan.stdout.contains(
