@@ -95,6 +95,20 @@ impl Cache {
         }
     }
 
+    /// The remote's payload under `key` (a test record), checked as its
+    /// results are; `None` without a remote.
+    pub fn remote_payload(&self, key: CacheKey) -> Option<Vec<u8>> {
+        self.remote.as_ref()?.get_payload(key)
+    }
+
+    /// Store `payload` under `key` on the remote, replacing what is there,
+    /// when this run writes there.
+    pub fn share_payload(&self, key: CacheKey, payload: &[u8]) {
+        if let Some(remote) = &self.remote {
+            remote.replace_payload(key, payload);
+        }
+    }
+
     /// Keep a result here, and on the remote when this run writes there.
     pub fn keep(&self, shared: Option<CacheKey>, entry: &Entry) {
         self.store.put(entry);

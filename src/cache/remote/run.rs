@@ -71,6 +71,17 @@ impl Remote {
     /// every check: the envelope's key, hash and signature, then the
     /// payload's own key and a result worth replaying.
     fn get(&self, key: CacheKey) -> Option<Entry> {
+        let bytes = self.fetch(key)?;
+        let entry = envelope::open(&bytes, key, self.settings.public_key.as_ref())
+            .ok()
+            .and_then(|payload| serde_json::from_slice::<Entry>(payload).ok())
+            .filter(|e| e.key == key.to_string() && cacheable(e.outcome, e.exit_code));
+        self.count(entry)
+    }
+
+    /// What the server holds under `key`, unopened; `None` on a miss or a
+    /// failure (counted, and the remote turned off if it keeps failing).
+    fn fetch(&self, key: CacheKey) -> Option<Vec<u8>> {
         if !self.health.on() {
             return None;
         }
@@ -85,16 +96,47 @@ impl Remote {
                 return None;
             }
         };
-        let Some(bytes) = bytes else {
+        if bytes.is_none() {
             Tally::add(&self.tally.misses);
             self.presume_missing(std::iter::once(key));
-            return None;
-        };
-        let entry = envelope::open(&bytes, key, self.settings.public_key.as_ref())
+        }
+        bytes
+    }
+
+    /// A payload that is not a result (a test run's record), checked as an
+    /// entry is (key, hash, signature); what it means is the caller's.
+    pub fn get_payload(&self, key: CacheKey) -> Option<Vec<u8>> {
+        let bytes = self.fetch(key)?;
+        let payload = envelope::open(&bytes, key, self.settings.public_key.as_ref())
             .ok()
-            .and_then(|payload| serde_json::from_slice::<Entry>(payload).ok())
-            .filter(|e| e.key == key.to_string() && cacheable(e.outcome, e.exit_code));
-        match entry {
+            .map(<[u8]>::to_vec);
+        self.count(payload)
+    }
+
+    /// Store `payload` under `key` in the background, replacing what is
+    /// there (a record is rewritten by every run), when this run may write.
+    pub fn replace_payload(&self, key: CacheKey, payload: &[u8]) {
+        if !self.settings.write || !self.health.on() {
+            return;
+        }
+        let sealed = envelope::seal(key, payload, self.settings.signing_key.as_ref());
+        self.enqueue(key, sealed, true);
+    }
+
+    /// Hand sealed bytes to the uploads, started on the first.
+    fn enqueue(&self, key: CacheKey, sealed: Vec<u8>, missing: bool) {
+        if let Ok(mut uploads) = self.uploads.lock() {
+            uploads
+                .get_or_insert_with(|| {
+                    Uploads::start(self.client.clone(), self.health.clone(), self.tally.clone())
+                })
+                .push(key, sealed, missing);
+        }
+    }
+
+    /// Count what a fetched entry turned out to be: a hit, or rejected.
+    fn count<T>(&self, taken: Option<T>) -> Option<T> {
+        match taken {
             Some(e) => {
                 Tally::add(&self.tally.hits);
                 Some(e)
@@ -129,14 +171,7 @@ impl Remote {
         };
         let sealed = envelope::seal(key, &payload, self.settings.signing_key.as_ref());
         let missing = self.missing.lock().is_ok_and(|m| m.contains(&key));
-        let Ok(mut uploads) = self.uploads.lock() else {
-            return;
-        };
-        uploads
-            .get_or_insert_with(|| {
-                Uploads::start(self.client.clone(), self.health.clone(), self.tally.clone())
-            })
-            .push(key, sealed, missing);
+        self.enqueue(key, sealed, missing);
     }
 
     /// Store `entry` under `key` like [`Remote::put`], after the others.
