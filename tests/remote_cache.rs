@@ -795,3 +795,117 @@ fn with_a_public_key_only_entries_signed_by_its_pair_are_hits() {
     reader.run(&server.url(None), &[]);
     assert!(!reader.tool_ran(), "a signed entry was not a hit");
 }
+
+/// A small Python project whose suite runs under coverage: two test files,
+/// each running one function of `app/calc.py`.
+fn python_project(dir: &Path) {
+    write(
+        dir,
+        "pyproject.toml",
+        "[project]\nname = \"shared\"\nversion = \"0\"\n\n[tool.pytest.ini_options]\npythonpath = [\".\"]\n\n[tool.coverage.run]\nsource = [\"app\"]\n",
+    );
+    write(dir, "app/__init__.py", "");
+    write(
+        dir,
+        "app/calc.py",
+        "def double(x):\n    return x * 2\n\n\ndef triple(x):\n    return x * 3\n",
+    );
+    write(
+        dir,
+        "tests/test_double.py",
+        "from app.calc import double\n\n\ndef test_double():\n    assert double(2) == 4\n",
+    );
+    write(
+        dir,
+        "tests/test_triple.py",
+        "from app.calc import triple\n\n\ndef test_triple():\n    assert triple(2) == 6\n",
+    );
+}
+
+#[test]
+fn a_test_record_travels_so_a_fresh_clone_runs_only_the_tests_its_change_affects() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let Some(server) = Server::nginx("8m") else {
+        return;
+    };
+    let args = [
+        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+    ];
+    let selection = |run: &Run| {
+        let check = run.check("coverage");
+        let first = check["output"].as_str().unwrap_or("").lines().next();
+        (
+            first.unwrap_or("").to_string(),
+            check["tests"]["total"].as_u64().unwrap_or(0),
+            check["coverage"]["percent"].as_f64().unwrap_or(-1.0),
+        )
+    };
+    // CI on the default branch: runs every test file, shares its record.
+    let ci = tempfile::tempdir().unwrap();
+    python_project(ci.path());
+    let ci_cache = tempfile::tempdir().unwrap();
+    let url = server.url(Some(PASSWORD));
+    let stored = rungs_env(
+        ci.path(),
+        &args,
+        &[
+            ("RUNGS_CACHE_DIR", ci_cache.path().to_str().unwrap()),
+            ("RUNGS_REMOTE_CACHE", &url),
+            WRITE,
+        ],
+    );
+    assert_eq!(stored.code, 0, "{}{}", stored.stdout, stored.stderr);
+    assert_eq!(selection(&stored).1, 2);
+
+    // A developer's fresh clone elsewhere, an empty cache, no write
+    // access; one function edited: only the test file that runs it.
+    let mine = tempfile::tempdir().unwrap();
+    python_project(mine.path());
+    let edited = "def double(x):\n    return x * 2\n\n\ndef triple(x):\n    return x * 4\n";
+    write(mine.path(), "app/calc.py", edited);
+    let my_cache = tempfile::tempdir().unwrap();
+    let reader = [
+        ("RUNGS_CACHE_DIR", my_cache.path().to_str().unwrap()),
+        ("RUNGS_REMOTE_CACHE", url.as_str()),
+    ];
+    let selected = rungs_env(mine.path(), &args, &reader);
+    let (line, ran, percent) = selection(&selected);
+    assert!(
+        line.starts_with("rungs: 1 of 2 test files run")
+            && line.contains("tests/test_triple.py (runs triple in app/calc.py)"),
+        "{line}\n{}",
+        selected.stderr
+    );
+    assert_eq!(ran, 1);
+    assert_eq!(selected.code, 1, "test_triple fails now");
+    assert_eq!(
+        findings(&selected.check("coverage")),
+        vec!["tests/test_triple.py:4 tests/test_triple.py::test_triple".to_string()]
+    );
+    // The coverage a full run of the same tree reports.
+    let mut all = args.to_vec();
+    all.push("--all-tests");
+    let full = rungs_env(mine.path(), &all, &reader);
+    assert_eq!(selection(&full).1, 2);
+    assert_eq!(percent, selection(&full).2);
+
+    // Without the remote, the same clone's first run knows nothing.
+    let alone = tempfile::tempdir().unwrap();
+    python_project(alone.path());
+    write(alone.path(), "app/calc.py", edited);
+    let other_cache = tempfile::tempdir().unwrap();
+    let cold = rungs_env(
+        alone.path(),
+        &args,
+        &[("RUNGS_CACHE_DIR", other_cache.path().to_str().unwrap())],
+    );
+    assert!(
+        selection(&cold)
+            .0
+            .contains("every test file runs: no record"),
+        "{:?}",
+        selection(&cold)
+    );
+}

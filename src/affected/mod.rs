@@ -11,6 +11,7 @@
 //! with coverage.py); this module places it, calls it, and adjusts the
 //! pytest command line.
 
+use crate::cache::{Cache, CacheKey, KeyBuilder};
 use crate::tool::Tool;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -63,6 +64,67 @@ pub fn applies(planned: &crate::plan::PlannedCheck) -> bool {
 pub fn record_path(root: &Path, check_id: &str) -> Result<PathBuf, String> {
     let cache = crate::dirs::root().map_err(|e| e.to_string())?;
     Ok(crate::dirs::project_dir(&cache, root).join(format!("tests-{check_id}.json")))
+}
+
+/// The key of `record` itself, if it has one.
+fn key_of(record: &Path) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Keyed {
+        key: Option<String>,
+    }
+    let bytes = std::fs::read(record).ok()?;
+    serde_json::from_slice::<Keyed>(&bytes).ok()?.key
+}
+
+/// Where on the remote cache a record is shared: under the check's key
+/// as every machine computes it, less the files.
+fn remote_key(shared: CacheKey) -> CacheKey {
+    let mut k = KeyBuilder::new("tests-record");
+    k.str(&shared.to_string());
+    k.finish()
+}
+
+/// Before a run: when the record here can't serve it (there is none, or
+/// it was made under another key), take the one a run elsewhere shared
+/// under the same key, as if it were made here. Its files are judged by
+/// their contents as any record's are, so one from another commit only
+/// selects more.
+pub fn take_shared_record(cache: &Cache, root: &Path, check_id: &str, key: &str, shared: CacheKey) {
+    let Ok(path) = record_path(root, check_id) else {
+        return;
+    };
+    if key_of(&path).as_deref() == Some(key) {
+        return;
+    }
+    let Some(bytes) = cache.remote_payload(remote_key(shared)) else {
+        return;
+    };
+    let Ok(serde_json::Value::Object(mut record)) = serde_json::from_slice(&bytes) else {
+        return;
+    };
+    record.insert("key".into(), key.into());
+    if let Some(dir) = path.parent()
+        && std::fs::create_dir_all(dir).is_ok()
+    {
+        let _ = crate::fs::write_atomic(
+            &path,
+            serde_json::Value::Object(record).to_string().as_bytes(),
+        );
+    }
+}
+
+/// After a run: share the record it wrote through the remote cache, when
+/// this run writes there.
+pub fn share_record(cache: &Cache, root: &Path, check_id: &str, key: &str, shared: CacheKey) {
+    let Ok(path) = record_path(root, check_id) else {
+        return;
+    };
+    if key_of(&path).as_deref() != Some(key) {
+        return;
+    }
+    if let Ok(bytes) = std::fs::read(&path) {
+        cache.share_payload(remote_key(shared), &bytes);
+    }
 }
 
 /// The Python that runs the tool: its environment's, else `python3`.

@@ -34,6 +34,9 @@ pub struct Lookup {
     /// The key of everything but the files (the check, its tool, config and
     /// environment): a record of an earlier test run is trusted only under it.
     pub without_files: Option<CacheKey>,
+    /// The same key as every machine computes it: a record is shared
+    /// through the remote cache under it.
+    pub shared_without_files: Option<CacheKey>,
 }
 
 /// The key part every job of a check shares: definition, tool, config, env.
@@ -194,6 +197,7 @@ fn keyed<'a>(cache: &Cache, ask: Ask<'a>) -> Result<Pending<'a>, Work> {
         whole: Some(whole.finish()),
         shared: whole.finish_shared(),
         without_files: Some(base.finish()),
+        shared_without_files: base.finish_shared(),
         ..Lookup::default()
     };
     Ok(Pending {

@@ -89,6 +89,7 @@ pub fn check(cwd: &Path, args: &CheckRequest) -> Result<i32, Error> {
     if !interrupted {
         remember(
             cache.as_ref(),
+            &project.root,
             &plan,
             &mut durations,
             scheduled.lookups,

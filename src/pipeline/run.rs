@@ -31,7 +31,14 @@ pub fn run_checks(
     });
     if !cancel.load(std::sync::atomic::Ordering::SeqCst) {
         let lookups = std::mem::take(&mut scheduled.lookups);
-        remember(cache, plan, &mut prepared.durations, lookups, &reports);
+        remember(
+            cache,
+            &prepared.project.root,
+            plan,
+            &mut prepared.durations,
+            lookups,
+            &reports,
+        );
         if let Some(cache) = cache {
             cache.save();
         }
@@ -46,6 +53,7 @@ pub fn run_checks(
 /// Store results and durations of the jobs that ran.
 pub fn remember(
     cache: Option<&Cache>,
+    root: &std::path::Path,
     plan: &Plan,
     durations: &mut Durations,
     mut lookups: Vec<Lookup>,
@@ -65,6 +73,16 @@ pub fn remember(
             .collect();
         if let Some(cache) = cache {
             cache::record(cache, planned, &mut lookups[i], &ran, &files);
+            // A test run that selected rewrote its record: others may use it.
+            for r in &ran {
+                if let (Some(key), Some(shared)) = (
+                    &plan.jobs[r.job].select_tests,
+                    lookups[i].shared_without_files,
+                ) {
+                    let id = planned.check.id.as_str();
+                    crate::affected::share_record(cache, root, id, key, shared);
+                }
+            }
         }
         let seconds: f64 = ran.iter().map(|r| r.duration.as_secs_f64()).sum();
         let id = planned.check.id.as_str();

@@ -16,7 +16,7 @@ pub struct Scheduled {
 /// Shard, find tools, look up the cache, and make the jobs that are left.
 pub fn schedule(
     prepared: &mut Prepared,
-    cache: Option<&mut Cache>,
+    mut cache: Option<&mut Cache>,
     shard: Shard,
     install: bool,
 ) -> Result<Scheduled, Error> {
@@ -50,7 +50,7 @@ pub fn schedule(
     crate::timing::mark("schedule: tools found");
     let mut lookups = Vec::new();
     let mut left = Vec::new();
-    match cache {
+    match cache.as_deref_mut() {
         Some(cache) => {
             // A Python venv's tool is keyed by the venv's installed
             // distributions, its own among them: asking its version too
@@ -135,7 +135,16 @@ pub fn schedule(
             .filter(|j| j.cached.is_none() && j.files.is_empty())
         {
             if crate::affected::applies(&plan.checks[job.check]) {
-                job.select_tests = lookups[job.check].without_files.map(|k| k.to_string());
+                let found = &lookups[job.check];
+                job.select_tests = found.without_files.map(|k| k.to_string());
+                if let (Some(cache), Some(key), Some(shared)) = (
+                    cache.as_deref(),
+                    &job.select_tests,
+                    found.shared_without_files,
+                ) {
+                    let id = plan.checks[job.check].check.id.as_str();
+                    crate::affected::take_shared_record(cache, root, id, key, shared);
+                }
             }
         }
     }
