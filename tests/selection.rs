@@ -363,6 +363,8 @@ fn walk(seed: u64, steps: usize, branch: bool) -> (usize, Vec<String>) {
     let args = [
         "check", "--only", "coverage", "--tier", "standard", "--format", "json",
     ];
+    // The reference: every test file, and no plug-in of rungs's (it needs
+    // the cache), coverage.py's own report through pytest-cov.
     let full_args = [
         "check",
         "--only",
@@ -370,6 +372,7 @@ fn walk(seed: u64, steps: usize, branch: bool) -> (usize, Vec<String>) {
         "--tier",
         "standard",
         "--all-tests",
+        "--no-cache",
         "--format",
         "json",
     ];
@@ -484,7 +487,8 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
         BTreeSet::from(["tests/test_calc.py::test_triple".to_string()])
     );
 
-    replace(dir, "data/prices.json", r#""pear": 4"#, "\"pear\": 5", 0);
+    // Every test file, though nothing changed since the selected run:
+    // that run's result is not a full run's.
     let mut all = args.to_vec();
     all.push("--all-tests");
     let everything = rungs_env(dir, &all, &env);
@@ -494,7 +498,20 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
         &["plan", "--tier", "standard"],
         &[("RUNGS_ALL_TESTS", "1"), env[0]],
     );
-    assert!(!plan.stdout.contains("tests:"), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains("tests: every test file runs: --all-tests asks for every one"),
+        "{}",
+        plan.stdout
+    );
+    // That run made the record anew.
+    replace(dir, "data/prices.json", r#""pear": 4"#, "\"pear\": 5", 0);
+    let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
+    assert!(
+        plan.stdout.contains("tests: 2 of 4 test files run, the rest's results and coverage are the record's: tests/test_calc.py (failed last time), tests/test_page.py (reads data/prices.json)"),
+        "{}",
+        plan.stdout
+    );
 
     // A file a test writes is no input of it.
     replace(dir, "app/calc.py", r"return x \* 4", "return x * 3", 0);

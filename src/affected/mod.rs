@@ -43,6 +43,10 @@ pub struct Run {
     key: String,
     out: PathBuf,
     pub decision: Decision,
+    /// `update`, started with the tests: while they run it does what
+    /// needs none of their data (fingerprints, parsing the files to report
+    /// on), then waits for a line on its stdin to join and report.
+    updating: std::sync::Mutex<Option<std::process::Child>>,
 }
 
 /// Whether a planned check is a pytest run under coverage that may select:
@@ -152,7 +156,8 @@ fn helper_dir() -> Result<PathBuf, String> {
 impl Run {
     /// Decide what to run: `files` are the project's files (the suite's
     /// inputs), `key` the record's key (the check, its tool and config,
-    /// without the files), `out` the job's folder.
+    /// without the files), `out` the job's folder; `every`: run every test
+    /// file (`--all-tests`), and make the record anew.
     pub fn start(
         root: &Path,
         check_id: &str,
@@ -160,6 +165,7 @@ impl Run {
         files: &[String],
         key: &str,
         out: &Path,
+        every: bool,
     ) -> Result<Run, String> {
         let mut run = Run {
             python: python_of(tool),
@@ -175,14 +181,28 @@ impl Run {
                 selected: Vec::new(),
                 reasons: Default::default(),
             },
+            updating: Default::default(),
         };
         if let Some(dir) = run.record.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        if every {
+            run.decision.why = "--all-tests asks for every one".into();
+            return Ok(run);
         }
         let answer = run.call("select", serde_json::json!({}))?;
         run.decision = serde_json::from_slice(&answer)
             .map_err(|e| format!("{MODULE} select answered something else than its JSON: {e}"))?;
         Ok(run)
+    }
+
+    /// Start `update` as the tests start: it does what needs none of their
+    /// data meanwhile. (If it can't start now, [`Run::finish`] starts it.)
+    pub fn begin_update(&self) {
+        let update = self.spawn("update", self.update_args());
+        if let Ok(mut u) = self.updating.lock() {
+            *u = update.ok();
+        }
     }
 
     /// One line for the run's output and `rungs plan`.
@@ -274,25 +294,43 @@ impl Run {
             let empty = self.data_file();
             let _ = std::fs::remove_file(&empty);
         }
+        let started = self.updating.lock().ok().and_then(|mut u| u.take());
+        let mut child = match started {
+            Some(child) => child,
+            None => self.spawn("update", self.update_args())?,
+        };
+        // The tests ended: on with it.
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            let _ = stdin.write_all(b"go\n");
+        }
+        Self::wait("update", child).map(|_| ())
+    }
+
+    /// What `update` is told when it starts.
+    fn update_args(&self) -> serde_json::Value {
         let selected = match self.decision.all {
             true => serde_json::Value::Null,
             false => serde_json::json!(self.decision.selected),
         };
-        self.call(
-            "update",
-            serde_json::json!({
-                "data_file": self.data_file(),
-                "plugin_out": self.plugin_out(),
-                "selected": selected,
-                "json_out": self.out.join("coverage.json"),
-                "analysis_dir": self.helper_dir.parent().map(|h| h.join("analysis")),
-            }),
-        )
-        .map(|_| ())
+        serde_json::json!({
+            "analysis_dir": self.helper_dir.parent().map(|h| h.join("analysis")),
+            "data_file": self.data_file(),
+            "plugin_out": self.plugin_out(),
+            "selected": selected,
+            "json_out": self.out.join("coverage.json"),
+        })
     }
 
     /// Run the helper's `command` with the common arguments and `more`.
     fn call(&self, command: &str, more: serde_json::Value) -> Result<Vec<u8>, String> {
+        let child = self.spawn(command, more)?;
+        Self::wait(command, child)
+    }
+
+    /// Start the helper's `command`, its arguments a line on its stdin
+    /// (left open: closing it is the caller's).
+    fn spawn(&self, command: &str, more: serde_json::Value) -> Result<std::process::Child, String> {
         let mut args = serde_json::json!({
             "root": self.root,
             "files": self.files,
@@ -313,11 +351,20 @@ impl Run {
             .map_err(|e| format!("could not run {}: {e}", self.python.display()))?;
         if let Some(mut stdin) = child.stdin.take() {
             use std::io::Write;
-            let _ = stdin.write_all(args.to_string().as_bytes());
+            let _ = stdin.write_all(format!("{args}\n").as_bytes());
+            child.stdin = Some(stdin);
         }
+        Ok(child)
+    }
+
+    /// Wait for the helper's `command` and give what it printed.
+    fn wait(command: &str, child: std::process::Child) -> Result<Vec<u8>, String> {
         let out = child
             .wait_with_output()
             .map_err(|e| format!("{MODULE} {command}: {e}"))?;
+        if std::env::var_os("RUNGS_TIMING").is_some_and(|v| !v.is_empty()) {
+            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        }
         if !out.status.success() {
             let stderr = String::from_utf8_lossy(&out.stderr);
             let tail: Vec<&str> = stderr.lines().rev().take(8).collect();
@@ -328,5 +375,17 @@ impl Run {
             ));
         }
         Ok(out.stdout)
+    }
+}
+
+impl Drop for Run {
+    /// A run that ends early (a timeout, ^C) leaves no `update` behind.
+    fn drop(&mut self) {
+        if let Ok(mut p) = self.updating.lock()
+            && let Some(mut child) = p.take()
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }

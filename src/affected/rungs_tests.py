@@ -32,6 +32,21 @@ import sys
 
 SHARED = "shared"
 RECORD_VERSION = 2
+_T0 = None
+
+
+def _mark(phase):
+    """`RUNGS_TIMING=1`: how long each phase took, on stderr (rungs passes
+    it on)."""
+    global _T0
+    if not os.environ.get("RUNGS_TIMING"):
+        return
+    import time
+
+    now = time.perf_counter()
+    if _T0 is None:
+        _T0 = now
+    print(f"rungs_tests timing: {(now - _T0) * 1000:8.1f} ms  {phase}", file=sys.stderr)
 
 
 # --------------------------------------------------------------- the plug-in
@@ -40,7 +55,7 @@ class _Recorder:
     def __init__(self, config):
         self.root = os.environ.get("RUNGS_TESTS_ROOT") or str(config.rootpath)
         self.out = os.environ.get("RUNGS_TESTS_OUT")
-        self.label = SHARED
+        self.label = None
         self.module = None
         self.opens = {}
         self.failed = set()
@@ -113,6 +128,10 @@ class _Recorder:
     def switch(self, label):
         if not self.django and "django.template.engine" in sys.modules:
             self._watch_django_templates()
+        # Each switch makes coverage.py write what it gathered: a test
+        # file's tests run under one label, not one each.
+        if label == self.label:
+            return
         self.label = label
         if self.cov is not None and self.unsupported is None:
             self.cov.switch_context(label)
@@ -131,18 +150,20 @@ class _Recorder:
                     unexecuted.append(rel)
         except Exception:
             pass
+        config_file = getattr(self.cov.config, "config_file", None) if self.cov else None
         data = {
             "unexecuted": sorted(unexecuted),
             "unsupported": self.unsupported,
             "python_files": self.python_files,
             "source": getattr(self.cov.config, "source", None) if self.cov else None,
-            "config_file": getattr(self.cov.config, "config_file", None) if self.cov else None,
+            # Inside the project, relative: the record may serve another clone.
+            "config_file": self.rel(config_file) or config_file if config_file else None,
             "opens": {k: sorted(v) for k, v in self.opens.items()},
             "failed": sorted(self.failed),
             "tests": sorted(self.tests),
         }
         with open(self.out, "w") as f:
-            json.dump(data, f)
+            f.write(json.dumps(data))
 
 
 _recorder = None
@@ -178,20 +199,26 @@ def pytest_collectreport(report):
 
 
 def pytest_runtest_protocol(item, nextitem):
-    rel = _recorder.rel(item.path) if _recorder else None
-    if rel:
-        _recorder.switch("r:" + rel)
+    # The label stays until the next test file's first test: only pytest
+    # runs in between.
+    if _recorder:
+        rel = _recorder.rel(item.path)
+        _recorder.switch("r:" + rel if rel else SHARED)
+
+
+def pytest_runtestloop(session):
     try:
         return (yield)
     finally:
-        if rel:
+        if _recorder:
             _recorder.switch(SHARED)
 
 
 def pytest_fixture_setup(fixturedef, request):
-    # A fixture wider than one function serves several test files: what it
-    # runs belongs to none of them.
-    wide = _recorder is not None and fixturedef.scope != "function"
+    # A package or session fixture serves several test files: what it runs
+    # belongs to none of them. (A class or module fixture serves the test
+    # file of the test that sets it up.)
+    wide = _recorder is not None and fixturedef.scope in ("package", "session")
     before = _recorder.label if wide else None
     if wide:
         _recorder.switch(SHARED)
@@ -214,13 +241,12 @@ def pytest_sessionfinish(session):
         _recorder.finish()
 
 
-try:
+if __name__ != "__main__":  # a plug-in (run as a script, pytest's import is 70 ms lost)
     import pytest as _pytest
 
-    pytest_runtest_protocol = _pytest.hookimpl(wrapper=True)(pytest_runtest_protocol)
+    pytest_runtestloop = _pytest.hookimpl(wrapper=True)(pytest_runtestloop)
+    pytest_runtest_protocol = _pytest.hookimpl(tryfirst=True)(pytest_runtest_protocol)
     pytest_fixture_setup = _pytest.hookimpl(wrapper=True)(pytest_fixture_setup)
-except Exception:  # run as a script, not as a plug-in
-    pass
 
 
 # ------------------------------------------------------------- fingerprints
@@ -525,61 +551,161 @@ def _map_lines(old_hashes, new_hashes):
     return out
 
 
-def _cache_analysis(cov, folder):
-    """Make coverage.py's report read each file's analysis (statements,
-    exclusions, possible arcs: its parse of the source) from `folder`, keyed
-    by the file's content and the settings that change it, so only changed
-    files are parsed again. Its per-function and per-class tables, which
-    rungs does not read and which cost as much again, are left out."""
-    import pickle
-
+def _analysis_settings(cov):
+    """What besides a file's content its parse depends on."""
     import coverage
 
-    os.makedirs(folder, exist_ok=True)
     config = cov.config
-    settings = repr((
+    return repr((
         "parser-1",
         coverage.__version__, sys.version, config.exclude_list, config.partial_list,
         getattr(config, "partial_always_list", None), getattr(config, "exclude_also", None),
     )).encode()
+
+
+def _analyse(fr, folder, settings):
+    """Give coverage.py's file reporter `fr` its parse of the source from
+    `folder`, keyed by the file's content and `settings`; parse it and keep
+    it there when it is not. False when the file can't be read or parsed
+    (coverage.py meets that itself, as it would)."""
+    import pickle
+
+    try:
+        with open(fr.filename, "rb") as f:
+            source = f.read()
+    except OSError:
+        return False
+    key = hashlib.blake2b(source + b"\0" + settings, digest_size=16).hexdigest()
+    path = os.path.join(folder, key + ".pickle")
+    try:
+        with open(path, "rb") as f:
+            fr._parser = pickle.load(f)
+        return True
+    except Exception:
+        pass
+    try:
+        parser = fr.parser
+        parser.arcs()
+        parser.exit_counts()
+    except Exception:
+        fr._parser = None
+        return False
+    os.makedirs(folder, exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        pickle.dump(parser, f)
+    os.replace(tmp, path)
+    return True
+
+
+class _OneShotJson:
+    """`json` as coverage.py's JSON report uses it, but encoding at once:
+    `json.dump` encodes piece by piece in Python, `json.dumps` in C, ten
+    times faster on a report of thousands of lines."""
+
+    dumps = staticmethod(json.dumps)
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dump(obj, fp, **kwargs):
+        fp.write(json.dumps(obj, **kwargs))
+
+
+def _cache_analysis(cov, folder):
+    """Make coverage.py's report read each file's analysis (statements,
+    exclusions, possible arcs: its parse of the source) from `folder`, so
+    only changed files are parsed again. Its per-function and per-class
+    tables, which rungs does not read and which cost as much again, are
+    left out."""
+    import coverage.jsonreport
+
+    coverage.jsonreport.json = _OneShotJson
+    settings = _analysis_settings(cov)
     original = cov._get_file_reporter
 
     def reporter(morf):
         fr = original(morf)
-        if type(fr).__name__ != "PythonFileReporter":
-            return fr
-        try:
-            with open(fr.filename, "rb") as f:
-                source = f.read()
-        except OSError:
-            return fr
-        key = hashlib.blake2b(source + b"\0" + settings, digest_size=16).hexdigest()
-        path = os.path.join(folder, key + ".pickle")
-        fr.code_region_kinds = lambda: []
-        try:
-            with open(path, "rb") as f:
-                fr._parser = pickle.load(f)
-        except Exception:
-            try:
-                parser = fr.parser
-                parser.arcs()
-                parser.exit_counts()
-            except Exception:
-                fr._parser = None  # coverage.py meets the error itself, as it would
-                return fr
-            tmp = f"{path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as f:
-                pickle.dump(parser, f)
-            os.replace(tmp, path)
+        if type(fr).__name__ == "PythonFileReporter":
+            fr.code_region_kinds = lambda: []
+            fr.code_regions = lambda: []
+            _analyse(fr, folder, settings)
         return fr
 
     cov._get_file_reporter = reporter
 
 
-def update(record, root, current, key, data_file, plugin_out, selected, json_out, record_out, analysis_dir=None):
+def _config_file(root, recorded):
+    """coverage.py's config file as the plug-in recorded it (relative to
+    the project when in it); True, coverage.py's own search, when none."""
+    if not recorded:
+        return True
+    return os.path.join(root, recorded)
+
+
+def prepare(record, root, current, analysis_dir):
+    """While the tests run: fingerprint the Python files the record does
+    not know as they are (returned, for `update`), and parse the files
+    coverage.py will report on into the analysis cache, so that after the
+    tests only the joining and the report are left."""
+    import coverage
+    from coverage.python import PythonFileReporter
+
+    old = (record or {}).get("files", {})
+    fresh = {}
+    for f, sha in current.items():
+        if f.endswith(".py") and old.get(f, {}).get("sha") != sha:
+            fresh[f] = fingerprint(os.path.join(root, f), f)
+            fresh[f]["sha"] = sha
+    _mark("prepare: fingerprints taken")
+    if not analysis_dir:
+        return fresh
+    usable = record and not record.get("unsupported")
+    # The files the last run measured; with no record, every Python file.
+    files = record.get("measured", []) if usable else [f for f in current if f.endswith(".py")]
+    config_file = _config_file(root, (record or {}).get("config_file"))
+    cov = coverage.Coverage(data_file=None, config_file=config_file, source=(record or {}).get("source"))
+    settings = _analysis_settings(cov)
+    for f in files:
+        if f in current and f.endswith(".py"):
+            _analyse(PythonFileReporter(os.path.join(root, f), cov), analysis_dir, settings)
+    _mark("prepare: files parsed")
+    return fresh
+
+
+def _write_joined(data_file, joined_file, root, contexts, measured, arcs):
+    """One coverage.py data file of `contexts` (every label's lines or
+    arcs, without the labels) and of the `measured` files no test ran, as
+    coverage.py reports them: at 0 %. File tracers as `data_file` has them."""
+    from coverage import CoverageData
+
+    merged = CoverageData(basename=joined_file)
+    merged.erase()
+    joined = {os.path.join(root, f): set() for f in measured}
+    for files in contexts.values():
+        for f, items in files.items():
+            joined.setdefault(os.path.join(root, f), set()).update(items)
+    if arcs:
+        merged.add_arcs({f: sorted(items) for f, items in joined.items()})
+    else:
+        merged.add_lines({f: sorted(items) for f, items in joined.items()})
+    untouched = [f for f, items in joined.items() if not items]
+    if untouched:
+        merged.touch_files(untouched)
+    fresh = CoverageData(basename=data_file)
+    fresh.read()
+    file_tracers = {}
+    for path in fresh.measured_files():
+        tracer = fresh.file_tracer(path)
+        if tracer and path in joined:
+            file_tracers[path] = tracer
+    if file_tracers:
+        merged.add_file_tracers(file_tracers)
+    merged.write()
+
+
+def update(record, root, current, key, data_file, plugin_out, selected, json_out, record_out, analysis_dir=None, fingerprints=None):
     """Join, report, record. `selected` is None for a run of every test file."""
     import coverage
-    from coverage import CoverageData
 
     plugin = _load(plugin_out) or {"unsupported": "the plug-in wrote no record"}
     if not plugin.get("tests") and record and not record.get("unsupported"):
@@ -588,7 +714,7 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
             plugin.setdefault(k, record.get(k))
             if plugin[k] is None:
                 plugin[k] = record.get(k)
-    config_file = plugin.get("config_file") or True
+    config_file = _config_file(root, plugin.get("config_file"))
     source = plugin.get("source")
 
     def report(data):
@@ -610,7 +736,7 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
     def write_record(record):
         tmp = record_out + ".tmp"
         with open(tmp, "w") as f:
-            json.dump(record, f)
+            f.write(json.dumps(record))
         os.replace(tmp, record_out)
 
     if plugin.get("unsupported"):
@@ -619,7 +745,9 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         return
     # Files coverage.py knows, run or not (a module no test imports, under
     # `source`, is in the report at 0%).
+    _mark("update: the tests ended")
     contexts, measured, arcs = _read(data_file, root)
+    _mark("update: data read by label")
     measured |= {f for f in plugin.get("unexecuted", []) if f in current}
     if not os.path.isfile(data_file) and record:
         arcs = record.get("arcs", False)  # no test ran
@@ -627,7 +755,7 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         raise SystemExit("rungs_tests: the record and this run measure differently")
     opens = {k: set(v) for k, v in plugin.get("opens", {}).items()}
     tests = set(plugin.get("tests", []))
-    fingerprints = {}
+    fingerprints = dict(fingerprints or {})
 
     def fp(f):
         if f not in fingerprints:
@@ -666,31 +794,15 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
             opens.setdefault(label, set()).update(paths)
         tests |= {t for t in record["tests"] if t in current and t not in rerun}
         measured |= {f for f in record.get("measured", []) if f in current}
-    merged = CoverageData(basename=data_file + ".joined")
-    merged.erase()
-    joined = {os.path.join(root, f): set() for f in measured}
-    for files in contexts.values():
-        for f, items in files.items():
-            joined.setdefault(os.path.join(root, f), set()).update(items)
-    if arcs:
-        merged.add_arcs({f: sorted(items) for f, items in joined.items()})
+    _mark("update: the record's data joined")
+    if selected is None:
+        # Every test file ran: coverage.py's own report of this run's data.
+        report(data_file)
     else:
-        merged.add_lines({f: sorted(items) for f, items in joined.items()})
-    # A file no test ran is still reported, at 0%, as coverage.py does.
-    untouched = [f for f, items in joined.items() if not items]
-    if untouched:
-        merged.touch_files(untouched)
-    fresh = CoverageData(basename=data_file)
-    fresh.read()
-    file_tracers = {}
-    for path in fresh.measured_files():
-        tracer = fresh.file_tracer(path)
-        if tracer and path in joined:
-            file_tracers[path] = tracer
-    if file_tracers:
-        merged.add_file_tracers(file_tracers)
-    merged.write()
-    report(data_file + ".joined")
+        _write_joined(data_file, data_file + ".joined", root, contexts, measured, arcs)
+        _mark("update: joined data written")
+        report(data_file + ".joined")
+    _mark("update: report written")
     files = {}
     old_files = (record or {}).get("files", {})
     for f in current:
@@ -715,22 +827,39 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         "tests": sorted(tests),
         "measured": sorted(measured),
     }
+    _mark("update: fingerprints taken")
     write_record(new_record)
+    _mark("update: record written")
 
 
 def main(argv):
-    args = json.load(sys.stdin)
+    _mark(f"{argv[1]}: started")
+    args = json.loads(sys.stdin.readline())
     root = args["root"]
     current = _current(root, args["files"])
+    _mark(f"{argv[1]}: files hashed")
     record = _load(args["record"])
+    _mark(f"{argv[1]}: record read")
     if argv[1] == "select":
         everything, why, chosen, reasons = select(record, root, current, args["key"])
+        _mark("select: decided")
         json.dump({"all": everything, "why": why, "selected": chosen, "reasons": reasons}, sys.stdout)
     elif argv[1] == "update":
+        # Started with the tests: first what needs none of their data; the
+        # rest once rungs says they ended (a line), nothing if it gave up.
+        fresh = prepare(record, root, current, args.get("analysis_dir"))
+        if not sys.stdin.readline().strip():
+            return
         update(
             record, root, current, args["key"], args["data_file"], args["plugin_out"],
             args.get("selected"), args["json_out"], args["record"], args.get("analysis_dir"),
+            fresh,
         )
+        # What it holds is many small objects: freeing them one by one at
+        # exit costs a tenth of a second for nothing.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     else:
         raise SystemExit(f"rungs_tests: unknown command {argv[1]!r}")
 

@@ -104,6 +104,10 @@ pub struct Ask<'a> {
     pub planned: &'a PlannedCheck,
     pub version: String,
     pub work: Work,
+    /// Whether a result found may stand for running it: not for a test
+    /// run asked to run every test file, whose result may be a selected
+    /// run's (its keys are still made, for the record of the run).
+    pub replay: bool,
 }
 
 /// A check on its way through the look-up.
@@ -130,6 +134,9 @@ pub fn lookup(cache: &Cache, asks: Vec<Ask>) -> Vec<(Lookup, Work)> {
     let mut remote_asks = Vec::new();
     for (i, p) in pending.iter_mut().enumerate() {
         let Ok(p) = p else { continue };
+        if !p.ask.replay {
+            continue;
+        }
         match p.found.whole.and_then(|k| cache.store.get(k)) {
             Some(entry) => p.hits.push(entry),
             None => {
@@ -150,7 +157,7 @@ pub fn lookup(cache: &Cache, asks: Vec<Ask>) -> Vec<(Lookup, Work)> {
     crate::timing::mark("cache: whole sets looked up");
     // Per file, for the file-level checks whose whole set missed.
     for p in pending.iter_mut().flatten() {
-        if p.hits.is_empty() {
+        if p.hits.is_empty() && p.ask.replay {
             per_file_here(cache, p);
         }
     }

@@ -58,8 +58,12 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
                 files,
                 key,
                 Path::new(&out),
+                plan.all_tests,
             ) {
-                Ok(run) => Some(run),
+                Ok(run) => {
+                    run.begin_update();
+                    Some(run)
+                }
                 Err(e) => {
                     eprintln!("rungs: warning: `{}` runs every test file: {e}", check.id);
                     None
@@ -69,6 +73,7 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         _ => None,
     };
     if let Some(run) = &selecting {
+        crate::timing::mark("tests: selected");
         run.adjust(&mut args);
     }
     // A job that may write checks a scratch copy: its changes are findings.
@@ -201,8 +206,11 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         ));
         return report;
     }
+    crate::timing::mark(&format!("{}: the tool exited", check.id));
     if let Some(run) = &selecting
-        && let Err(e) = run.finish()
+        && let Err(e) = run
+            .finish()
+            .inspect(|_| crate::timing::mark("tests: joined and recorded"))
     {
         report.outcome = Outcome::Error;
         report.problem = Some(format!(
@@ -219,7 +227,9 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         coverage_floor: planned.coverage_floor,
         coverage_partial: planned.partial,
     };
-    match parse::parse(&input) {
+    let parsed = parse::parse(&input);
+    crate::timing::mark(&format!("{}: output read", check.id));
+    match parsed {
         Ok(parsed) => {
             let failing = parsed
                 .findings

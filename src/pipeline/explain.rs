@@ -243,6 +243,7 @@ fn test_selections(p: &mut super::Prepared) -> std::collections::BTreeMap<String
                 &c.all_inputs,
                 &key.to_string(),
                 dir.path(),
+                p.plan.all_tests,
             ) {
                 Ok(run) => run.summary(),
                 Err(e) => format!("every test file runs: {e}"),

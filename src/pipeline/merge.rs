@@ -195,6 +195,7 @@ fn write_reports(
         predicted: std::time::Duration::ZERO,
         budget: summary.budget,
         select_tests: false,
+        all_tests: false,
     };
     for r in &mut reporters {
         r.event(&crate::report::Event::Finished {

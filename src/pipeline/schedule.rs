@@ -85,11 +85,13 @@ pub fn schedule(
                     Some(_) => broken.push(Some(w)),
                     None => {
                         broken.push(None);
+                        let every = plan.all_tests && plan.select_tests;
                         asks.push(cache::Ask {
                             index: i,
                             planned: c,
                             version,
                             work: w,
+                            replay: !(every && crate::affected::applies(c)),
                         });
                     }
                 }

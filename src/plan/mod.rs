@@ -39,9 +39,11 @@ pub struct Plan {
     /// Wall time a longest-first schedule of the jobs is expected to take.
     pub predicted: std::time::Duration,
     pub budget: std::time::Duration,
-    /// A test run may run only the test files a change affects
-    /// (`--all-tests` and `[tests] select = false` say no).
+    /// A test run may run only the test files a change affects, and
+    /// records what each runs (`[tests] select = false` says no).
     pub select_tests: bool,
+    /// Every test file runs, and the record is made anew (`--all-tests`).
+    pub all_tests: bool,
 }
 
 impl Plan {
