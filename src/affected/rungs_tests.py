@@ -563,19 +563,27 @@ def _analysis_settings(cov):
     )).encode()
 
 
-def _analyse(fr, folder, settings):
+def _source_key(fr, settings):
+    """The key of a file's parse: its content and `settings`; None when it
+    can't be read."""
+    try:
+        with open(fr.filename, "rb") as f:
+            source = f.read()
+    except OSError:
+        return None
+    return hashlib.blake2b(source + b"\0" + settings, digest_size=16).hexdigest()
+
+
+def _analyse(fr, folder, settings, key=None):
     """Give coverage.py's file reporter `fr` its parse of the source from
     `folder`, keyed by the file's content and `settings`; parse it and keep
     it there when it is not. False when the file can't be read or parsed
     (coverage.py meets that itself, as it would)."""
     import pickle
 
-    try:
-        with open(fr.filename, "rb") as f:
-            source = f.read()
-    except OSError:
+    key = key or _source_key(fr, settings)
+    if key is None:
         return False
-    key = hashlib.blake2b(source + b"\0" + settings, digest_size=16).hexdigest()
     path = os.path.join(folder, key + ".pickle")
     try:
         with open(path, "rb") as f:
@@ -611,27 +619,71 @@ class _OneShotJson:
         fp.write(json.dumps(obj, **kwargs))
 
 
-def _cache_analysis(cov, folder):
-    """Make coverage.py's report read each file's analysis (statements,
-    exclusions, possible arcs: its parse of the source) from `folder`, so
-    only changed files are parsed again. Its per-function and per-class
+def _cache_analysis(cov, folder, measured):
+    """Make coverage.py's report read each file's parse of the source
+    (statements, exclusions, possible arcs) from `folder`, so only changed
+    files are parsed again; and its analysis of the file (the parse against
+    the data: what ran, what is missing), keyed by the parse and a digest
+    of the file's data in `measured` ({path: digest}), so a file whose code
+    and data are as they were costs a read. Its per-function and per-class
     tables, which rungs does not read and which cost as much again, are
     left out."""
+    import pickle
+
     import coverage.jsonreport
 
     coverage.jsonreport.json = _OneShotJson
     settings = _analysis_settings(cov)
     original = cov._get_file_reporter
+    analyze = cov._analyze
 
     def reporter(morf):
         fr = original(morf)
         if type(fr).__name__ == "PythonFileReporter":
             fr.code_region_kinds = lambda: []
             fr.code_regions = lambda: []
-            _analyse(fr, folder, settings)
         return fr
 
+    def analysis(morf, file_reporter=None):
+        fr = file_reporter or reporter(morf)
+        if type(fr).__name__ != "PythonFileReporter":
+            return analyze(morf, fr)
+        key = _source_key(fr, settings)
+        digest = measured.get(fr.filename)
+        if key is None or digest is None:
+            _analyse(fr, folder, settings, key)
+            return analyze(morf, fr)
+        path = os.path.join(folder, hashlib.blake2b(
+            repr(("analysis-1", key, fr.filename, digest, cov.config.precision)).encode(), digest_size=16,
+        ).hexdigest() + ".pickle")
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except Exception:
+            pass
+        _analyse(fr, folder, settings, key)
+        made = analyze(morf, fr)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(made, f)
+        os.replace(tmp, path)
+        return made
+
     cov._get_file_reporter = reporter
+    cov._analyze = analysis
+
+
+def _digests(root, contexts, measured, arcs):
+    """Per measured file (by its path as coverage.py's data has it), a
+    digest of every label's lines or arcs in it, and of the data's kind."""
+    union = {f: set() for f in measured}
+    for files in contexts.values():
+        for f, items in files.items():
+            union.setdefault(f, set()).update(items)
+    return {
+        os.path.join(root, f): hashlib.blake2b(repr((arcs, sorted(items))).encode(), digest_size=16).hexdigest()
+        for f, items in union.items()
+    }
 
 
 def _config_file(root, recorded):
@@ -717,11 +769,11 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
     config_file = _config_file(root, plugin.get("config_file"))
     source = plugin.get("source")
 
-    def report(data):
+    def report(data, digests=None):
         cov = coverage.Coverage(data_file=data, config_file=config_file, source=source)
         cov.load()
         if analysis_dir:
-            _cache_analysis(cov, analysis_dir)
+            _cache_analysis(cov, analysis_dir, digests or {})
         try:
             cov.json_report(outfile=json_out)
         except coverage.exceptions.NoDataError:
@@ -795,13 +847,14 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         tests |= {t for t in record["tests"] if t in current and t not in rerun}
         measured |= {f for f in record.get("measured", []) if f in current}
     _mark("update: the record's data joined")
+    digests = _digests(root, contexts, measured, arcs)
     if selected is None:
         # Every test file ran: coverage.py's own report of this run's data.
-        report(data_file)
+        report(data_file, digests)
     else:
         _write_joined(data_file, data_file + ".joined", root, contexts, measured, arcs)
         _mark("update: joined data written")
-        report(data_file + ".joined")
+        report(data_file + ".joined", digests)
     _mark("update: report written")
     files = {}
     old_files = (record or {}).get("files", {})
