@@ -190,6 +190,11 @@ impl Run {
             run.decision.why = "--all-tests asks for every one".into();
             return Ok(run);
         }
+        if !run.record.is_file() {
+            // What `select` would say, without starting Python for it.
+            run.decision.why = "no record of an earlier run".into();
+            return Ok(run);
+        }
         let answer = run.call("select", serde_json::json!({}))?;
         run.decision = serde_json::from_slice(&answer)
             .map_err(|e| format!("{MODULE} select answered something else than its JSON: {e}"))?;
