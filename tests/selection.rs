@@ -546,3 +546,50 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
     assert_eq!(verdict(&selected), verdict(&full), "{}", selected.stdout);
     assert_eq!(verdict(&full).outcome, "failed");
 }
+
+#[test]
+fn test_files_an_interrupted_run_never_ran_run_the_next_time() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    project(dir, false);
+    let calc_tests = read(dir, "tests/test_calc.py");
+    // A collection error stops pytest before any test runs.
+    write(
+        dir,
+        "tests/test_calc.py",
+        &format!("import not_a_module  # noqa\n{calc_tests}"),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let args = [
+        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+    ];
+    let interrupted = rungs_env(dir, &args, &env);
+    assert_eq!(verdict(&interrupted).outcome, "failed");
+    // Meanwhile a function only test_shapes.py runs breaks; the import
+    // is mended.
+    replace(
+        dir,
+        "app/shapes.py",
+        r"self.size \* self.size",
+        "self.size + self.size",
+        0,
+    );
+    write(dir, "tests/test_calc.py", &calc_tests);
+    let next = rungs_env(dir, &args, &env);
+    let check = next.check("coverage");
+    let line = check["output"].as_str().unwrap_or("").lines().next();
+    assert!(
+        line.unwrap_or("")
+            .contains("tests/test_shapes.py (did not run last time)"),
+        "{line:?}"
+    );
+    assert_eq!(check["tests"]["total"], 10, "every test ran");
+    assert_eq!(
+        verdict(&next).failing,
+        BTreeSet::from(["tests/test_shapes.py::test_square_area".to_string()])
+    );
+}

@@ -31,7 +31,7 @@ import os
 import sys
 
 SHARED = "shared"
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 _T0 = None
 
 
@@ -59,7 +59,13 @@ class _Recorder:
         self.module = None
         self.opens = {}
         self.failed = set()
-        self.tests = set()
+        # Test files collected; their tests as collected, by node id; how
+        # many of each file's ran. A file not all of whose tests ran (an
+        # interrupted session: a collection error stops pytest before any
+        # test runs; -x, --maxfail) is `unrun`: the next run runs it.
+        self.collected = set()
+        self.items = {}
+        self.ran = {}
         self.unsupported = None
         self.cov = None
         self.django = False
@@ -136,6 +142,12 @@ class _Recorder:
         if self.cov is not None and self.unsupported is None:
             self.cov.switch_context(label)
 
+    def unrun(self):
+        expected = {}
+        for rel in self.items.values():
+            expected[rel] = expected.get(rel, 0) + 1
+        return {f for f, n in expected.items() if self.ran.get(f, 0) < n}
+
     def finish(self):
         if not self.out:
             return
@@ -160,7 +172,8 @@ class _Recorder:
             "config_file": self.rel(config_file) or config_file if config_file else None,
             "opens": {k: sorted(v) for k, v in self.opens.items()},
             "failed": sorted(self.failed),
-            "tests": sorted(self.tests),
+            "tests": sorted(self.collected),
+            "unrun": sorted(self.unrun()),
         }
         with open(self.out, "w") as f:
             f.write(json.dumps(data))
@@ -182,7 +195,7 @@ def pytest_collectstart(collector):
         rel = _recorder.rel(collector.path)
         if rel:
             _recorder.module = collector.nodeid
-            _recorder.tests.add(rel)
+            _recorder.collected.add(rel)
             _recorder.switch("c:" + rel)
 
 
@@ -196,6 +209,17 @@ def pytest_collectreport(report):
     if report.nodeid == _recorder.module:
         _recorder.module = None
         _recorder.switch(SHARED)
+
+
+def pytest_collection_finish(session):
+    if _recorder:
+        _recorder.items = {item.nodeid: _recorder.rel(item.path) for item in session.items}
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    rel = _recorder.items.get(nodeid) if _recorder else None
+    if rel:
+        _recorder.ran[rel] = _recorder.ran.get(rel, 0) + 1
 
 
 def pytest_runtest_protocol(item, nextitem):
@@ -440,6 +464,8 @@ def select(record, root, current, key):
 
     for t in record.get("failed", []):
         choose(t, "failed last time")
+    for t in record.get("unrun", []):
+        choose(t, "did not run last time")
     changed = sorted(
         {f for f, sha in current.items() if old.get(f, {}).get("sha") != sha}
         | {f for f in old if f not in current}
@@ -807,6 +833,7 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         raise SystemExit("rungs_tests: the record and this run measure differently")
     opens = {k: set(v) for k, v in plugin.get("opens", {}).items()}
     tests = set(plugin.get("tests", []))
+    unrun = set(plugin.get("unrun", []))
     fingerprints = dict(fingerprints or {})
 
     def fp(f):
@@ -845,6 +872,7 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
                 continue
             opens.setdefault(label, set()).update(paths)
         tests |= {t for t in record["tests"] if t in current and t not in rerun}
+        unrun |= {t for t in record.get("unrun", []) if t in current and t not in rerun}
         measured |= {f for f in record.get("measured", []) if f in current}
     _mark("update: the record's data joined")
     digests = _digests(root, contexts, measured, arcs)
@@ -878,6 +906,7 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         "opens": {k: sorted(v) for k, v in opens.items()},
         "failed": plugin.get("failed", []),
         "tests": sorted(tests),
+        "unrun": sorted(unrun),
         "measured": sorted(measured),
     }
     _mark("update: fingerprints taken")
