@@ -568,7 +568,18 @@ fn test_files_an_interrupted_run_never_ran_run_the_next_time() {
         "check", "--only", "coverage", "--tier", "standard", "--format", "json",
     ];
     let interrupted = rungs_env(dir, &args, &env);
-    assert_eq!(verdict(&interrupted).outcome, "failed");
+    // As a full run without rungs's plug-in says: the collection error,
+    // and no coverage (pytest-cov reports none of a session stopped short).
+    let mut full = args.to_vec();
+    full.extend(["--all-tests", "--no-cache"]);
+    let reference = rungs_env(dir, &full, &env);
+    assert_eq!(
+        verdict(&interrupted).failing,
+        BTreeSet::from(["tests/test_calc.py".to_string()]),
+        "{}",
+        interrupted.stdout
+    );
+    assert_eq!(verdict(&interrupted), verdict(&reference));
     // Meanwhile a function only test_shapes.py runs breaks; the import
     // is mended.
     replace(

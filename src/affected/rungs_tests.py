@@ -66,6 +66,7 @@ class _Recorder:
         self.collected = set()
         self.items = {}
         self.ran = {}
+        self.interrupted = False
         self.unsupported = None
         self.cov = None
         self.django = False
@@ -174,6 +175,7 @@ class _Recorder:
             "failed": sorted(self.failed),
             "tests": sorted(self.collected),
             "unrun": sorted(self.unrun()),
+            "interrupted": self.interrupted,
         }
         with open(self.out, "w") as f:
             f.write(json.dumps(data))
@@ -233,6 +235,12 @@ def pytest_runtest_protocol(item, nextitem):
 def pytest_runtestloop(session):
     try:
         return (yield)
+    except BaseException:
+        # Stopped before or while running (a collection error): pytest-cov
+        # then reports nothing, and neither does `update`.
+        if _recorder:
+            _recorder.interrupted = True
+        raise
     finally:
         if _recorder:
             _recorder.switch(SHARED)
@@ -796,6 +804,11 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
     source = plugin.get("source")
 
     def report(data, digests=None):
+        if plugin.get("interrupted"):
+            # As pytest-cov: no report of a session stopped short.
+            if os.path.exists(json_out):
+                os.remove(json_out)
+            return
         cov = coverage.Coverage(data_file=data, config_file=config_file, source=source)
         cov.load()
         if analysis_dir:

@@ -4,6 +4,7 @@
 
 use super::junit::attr;
 use super::{Coverage, Input, Parsed};
+use crate::finding::Severity;
 use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -287,7 +288,15 @@ pub fn check(input: &Input) -> Result<Parsed, String> {
     } else {
         Parsed::default()
     };
-    let mut coverage = read(input)?;
+    let mut coverage = match read(input) {
+        Ok(c) => c,
+        // pytest-cov writes no report of a session stopped short (a
+        // collection error): the failures JUnit names are the verdict.
+        Err(_) if parsed.findings.iter().any(|f| f.severity != Severity::Info) => {
+            return Ok(parsed);
+        }
+        Err(e) => return Err(e),
+    };
     let percent = coverage.percent;
     coverage.partial = input.coverage_partial;
     if let Some(floor) = input.coverage_floor
