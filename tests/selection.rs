@@ -604,3 +604,35 @@ fn test_files_an_interrupted_run_never_ran_run_the_next_time() {
         BTreeSet::from(["tests/test_shapes.py::test_square_area".to_string()])
     );
 }
+
+#[test]
+fn a_measured_file_that_is_not_python_is_left_out_of_the_report_as_pytest_cov_does() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    project(dir, false);
+    // Code compiled under the name of a file that is not Python (a
+    // template engine does this): coverage.py measures it, can't parse it.
+    write(dir, "app/runner", "this is {not python\n");
+    write(
+        dir,
+        "tests/test_runner.py",
+        "import os\n\nimport app\n\n\ndef test_runner():\n    path = os.path.join(os.path.dirname(app.__file__), \"runner\")\n    ns = {\"__name__\": \"app.runner\", \"__file__\": path}\n    exec(compile(\"y = 2\\n\", path, \"exec\"), ns)\n    assert ns[\"y\"] == 2\n",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let args = [
+        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+    ];
+    let mut full = args.to_vec();
+    full.extend(["--all-tests", "--no-cache"]);
+    let first = rungs_env(dir, &args, &env);
+    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
+    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &full, &env)));
+    replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
+    let selected = rungs_env(dir, &args, &env);
+    assert_eq!(selected.check("coverage")["tests"]["total"], 3);
+    assert_eq!(verdict(&selected), verdict(&rungs_env(dir, &full, &env)));
+}

@@ -814,7 +814,9 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
         if analysis_dir:
             _cache_analysis(cov, analysis_dir, digests or {})
         try:
-            cov.json_report(outfile=json_out)
+            # As pytest-cov asks it: a measured file that does not parse (a
+            # template compiled under its own name) is left out, not an error.
+            cov.json_report(outfile=json_out, ignore_errors=True)
         except coverage.exceptions.NoDataError:
             pass
         except coverage.exceptions.CoverageException as e:
