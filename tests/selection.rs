@@ -322,6 +322,25 @@ fn mutate(dir: &Path, rng: &mut Rng, step: usize) -> String {
     }
 }
 
+/// A run of the coverage check, selecting.
+const ARGS: [&str; 7] = [
+    "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+];
+
+/// The reference: every test file, and no plug-in of rungs's (it needs the
+/// cache), coverage.py's own report through pytest-cov.
+const FULL: [&str; 9] = [
+    "check",
+    "--only",
+    "coverage",
+    "--tier",
+    "standard",
+    "--all-tests",
+    "--no-cache",
+    "--format",
+    "json",
+];
+
 /// What a run says: outcome, failing tests, covered lines of statements.
 #[derive(Debug, PartialEq)]
 struct Verdict {
@@ -360,23 +379,7 @@ fn walk(seed: u64, steps: usize, branch: bool) -> (usize, Vec<String>) {
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
     let full_cache = tempfile::tempdir().unwrap();
     let full_env = [("RUNGS_CACHE_DIR", full_cache.path().to_str().unwrap())];
-    let args = [
-        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
-    ];
-    // The reference: every test file, and no plug-in of rungs's (it needs
-    // the cache), coverage.py's own report through pytest-cov.
-    let full_args = [
-        "check",
-        "--only",
-        "coverage",
-        "--tier",
-        "standard",
-        "--all-tests",
-        "--no-cache",
-        "--format",
-        "json",
-    ];
-    let first = rungs_env(dir, &args, &env);
+    let first = rungs_env(dir, &ARGS, &env);
     assert_eq!(
         verdict(&first).outcome,
         "passed",
@@ -390,10 +393,10 @@ fn walk(seed: u64, steps: usize, branch: bool) -> (usize, Vec<String>) {
     let ran = regex::Regex::new(r"^rungs: (\d+) of (\d+) test files run").unwrap();
     for step in 0..steps {
         let what = mutate(dir, &mut rng, step);
-        let selected = rungs_env(dir, &args, &env);
+        let selected = rungs_env(dir, &ARGS, &env);
         // Its own cache: the tool's version is asked once, and a state
         // met before replays that state's full run.
-        let full = rungs_env(dir, &full_args, &full_env);
+        let full = rungs_env(dir, &FULL, &full_env);
         let (a, b) = (verdict(&selected), verdict(&full));
         let output = selected.check("coverage")["output"]
             .as_str()
@@ -456,10 +459,7 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
     project(dir, false);
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
-    let args = [
-        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
-    ];
-    let first = rungs_env(dir, &args, &env);
+    let first = rungs_env(dir, &ARGS, &env);
     let total = |run: &Run| {
         run.check("coverage")["tests"]["total"]
             .as_u64()
@@ -480,7 +480,7 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
         "{}",
         plan.stdout
     );
-    let selected = rungs_env(dir, &args, &env);
+    let selected = rungs_env(dir, &ARGS, &env);
     assert_eq!(total(&selected), 3, "only test_calc.py's three tests ran");
     assert_eq!(
         verdict(&selected).failing,
@@ -489,7 +489,7 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
 
     // Every test file, though nothing changed since the selected run:
     // that run's result is not a full run's.
-    let mut all = args.to_vec();
+    let mut all = ARGS.to_vec();
     all.push("--all-tests");
     let everything = rungs_env(dir, &all, &env);
     assert_eq!(total(&everything), 10);
@@ -515,7 +515,7 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
 
     // A file a test writes is no input of it.
     replace(dir, "app/calc.py", r"return x \* 4", "return x * 3", 0);
-    let passing = rungs_env(dir, &args, &env);
+    let passing = rungs_env(dir, &ARGS, &env);
     assert_eq!(verdict(&passing).outcome, "passed", "{}", passing.stdout);
     write(dir, "stamp.txt", "edited by hand\n");
     let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
@@ -541,7 +541,7 @@ fn all_tests_runs_everything_and_plan_says_what_a_run_would_select() {
     // Code that does not parse: every test file runs, and the verdict is the
     // full run's (pytest's collection error, no coverage report).
     write(dir, "app/shapes.py", "def broken(:\n");
-    let selected = rungs_env(dir, &args, &env);
+    let selected = rungs_env(dir, &ARGS, &env);
     let full = rungs(dir, &all);
     assert_eq!(verdict(&selected), verdict(&full), "{}", selected.stdout);
     assert_eq!(verdict(&full).outcome, "failed");
@@ -564,15 +564,10 @@ fn test_files_an_interrupted_run_never_ran_run_the_next_time() {
     );
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
-    let args = [
-        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
-    ];
-    let interrupted = rungs_env(dir, &args, &env);
+    let interrupted = rungs_env(dir, &ARGS, &env);
     // As a full run without rungs's plug-in says: the collection error,
     // and no coverage (pytest-cov reports none of a session stopped short).
-    let mut full = args.to_vec();
-    full.extend(["--all-tests", "--no-cache"]);
-    let reference = rungs_env(dir, &full, &env);
+    let reference = rungs_env(dir, &FULL, &env);
     assert_eq!(
         verdict(&interrupted).failing,
         BTreeSet::from(["tests/test_calc.py".to_string()]),
@@ -590,7 +585,7 @@ fn test_files_an_interrupted_run_never_ran_run_the_next_time() {
         0,
     );
     write(dir, "tests/test_calc.py", &calc_tests);
-    let next = rungs_env(dir, &args, &env);
+    let next = rungs_env(dir, &ARGS, &env);
     let check = next.check("coverage");
     let line = check["output"].as_str().unwrap_or("").lines().next();
     assert!(
@@ -623,16 +618,11 @@ fn a_measured_file_that_is_not_python_is_left_out_of_the_report_as_pytest_cov_do
     );
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
-    let args = [
-        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
-    ];
-    let mut full = args.to_vec();
-    full.extend(["--all-tests", "--no-cache"]);
-    let first = rungs_env(dir, &args, &env);
+    let first = rungs_env(dir, &ARGS, &env);
     assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
-    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &full, &env)));
+    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, &env)));
     replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
-    let selected = rungs_env(dir, &args, &env);
+    let selected = rungs_env(dir, &ARGS, &env);
     assert_eq!(selected.check("coverage")["tests"]["total"], 3);
-    assert_eq!(verdict(&selected), verdict(&rungs_env(dir, &full, &env)));
+    assert_eq!(verdict(&selected), verdict(&rungs_env(dir, &FULL, &env)));
 }
