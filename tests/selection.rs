@@ -626,3 +626,36 @@ fn a_measured_file_that_is_not_python_is_left_out_of_the_report_as_pytest_cov_do
     assert_eq!(selected.check("coverage")["tests"]["total"], 3);
     assert_eq!(verdict(&selected), verdict(&rungs_env(dir, &FULL, &env)));
 }
+
+#[test]
+fn a_project_that_labels_coverage_by_test_itself_still_selects() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    project(dir, true);
+    // pytest-cov's own per-test contexts, for the project's HTML report.
+    replace(
+        dir,
+        "pyproject.toml",
+        r#"pythonpath = \["\."\]"#,
+        "pythonpath = [\".\"]\naddopts = \"--cov-context=test\"",
+        0,
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let first = rungs_env(dir, &ARGS, &env);
+    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
+    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, &env)));
+    replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
+    let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
+    assert!(
+        plan.stdout.contains("tests: 1 of 4 test files run, the rest's results and coverage are the record's: tests/test_calc.py (runs triple in app/calc.py)"),
+        "{}",
+        plan.stdout
+    );
+    let selected = rungs_env(dir, &ARGS, &env);
+    assert_eq!(selected.check("coverage")["tests"]["total"], 3);
+    assert_eq!(verdict(&selected), verdict(&rungs_env(dir, &FULL, &env)));
+}
