@@ -282,8 +282,11 @@ class _Recorder:
             # Without them, the labels are coverage.py's contexts.
             "labels": self.labels.dump(self.rel) if self.labels is not None else None,
         }
-        with open(self.out, "w") as f:
+        # At once: its appearance tells `update` the tests' data is final.
+        tmp = f"{self.out}.{os.getpid()}.tmp"
+        with open(tmp, "w") as f:
             f.write(json.dumps(data))
+        os.replace(tmp, self.out)
 
 
 _recorder = None
@@ -1055,9 +1058,46 @@ def update(record, root, current, key, data_file, plugin_out, selected, json_out
     _mark("update: record written")
 
 
+class _Stdin:
+    """rungs's lines on stdin, read from the descriptor itself, so that
+    waiting for one can also watch for something else."""
+
+    def __init__(self):
+        self.buffer = b""
+        self.eof = False
+
+    def line(self, timeout=None):
+        """The next line; "" at end of input; None when `timeout` passed
+        first."""
+        import select
+
+        while b"\n" not in self.buffer and not self.eof:
+            if timeout is not None and not select.select([0], [], [], timeout)[0]:
+                return None
+            chunk = os.read(0, 65536)
+            self.buffer += chunk
+            self.eof = not chunk
+        line, sep, self.buffer = self.buffer.partition(b"\n")
+        return (line + sep).decode()
+
+
+def _tests_ended(stdin, plugin_out):
+    """Whether the tests' data is final: the plug-in wrote its record (the
+    last thing it does, after pytest-cov saved coverage.py's data, while
+    pytest still tears down and exits: a second on djangorestframework), or
+    rungs says pytest ended (a line), not at end of input (rungs gave up)."""
+    while True:
+        line = stdin.line(timeout=0.02)
+        if line is not None:
+            return bool(line.strip())
+        if os.path.exists(plugin_out):
+            return True
+
+
 def main(argv):
     _mark(f"{argv[1]}: started")
-    args = json.loads(sys.stdin.readline())
+    stdin = _Stdin()
+    args = json.loads(stdin.line())
     root = args["root"]
     current = _current(root, args["files"])
     _mark(f"{argv[1]}: files hashed")
@@ -1071,7 +1111,7 @@ def main(argv):
         # Started with the tests: first what needs none of their data; the
         # rest once rungs says they ended (a line), nothing if it gave up.
         fresh = prepare(record, root, current, args.get("analysis_dir"))
-        if not sys.stdin.readline().strip():
+        if not _tests_ended(stdin, args["plugin_out"]):
             return
         update(
             record, root, current, args["key"], args["data_file"], args["plugin_out"],
