@@ -279,6 +279,9 @@ class _Recorder:
             "tests": sorted(self.collected),
             "unrun": sorted(self.unrun()),
             "interrupted": self.interrupted,
+            # coverage.py stopped (pytest-cov stops and saves it when the
+            # tests end): its data file is what `update` will read.
+            "final": self.cov is None or coverage_current() is not self.cov,
             # Without them, the labels are coverage.py's contexts.
             "labels": self.labels.dump(self.rel) if self.labels is not None else None,
         }
@@ -290,6 +293,15 @@ class _Recorder:
 
 
 _recorder = None
+
+
+def coverage_current():
+    try:
+        import coverage
+
+        return coverage.Coverage.current()
+    except Exception:
+        return None
 
 
 def pytest_configure(config):
@@ -1083,15 +1095,18 @@ class _Stdin:
 
 def _tests_ended(stdin, plugin_out):
     """Whether the tests' data is final: the plug-in wrote its record (the
-    last thing it does, after pytest-cov saved coverage.py's data, while
-    pytest still tears down and exits: a second on djangorestframework), or
-    rungs says pytest ended (a line), not at end of input (rungs gave up)."""
+    last thing it does, while pytest still tears down and exits: a second
+    on djangorestframework) after coverage.py stopped, or rungs says pytest
+    ended (a line), not at end of input (rungs gave up)."""
+    seen = False
     while True:
         line = stdin.line(timeout=0.02)
         if line is not None:
             return bool(line.strip())
-        if os.path.exists(plugin_out):
-            return True
+        if not seen and os.path.exists(plugin_out):
+            seen = True
+            if (_load(plugin_out) or {}).get("final"):
+                return True
 
 
 def main(argv):
