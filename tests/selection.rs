@@ -657,3 +657,53 @@ fn passes_then_selects_after_triple_is_edited(dir: &Path) {
     assert_eq!(selected.check("coverage")["tests"]["total"], 3);
     assert_eq!(verdict(&selected), verdict(&rungs_env(dir, &FULL, &env)));
 }
+
+#[test]
+fn a_project_testing_its_installed_copy_is_joined_by_coverage_paths() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    project(dir, true);
+    // The tests import the package from site-packages, and coverage.py's
+    // `[paths]` maps what ran there to the project's own files (pluggy's
+    // set-up: pytest itself runs the installed pluggy).
+    let site = tempfile::tempdir().unwrap();
+    let installed = site.path().join("lib/python3/site-packages");
+    for f in ["__init__.py", "settings.py", "calc.py", "shapes.py"] {
+        write(
+            &installed,
+            &format!("app/{f}"),
+            &read(dir, &format!("app/{f}")),
+        );
+    }
+    // (page.py reads files beside the project's copy.)
+    std::fs::remove_file(dir.join("tests/test_page.py")).unwrap();
+    write(
+        dir,
+        "pyproject.toml",
+        &format!(
+            "[project]\nname = \"walk\"\nversion = \"0\"\n\n[tool.pytest.ini_options]\npythonpath = [{:?}]\n\n[tool.coverage.run]\nsource_pkgs = [\"app\"]\nbranch = true\n\n[tool.coverage.paths]\nsource = [\"app/\", \"*/site-packages/app/\"]\n",
+            installed.display().to_string()
+        ),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let first = rungs_env(dir, &ARGS, &env);
+    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
+    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, &env)));
+    // test_calc.py no longer runs triple: a full run's coverage drops.
+    replace(
+        dir,
+        "tests/test_calc.py",
+        r"assert triple\(2\) == 6",
+        "assert True",
+        0,
+    );
+    let selected = rungs_env(dir, &ARGS, &env);
+    assert_eq!(selected.check("coverage")["tests"]["total"], 3);
+    let full = rungs_env(dir, &FULL, &env);
+    assert!(verdict(&full).covered < verdict(&first).covered);
+    assert_eq!(verdict(&selected), verdict(&full));
+}

@@ -192,6 +192,17 @@ class _Recorder:
             return None
         return os.path.relpath(path, self.root)
 
+    def _combined_rel(self):
+        """A measured file's path in the project as coverage.py's data file
+        will name it: pytest-cov combines the data, and a combine maps paths
+        by the `[paths]` setting (a project testing the installed copy of
+        its package maps site-packages/pkg/ to src/pkg/)."""
+        try:
+            aliases = self.cov._make_aliases()
+        except Exception:
+            return self.rel
+        return lambda path: self.rel(aliases.map(path))
+
     def _audit(self, event, args):
         if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
             return
@@ -283,7 +294,7 @@ class _Recorder:
             # tests end): its data file is what `update` will read.
             "final": self.cov is None or coverage_current() is not self.cov,
             # Without them, the labels are coverage.py's contexts.
-            "labels": self.labels.dump(self.rel) if self.labels is not None else None,
+            "labels": self.labels.dump(self._combined_rel()) if self.labels is not None else None,
         }
         # At once: its appearance tells `update` the tests' data is final.
         tmp = f"{self.out}.{os.getpid()}.tmp"
