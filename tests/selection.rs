@@ -707,3 +707,32 @@ fn a_project_testing_its_installed_copy_is_joined_by_coverage_paths() {
     assert!(verdict(&full).covered < verdict(&first).covered);
     assert_eq!(verdict(&selected), verdict(&full));
 }
+
+#[test]
+fn a_run_that_times_out_as_pytest_exits_leaves_no_record() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    project(dir, false);
+    // Every test passes, then pytest can't exit: a thread a test left.
+    write(
+        dir,
+        "tests/test_thread.py",
+        "import threading\nimport time\n\n\ndef test_leaves_a_thread():\n    threading.Thread(target=time.sleep, args=(30,)).start()\n",
+    );
+    write(dir, "rungs.toml", "[checks.coverage]\ntimeout = 4\n");
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let hung = rungs_env(dir, &ARGS, &env);
+    assert_ne!(verdict(&hung).outcome, "passed", "{}", hung.stdout);
+    // The timed-out run's results are no record: the next run runs all.
+    let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
+    assert!(
+        plan.stdout
+            .contains("tests: every test file runs: no record of an earlier run"),
+        "{}",
+        plan.stdout
+    );
+}

@@ -1105,19 +1105,20 @@ class _Stdin:
 
 
 def _tests_ended(stdin, plugin_out):
-    """Whether the tests' data is final: the plug-in wrote its record (the
-    last thing it does, while pytest still tears down and exits: a second
-    on djangorestframework) after coverage.py stopped, or rungs says pytest
-    ended (a line), not at end of input (rungs gave up)."""
+    """When the tests' data is final: "early" when the plug-in wrote its
+    record (the last thing it does, while pytest still tears down and
+    exits: a second on djangorestframework) after coverage.py stopped; "go"
+    when rungs says pytest ended (a line); None at end of input (rungs gave
+    up)."""
     seen = False
     while True:
         line = stdin.line(timeout=0.02)
         if line is not None:
-            return bool(line.strip())
+            return "go" if line.strip() else None
         if not seen and os.path.exists(plugin_out):
             seen = True
             if (_load(plugin_out) or {}).get("final"):
-                return True
+                return "early"
 
 
 def main(argv):
@@ -1137,13 +1138,27 @@ def main(argv):
         # Started with the tests: first what needs none of their data; the
         # rest once rungs says they ended (a line), nothing if it gave up.
         fresh = prepare(record, root, current, args.get("analysis_dir"))
-        if not _tests_ended(stdin, args["plugin_out"]):
+        ended = _tests_ended(stdin, args["plugin_out"])
+        if not ended:
             return
+        # Before pytest exits, beside the real ones: kept only when rungs
+        # then says pytest ended as it expects (a run it gives up on, at a
+        # timeout or a crash, must leave no record).
+        outs = {args["record"]: args["record"], args["json_out"]: args["json_out"]}
+        if ended == "early":
+            outs = {real: f"{real}.early" for real in outs}
         update(
             record, root, current, args["key"], args["data_file"], args["plugin_out"],
-            args.get("selected"), args["json_out"], args["record"], args.get("analysis_dir"),
+            args.get("selected"), outs[args["json_out"]], outs[args["record"]], args.get("analysis_dir"),
             fresh,
         )
+        if ended == "early":
+            keep = bool(stdin.line().strip())
+            for real, early in outs.items():
+                if keep and os.path.exists(early):
+                    os.replace(early, real)
+                elif os.path.exists(early):
+                    os.remove(early)
         # What it holds is many small objects: freeing them one by one at
         # exit costs a tenth of a second for nothing.
         sys.stdout.flush()
