@@ -709,6 +709,46 @@ fn a_project_testing_its_installed_copy_is_joined_by_coverage_paths() {
 }
 
 #[test]
+fn what_a_subprocess_ran_belongs_to_no_one_test_file() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    project(dir, true);
+    // coverage.py measures the subprocesses too; one test file runs
+    // `triple` in one, another in its own process.
+    replace(
+        dir,
+        "pyproject.toml",
+        "branch = true",
+        "branch = true\npatch = [\"subprocess\"]",
+        0,
+    );
+    write(
+        dir,
+        "tests/test_cli.py",
+        "import subprocess\nimport sys\n\n\ndef test_cli():\n    code = \"import sys; sys.path.insert(0, '.'); from app.calc import triple; assert triple(2) == 6\"\n    subprocess.run([sys.executable, \"-c\", code], check=True)\n",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let first = rungs_env(dir, &ARGS, &env);
+    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
+    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, &env)));
+    replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
+    let selected = rungs_env(dir, &ARGS, &env);
+    let full = rungs_env(dir, &FULL, &env);
+    assert!(
+        verdict(&full)
+            .failing
+            .contains("tests/test_cli.py::test_cli"),
+        "{}",
+        full.stdout
+    );
+    assert_eq!(verdict(&selected), verdict(&full), "{}", selected.stdout);
+}
+
+#[test]
 fn a_run_that_times_out_as_pytest_exits_leaves_no_record() {
     if !require(&["pytest", "coverage"]) {
         return;

@@ -58,7 +58,9 @@ class _Sink:
         self.got = {}
 
     def add_arcs(self, data):
-        self.got = data
+        # A copy: older coverage.py hands over its live sets and then
+        # empties them.
+        self.got = {k: list(v) for k, v in data.items()}
 
     add_lines = add_arcs
 
@@ -77,16 +79,20 @@ class _Labels:
     writes. The labels are unpacked and mapped to file names by coverage.py's
     own flush, into a sink, once at the end."""
 
-    def __init__(self, collector):
-        self.collector = collector
+    def __init__(self, cov):
+        self.cov = cov
+        self.collector = collector = cov._collector
         self.current = SHARED
         self.by_label = {}
         self.pending = {}
+        self.others = {}
+        self.read = set()
         self.flush = collector.flush_data
 
         def flush_data():
             self.take()
             self.restore()
+            self.read_others()
             return self.flush()
 
         collector.flush_data = flush_data
@@ -107,6 +113,33 @@ class _Labels:
                 live.difference_update(snapshot)
                 into.setdefault(fname, set()).update(snapshot)
                 self.pending.setdefault(fname, set()).update(snapshot)
+
+    def read_others(self):
+        """What other processes measured (coverage.py's subprocess support
+        writes its data beside this process's, and pytest-cov combines it
+        in after this flush): no one test file's, `shared`."""
+        try:
+            from coverage import CoverageData
+
+            folder, base = os.path.split(os.path.abspath(self.cov.config.data_file))
+            own = getattr(self.cov, "_data", None)
+            own = os.path.abspath(own.data_filename()) if own is not None else None
+            names = os.listdir(folder)
+        except Exception:
+            return
+        for name in names:
+            path = os.path.join(folder, name)
+            if not name.startswith(base + ".") or path == own or path in self.read or name.endswith(".tmp"):
+                continue
+            self.read.add(path)
+            try:
+                other = CoverageData(basename=path)
+                other.read()
+                for f in other.measured_files():
+                    items = other.arcs(f) if other.has_arcs() else other.lines(f)
+                    self.others.setdefault(f, set()).update(items or ())
+            except Exception:
+                continue
 
     def restore(self):
         data = self.collector.data
@@ -131,16 +164,27 @@ class _Labels:
                 for fname, items in files.items():
                     data.setdefault(fname, set()).update(items)
                 sink.got = {}
-                self.flush()
+                if not self.flush() and any(files.values()):
+                    # An older coverage.py flushes only while its tracers
+                    # were active: nothing to label by.
+                    return None
                 mine = out.setdefault(label, {})
                 for path, items in sink.got.items():
                     r = rel(path)
                     if r is not None and items:
                         mine[r] = list(items)
-                for live in data.values():
-                    live.clear()
+                for fname, items in files.items():
+                    data[fname].difference_update(items)
+            shared = out.setdefault(SHARED, {})
+            for path, items in self.others.items():
+                r = rel(path)
+                if r is not None and items:
+                    shared[r] = shared.get(r, []) + list(items)
         finally:
             collector.covdata = real
+            # What ran meanwhile (coverage.py still running: `coverage run`
+            # around pytest) goes back to coverage.py too.
+            self.take()
             self.restore()
         return out
 
@@ -177,8 +221,12 @@ class _Recorder:
             self.unsupported = "pytest-xdist runs the tests in other processes"
         elif self.cov.config.dynamic_context:
             self.unsupported = "the project sets coverage's dynamic_context itself"
+        elif getattr(getattr(self.cov, "_core", None), "supports_dynamic_contexts", True) is False:
+            # sys.monitoring reports a line once: only the first test file
+            # to run it would have it.
+            self.unsupported = "coverage.py's core (sys.monitoring) records each line once, not per test file"
         elif _Labels.usable(self.cov):
-            self.labels = _Labels(self.cov._collector)
+            self.labels = _Labels(self.cov)
         elif getattr(config.option, "cov_context", None):
             # Its contexts and rungs's labels, both coverage.py's contexts.
             self.unsupported = "pytest-cov labels coverage by test (--cov-context) and this coverage.py is unknown to rungs"
@@ -266,6 +314,11 @@ class _Recorder:
     def finish(self):
         if not self.out:
             return
+        labels = None
+        if self.labels is not None:
+            labels = self.labels.dump(self._combined_rel())
+            if labels is None:
+                self.unsupported = "this coverage.py's data could not be read by test file"
         # The files coverage.py reports at 0% when no test imports them
         # (under `source`): its report looks for them, a joined report
         # needs them named.
@@ -294,7 +347,7 @@ class _Recorder:
             # tests end): its data file is what `update` will read.
             "final": self.cov is None or coverage_current() is not self.cov,
             # Without them, the labels are coverage.py's contexts.
-            "labels": self.labels.dump(self._combined_rel()) if self.labels is not None else None,
+            "labels": labels,
         }
         # At once: its appearance tells `update` the tests' data is final.
         tmp = f"{self.out}.{os.getpid()}.tmp"
