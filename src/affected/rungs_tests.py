@@ -907,7 +907,17 @@ def _cache_analysis(cov, folder, measured):
         return made
 
     cov._get_file_reporter = reporter
-    cov._analyze = analysis
+    try:
+        import inspect
+
+        two = len(inspect.signature(analyze).parameters) >= 2
+    except (TypeError, ValueError):
+        two = False
+    # An older coverage.py's _analyze(it) takes one argument: its own
+    # analysis, uncached (with ignore_errors a mismatch would drop every
+    # file from the report).
+    if two:
+        cov._analyze = analysis
 
 
 def _digests(root, contexts, measured, arcs):
