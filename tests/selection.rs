@@ -638,14 +638,20 @@ fn a_project_that_labels_coverage_by_test_itself_still_selects() {
     passes_then_selects_after_triple_is_edited(dir);
 }
 
+/// A first, recording run: it passes, with a full run's verdict.
+fn first_run_passes_as_a_full_run_does(dir: &Path, env: &[(&str, &str)]) -> Run {
+    let first = rungs_env(dir, &ARGS, env);
+    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
+    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, env)));
+    first
+}
+
 /// A first run passes, as a full run does; after `triple` is edited only
 /// test_calc.py (its three tests) runs, and the verdict is a full run's.
 fn passes_then_selects_after_triple_is_edited(dir: &Path) {
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
-    let first = rungs_env(dir, &ARGS, &env);
-    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
-    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, &env)));
+    first_run_passes_as_a_full_run_does(dir, &env);
     replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
     let plan = rungs_env(dir, &["plan", "--tier", "standard"], &env);
     assert!(
@@ -690,9 +696,7 @@ fn a_project_testing_its_installed_copy_is_joined_by_coverage_paths() {
     );
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
-    let first = rungs_env(dir, &ARGS, &env);
-    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
-    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, &env)));
+    let first = first_run_passes_as_a_full_run_does(dir, &env);
     // test_calc.py no longer runs triple: a full run's coverage drops.
     replace(
         dir,
@@ -732,9 +736,7 @@ fn what_a_subprocess_ran_belongs_to_no_one_test_file() {
     );
     let cache = tempfile::tempdir().unwrap();
     let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
-    let first = rungs_env(dir, &ARGS, &env);
-    assert_eq!(verdict(&first).outcome, "passed", "{}", first.stdout);
-    assert_eq!(verdict(&first), verdict(&rungs_env(dir, &FULL, &env)));
+    first_run_passes_as_a_full_run_does(dir, &env);
     replace(dir, "app/calc.py", r"return x \* 3", "return x * 4", 0);
     let selected = rungs_env(dir, &ARGS, &env);
     let full = rungs_env(dir, &FULL, &env);
