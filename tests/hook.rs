@@ -643,3 +643,36 @@ fn staged_code_no_stack_of_its_project_checks_is_named() {
         run.stderr
     );
 }
+
+#[test]
+fn a_formatter_the_project_never_adopted_judges_and_fixes_only_the_staged_lines() {
+    if !require(&["ruff"]) {
+        return;
+    }
+    let repo = Repo::new();
+    // A file the team never formatted (the project has no formatter).
+    let messy = "def f( a ):\n    return a\n\n\ndef g( b ):\n    return b\n\n\nX=1\n";
+    repo.stage("inventory/messy.py", messy);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "unformatted"]);
+
+    // A one-line edit the formatter has nothing to say about: it commits,
+    // and nothing else of the file is touched.
+    let clean_edit = messy.replace("    return b\n", "    return b + 1\n");
+    repo.stage("inventory/messy.py", &clean_edit);
+    let (ok, out) = repo.commit("edit g");
+    assert!(ok, "{out}");
+    assert_eq!(repo.read("inventory/messy.py"), clean_edit);
+
+    // A one-line edit it would reformat: that line alone is fixed, and the
+    // commit stops for review; the rest stays as the team left it.
+    let messy_edit = clean_edit.replace("X=1\n", "X=2\n");
+    repo.stage("inventory/messy.py", &messy_edit);
+    let (ok, out) = repo.commit("edit X");
+    assert!(!ok, "{out}");
+    assert!(out.contains("ruff-format"), "{out}");
+    assert_eq!(
+        repo.read("inventory/messy.py"),
+        clean_edit.replace("X=1\n", "X = 2\n"),
+        "{out}"
+    );
+}

@@ -332,3 +332,49 @@ fn coverage_is_split_by_test_file_and_judged_once_the_shards_are_joined() {
     );
     assert_eq!(joined["percent"], alone["percent"]);
 }
+
+#[test]
+fn after_a_sharded_pipeline_a_project_check_is_predicted_at_its_measured_time() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "rungs.toml",
+        r#"stacks = []
+[checks.whole]
+kind = "lint"
+scope = "project"
+command = ["./whole"]
+files = ["**/*.py"]
+"#,
+    );
+    executable(dir.path(), "whole", "#!/bin/sh\nsleep 0.6\n");
+    for i in 0..10 {
+        write(dir.path(), &format!("m{i}.py"), "ok\n");
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let out = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for i in 1..=2 {
+        let run = rungs_env(
+            dir.path(),
+            &["check", "--shard", &format!("{i}/2"), "--format", "json"],
+            &env,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let path = out.path().join(format!("{i}.json"));
+        std::fs::write(&path, &run.stdout).unwrap();
+        files.push(path.to_str().unwrap().to_string());
+    }
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let merged = rungs_env(dir.path(), &args, &env);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    let measured = merged.check("whole")["seconds"].as_f64().unwrap();
+    let plan = rungs_env(dir.path(), &["plan", "--format", "json"], &env);
+    let predicted = plan.json()["predicted_seconds"].as_f64().unwrap();
+    assert!(
+        (predicted - measured).abs() <= 0.1 * measured,
+        "predicted {predicted}s, measured {measured}s"
+    );
+}

@@ -9,7 +9,7 @@ use crate::cache::Cache;
 use crate::check::Stage;
 use crate::error::Error;
 use crate::manifest;
-use crate::pipeline::{Format, Selection, prepare, run_checks, schedule};
+use crate::pipeline::{Format, Install, Judging, RunOptions, Selection, prepare, run};
 use crate::plan::Shard;
 use crate::results::CheckResult;
 use std::collections::BTreeMap;
@@ -119,32 +119,24 @@ impl Bumper<'_> {
         });
         let mut cache =
             Cache::open(&prepared.project.root)?.with_remote(&prepared.project.config)?;
-        let mut scheduled = schedule(
-            &mut prepared,
-            Some(&mut cache),
-            Shard { index: 1, total: 1 },
-            true,
-        )?;
         let cancel = crate::execute::interrupt::flag();
-        let reports = run_checks(
-            &mut prepared,
-            &mut scheduled,
-            Some(&cache),
-            &cancel,
-            &mut |_, _| {},
-        );
+        let options = RunOptions {
+            shard: Shard { index: 1, total: 1 },
+            install: Install::Allowed,
+            judging: Judging::Gates,
+            cancel: &cancel,
+            started: std::time::Instant::now(),
+        };
+        // The same run and gates as `rungs check`: a baseline and the line
+        // held against the default branch count as they do there.
+        let finished = run(&mut prepared, Some(&mut cache), &options, &mut |_| {})?;
+        cache.finish();
         if cancel.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Error::Interrupted);
         }
-        let plan = &prepared.plan;
-        for i in 0..plan.checks.len() {
-            let mine: Vec<_> = reports.iter().filter(|r| r.check == i).collect();
-            let result = plan.result_of(i, &mine);
-            if !result.outcome.is_success() {
-                return Ok(Some((result.check.clone(), tail_of(&result))));
-            }
-        }
-        Ok(None)
+        Ok(finished
+            .first_failure()
+            .map(|result| (result.check.clone(), tail_of(result))))
     }
 
     /// `base` (bumps already accepted) plus `set`, in index order.

@@ -52,6 +52,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether findings of this kind are about the style or types of code
+    /// that exists, so that an unadopted check may judge only what a change
+    /// touched. A red test is the project broken, never a finding to adopt.
+    pub fn may_hold_line(self) -> bool {
+        matches!(
+            self,
+            Kind::Imports | Kind::Format | Kind::Lint | Kind::Typecheck | Kind::Custom
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Imports => "imports",

@@ -99,6 +99,8 @@ pub struct Check {
     pub scope: Scope,
     pub command: Vec<String>,
     pub fix: Option<Vec<String>>,
+    /// Fixes lines `{start}` to `{end}` of one file.
+    pub fix_range: Option<Vec<String>>,
     pub diff_command: Option<Vec<String>>,
     pub version: Option<Vec<String>>,
     pub config: Vec<String>,
@@ -119,6 +121,9 @@ pub struct Check {
     pub tier_args: BTreeMap<String, Vec<String>>,
     pub tier: Option<String>,
     pub enabled: bool,
+    /// Not adopted, it fails only on what the change touched (see
+    /// [`Kind::may_hold_line`]); else it fails whatever the project adopted.
+    pub holds_line: bool,
     /// Where a check from outside rungs's own definitions came from (a hook of
     /// the project's `.pre-commit-config.yaml`).
     pub origin: Option<Arc<Origin>>,
@@ -203,6 +208,7 @@ impl Check {
         }
         for (field, argv) in [
             ("fix", &spec.fix),
+            ("fix-range", &spec.fix_range),
             ("version", &spec.version),
             ("diff-command", &spec.diff_command),
         ] {
@@ -254,6 +260,7 @@ impl Check {
             scope,
             command,
             fix: spec.fix.clone(),
+            fix_range: spec.fix_range.clone(),
             diff_command: spec.diff_command.clone(),
             version: spec.version.clone(),
             config: spec.config.clone().unwrap_or_default(),
@@ -279,6 +286,7 @@ impl Check {
             tier_args: spec.tier_args.clone().unwrap_or_default(),
             tier: spec.tier.as_ref().map(|t| t.get_ref().clone()),
             enabled: spec.enabled.unwrap_or(true),
+            holds_line: spec.holds_line.unwrap_or(kind.may_hold_line()),
             origin: None,
             scratch: false,
             inputs: None,
@@ -303,6 +311,7 @@ impl Check {
             scope: Scope::Files,
             command,
             fix: None,
+            fix_range: None,
             diff_command: None,
             version: None,
             config: Vec::new(),
@@ -323,6 +332,7 @@ impl Check {
             tier_args: BTreeMap::new(),
             tier: None,
             enabled: true,
+            holds_line: kind.may_hold_line(),
             origin: None,
             scratch: false,
             inputs: Some(Arc::new(Vec::new())),

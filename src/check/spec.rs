@@ -36,6 +36,11 @@ pub struct CheckSpec {
     /// argv of the check; `{args}`, `{files}` and `{out}` are expanded.
     pub command: Option<Vec<String>>,
     pub fix: Option<Vec<String>>,
+    /// argv that fixes only lines `{start}` to `{end}` of one file (`{next}`:
+    /// the line after `{end}`, for tools whose range ends before it; black's
+    /// `--line-ranges`, ruff format's `--range`): how a formatter the project
+    /// has not adopted fixes a change without rewriting the file whole.
+    pub fix_range: Option<Vec<String>>,
     /// argv that prints the formatted content of one file on stdout, so the
     /// report can show a diff for formatters that cannot print one.
     pub diff_command: Option<Vec<String>>,
@@ -73,6 +78,11 @@ pub struct CheckSpec {
     /// Tier the check enters at, when a project adds it through its config.
     pub tier: Option<Spanned<String>>,
     pub enabled: Option<bool>,
+    /// Whether a tier that adds the check unadopted may hold the line with
+    /// it (fail only what the change touched). Default: style and type
+    /// checks may; tests, coverage and a project's health checks (a broken
+    /// system check, a missing migration) never do: they fail, adopted or not.
+    pub holds_line: Option<bool>,
 }
 
 macro_rules! patch_fields {
@@ -86,8 +96,8 @@ impl CheckSpec {
     pub fn patched(&self, over: &CheckSpec) -> CheckSpec {
         let mut base = self.clone();
         patch_fields!(base, over; extends, kind, description, files, exclude, exclude_from, only_from, stubs_shadow, invoked_as, scope, command,
-            fix, diff_command, version, config, detect, env, parser, pattern, timeout, expected_seconds, install,
-            ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled);
+            fix, fix_range, diff_command, version, config, detect, env, parser, pattern, timeout, expected_seconds, install,
+            ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled, holds_line);
         base
     }
 

@@ -34,7 +34,21 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         .as_ref()
         .map(|d| d.path().to_string_lossy().into_owned())
         .unwrap_or_default();
+    let ranged: Option<Vec<String>> = match (mode, job.lines, &check.fix_range) {
+        (Mode::Fix, Some((start, end)), Some(template)) => Some(
+            template
+                .iter()
+                .map(|a| {
+                    a.replace("{start}", &start.to_string())
+                        .replace("{end}", &end.to_string())
+                        .replace("{next}", &(end + 1).to_string())
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
     let template = match mode {
+        _ if ranged.is_some() => ranged.as_ref().expect("just matched"),
         Mode::Fix => check.fix.as_ref().unwrap_or(&check.command),
         Mode::Check => &check.command,
     };

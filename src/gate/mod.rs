@@ -83,15 +83,28 @@ pub fn judge_job(root: &Path, baseline: Option<&Baseline>, report: &JobReport) -
 pub type ChangedLines = crate::project::git::Lines;
 
 /// A check the project has not adopted holds the line: its findings on what
-/// the change touched fail (for a formatter, anywhere in a touched file);
-/// the others are marked "to adopt", reported but not failing. With no
-/// change to compare against (`changed` is `None`) all of them are. An
-/// error of such a check fails nothing either: it is reported as it is.
-pub fn hold_line(report: &mut JobReport, whole_files: bool, changed: Option<&ChangedLines>) {
+/// the change touched fail; the others are marked "to adopt", reported but
+/// not failing. A formatter's finding is one per file: it fails when the
+/// reformatting its diff shows touches a changed line (a file the team never
+/// formatted is not failed for the lines nobody touched). With no change to
+/// compare against (`changed` is `None`) all of them are advisory. An error
+/// of such a check fails nothing either: it is reported as it is.
+pub fn hold_line(report: &mut JobReport, formatter: bool, changed: Option<&ChangedLines>) {
+    let reformatted = match (formatter, &report.diff) {
+        (true, Some(diff)) => Some(reformatted_lines(diff)),
+        _ => None,
+    };
     for f in &mut report.findings {
         let touched = match (changed, &f.path) {
             (Some(changed), Some(path)) => changed.get(path).is_some_and(|lines| {
-                whole_files || lines.is_empty() || f.line.is_none_or(|line| lines.contains(&line))
+                if lines.is_empty() {
+                    return true;
+                }
+                match (formatter, reformatted.as_ref().and_then(|r| r.get(path))) {
+                    (true, Some(reformatted)) => !reformatted.is_disjoint(lines),
+                    (true, None) => true,
+                    (false, _) => f.line.is_none_or(|line| lines.contains(&line)),
+                }
             }),
             _ => false,
         };
@@ -111,6 +124,47 @@ pub fn hold_line(report: &mut JobReport, whole_files: bool, changed: Option<&Cha
         }
         _ => {}
     }
+}
+
+/// The lines of each file, as it is, that a formatter's unified diff
+/// changes: every removed line, and both neighbours of a pure insertion.
+pub fn reformatted_lines(diff: &str) -> ChangedLines {
+    let mut out = ChangedLines::default();
+    let mut path: Option<String> = None;
+    let mut old = 0u32;
+    // A `+` right after `-` lines replaces them; otherwise it is inserted.
+    let mut replacing = false;
+    for line in diff.lines() {
+        if let Some(p) = line.strip_prefix("+++ ") {
+            path = Some(p.strip_prefix("b/").unwrap_or(p).to_string());
+        } else if line.starts_with("--- ") {
+            continue;
+        } else if let Some(hunk) = line.strip_prefix("@@ -") {
+            old = hunk
+                .split([',', ' '])
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            replacing = false;
+        } else if let Some(path) = &path {
+            let lines = out.entry(path.clone()).or_default();
+            if line.starts_with('-') {
+                lines.insert(old);
+                old += 1;
+                replacing = true;
+            } else if line.starts_with('+') {
+                if !replacing {
+                    lines.insert(old.saturating_sub(1).max(1));
+                    lines.insert(old.max(1));
+                }
+            } else {
+                old += 1;
+                replacing = false;
+            }
+        }
+    }
+    out.retain(|_, l| !l.is_empty());
+    out
 }
 
 /// Where the run's changes are measured from, for diff coverage.
@@ -209,5 +263,19 @@ fn finding(
         fingerprint: String::new(),
         baselined: false,
         to_adopt: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reformatted_lines;
+
+    #[test]
+    fn a_formatters_diff_names_the_lines_it_would_change() {
+        let diff =
+            "--- a/m.py\n+++ b/m.py\n@@ -3,5 +3,6 @@\n a = 1\n-b=2\n+b = 2\n c = 3\n+\n d = 4\n";
+        let lines = reformatted_lines(diff);
+        // Line 4 rewritten; a blank line inserted between lines 5 and 6.
+        assert_eq!(lines["m.py"].iter().copied().collect::<Vec<_>>(), [4, 5, 6]);
     }
 }

@@ -8,14 +8,31 @@ use super::{HookStage, shadow};
 use crate::cache::Cache;
 use crate::check::Stage;
 use crate::error::{Error, exit};
-use crate::pipeline::{Format, Gates, Selection, plan_for, run_checks, schedule};
+use crate::pipeline::{Change, Format, Install, Judging, RunOptions, Selection, plan_for};
 use crate::plan::Shard;
 use crate::preset::builtin_presets;
 use crate::project::Project;
-use crate::report::{Event, Notice, NoticeReporter, Reporter, Summary, TerminalReporter};
-use crate::results::CheckResult;
+use crate::report::{Event, Notice, NoticeReporter, Reporter, TerminalReporter};
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
+
+/// Say so when the rungs config the hook read from the working tree is not
+/// what is staged (pre-commit says the same of an unstaged config).
+fn unstaged_config(project: &Project, index_root: &std::path::Path) {
+    let Some(source) = &project.config.source else {
+        return;
+    };
+    let Some(name) = source.path.file_name() else {
+        return;
+    };
+    let staged = std::fs::read_to_string(index_root.join(name)).ok();
+    if staged.as_deref() != Some(source.text.as_str()) {
+        eprintln!(
+            "rungs: {} is not staged as it is in the working tree; the hook uses the working tree's (git add it to commit it)",
+            source.path.display()
+        );
+    }
+}
 
 /// Check one project's staged files in the shadow copy, and carry the
 /// fixers' changes to the working tree.
@@ -45,7 +62,8 @@ pub fn check_project(
         .iter()
         .filter_map(|e| under(&e.path).map(|p| (p, e.blob.clone())))
         .collect();
-    let project = Project::open_index(&project_root, &builtin_presets()?, &blobs)?;
+    let project = Project::open_index(&project_root, &builtin_presets()?, &blobs, &run.real_root)?;
+    unstaged_config(&project, &project_root);
     // pre-commit's own SKIP is honoured too: a team's habit keeps working.
     let hook_ids = crate::precommit::hook_ids(&project.root);
     let skip: Vec<String> = ["RUNGS_SKIP", "SKIP"]
@@ -82,12 +100,29 @@ pub fn check_project(
     let fix_enabled =
         project.config.raw.hook.fix.unwrap_or(true) && run.stage == HookStage::PreCommit;
     crate::timing::mark("hook: project opened");
+    // The baseline holds as in `rungs check`; a check the project has not
+    // adopted fails only on the lines this commit brings.
+    let change = match run.stage {
+        HookStage::PreCommit => Change::staged(
+            crate::project::git::staged_lines(&run.real_root)?,
+            "the staged changes",
+        ),
+        // The pushed commits' files, whole.
+        HookStage::PrePush => Change::staged(
+            run.files
+                .iter()
+                .map(|f| (f.clone(), Default::default()))
+                .collect(),
+            "the pushed commits' files",
+        ),
+    };
     let mut prepared = plan_for(
         project,
         run.real_root.clone(),
         &selection,
         Stage::Commit,
         Some(run.files.clone()),
+        change,
     )?;
     unchecked_code(run, &prepared.project)?;
     if prepared.plan.checks.is_empty() && run.several {
@@ -101,92 +136,26 @@ pub fn check_project(
     let cancel = run.cancel;
     let mut cache =
         Cache::open_shared(&project_root, &run.real_root)?.with_remote(&prepared.project.config)?;
-    let mut scheduled = schedule(
-        &mut prepared,
-        Some(&mut cache),
-        Shard { index: 1, total: 1 },
-        true,
-    )?;
-    crate::timing::mark("hook: planned, cache looked up");
-    // The baseline holds as in `rungs check`; a check the project has not
-    // adopted fails only on the lines this commit brings.
-    let changed = match run.stage {
-        HookStage::PreCommit => crate::project::git::staged_lines(&run.real_root)?,
-        // The pushed commits' files, whole.
-        HookStage::PrePush => run
-            .files
-            .iter()
-            .map(|f| (f.clone(), Default::default()))
-            .collect(),
-    };
-    let gates = Gates::load(&prepared.project, false, Some(changed))?;
-    let root = prepared.project.root.clone();
-    let mut terminal = TerminalReporter::new();
-    terminal.event(&Event::Started {
-        plan: &prepared.plan,
-    });
-    let mut reports = Vec::new();
-    run_checks(
-        &mut prepared,
-        &mut scheduled,
-        Some(&cache),
+    let options = RunOptions {
+        shard: Shard { index: 1, total: 1 },
+        install: Install::Allowed,
+        judging: Judging::Gates,
         cancel,
-        &mut |plan, report| {
-            let judged = gates.judge_job(&root, plan, report);
-            terminal.event(&Event::JobFinished {
-                plan,
-                report: &judged,
-            });
-            reports.push(judged);
-        },
-    );
+        started: run.start,
+    };
+    let mut terminal = TerminalReporter::new();
+    let finished = crate::pipeline::run(&mut prepared, Some(&mut cache), &options, &mut |e| {
+        terminal.event(e)
+    })?;
+    cache.finish();
     crate::timing::mark("hook: checks run");
-    let plan = &prepared.plan;
-    let interrupted = cancel.load(Ordering::SeqCst);
-    let checks: Vec<CheckResult> = (0..plan.checks.len())
-        .map(|i| {
-            plan.result_of(
-                i,
-                &reports.iter().filter(|r| r.check == i).collect::<Vec<_>>(),
-            )
-        })
-        .collect();
-    let failed = checks.iter().any(|c| !c.outcome.is_success());
-    let exit_code = if interrupted {
-        exit::INTERRUPTED
-    } else if failed {
-        exit::FAILED
-    } else {
-        exit::PASSED
-    };
-    let summary = Summary {
-        tier: plan.tier.name.clone(),
-        checks: checks.clone(),
-        wall: run.start.elapsed(),
-        budget: plan.budget,
-        exit_code,
-        gates: Vec::new(),
-        baseline: None,
-        shard: None,
-        changed_base: None,
-    };
-    terminal.event(&Event::Finished {
-        plan,
-        summary: &summary,
-    });
-    if interrupted {
+    if cancel.load(Ordering::SeqCst) {
         return Err(Error::Interrupted);
     }
+    let exit_code = finished.summary.exit_code;
+    let failed = exit_code != exit::PASSED;
     if failed && fix_enabled && !index_moved()? {
-        let fixed = fix_staged(
-            run.repo,
-            shadow,
-            prefix,
-            &mut prepared,
-            &scheduled.tools,
-            &checks,
-            cancel,
-        )?;
+        let fixed = fix_staged(run.repo, shadow, prefix, &mut prepared, &finished, cancel)?;
         if cancel.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
         }

@@ -8,11 +8,10 @@ use crate::error::Error;
 use crate::execute::{self, Mode};
 use crate::finding::Outcome;
 use crate::git::Repo;
-use crate::pipeline::Prepared;
+use crate::pipeline::{Finished, Prepared};
 use crate::plan::Job;
-use crate::results::{CheckResult, JobReport};
+use crate::results::JobReport;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 /// Run the failing fixable checks' fixers on the shadow copy, then carry each
 /// change over to the working tree: as is where the file has no unstaged
@@ -22,10 +21,11 @@ pub fn fix_staged(
     shadow: &mut shadow::Shadow,
     prefix: &str,
     prepared: &mut Prepared,
-    tools: &[crate::tool::Tool],
-    checks: &[CheckResult],
+    finished: &Finished,
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<Vec<String>, Error> {
+    let (tools, checks) = (&finished.tools, &finished.summary.checks);
+    let changed = prepared.change.lines.as_ref();
     let plan = &mut prepared.plan;
     let mut jobs = Vec::new();
     for kind in [Kind::Imports, Kind::Format] {
@@ -36,21 +36,26 @@ pub fn fix_staged(
             {
                 continue;
             }
+            // What fails the commit is fixed; what is only "to adopt" is not.
             let mut files: Vec<String> = checks[i]
                 .findings
                 .iter()
+                .filter(|f| f.blocking())
                 .filter_map(|f| f.path.clone())
                 .collect();
             files.sort();
             files.dedup();
-            if !files.is_empty() {
-                jobs.push(Job {
-                    check: i,
-                    files,
-                    predicted: Duration::ZERO,
-                    cached: None,
-                    select_tests: None,
-                });
+            if files.is_empty() {
+                continue;
+            }
+            // A formatter the project has not adopted fixes the staged lines
+            // only, and with no way to, nothing: a file the team never
+            // formatted is never rewritten whole.
+            let held = planned.check.holds_line && !finished.gates.adopted(planned);
+            match (held && kind == Kind::Format, &planned.check.fix_range) {
+                (false, _) => jobs.extend(Job::fixes(i, files, None)),
+                (true, Some(_)) => jobs.extend(Job::fixes(i, files, changed)),
+                (true, None) => {}
             }
         }
     }

@@ -66,6 +66,7 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
             "stacks": project.stacks.iter().map(|s| serde_json::json!({"name": s.preset.name, "description": s.preset.description, "reason": s.reason})).collect::<Vec<_>>(),
             "size": project.size,
             "tier": plan.tier,
+            "holds_line_against": p.change.against,
             "checks": checks,
             "left_out": plan.left_out.iter().map(|(id, why)| serde_json::json!({"id": id, "reason": why})).collect::<Vec<_>>(),
             "notes": plan.notes,
@@ -119,6 +120,11 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
         .unwrap_or("-");
     let _ = writeln!(out, "class    {class}");
     let _ = writeln!(out, "tier     {} — {}", plan.tier.name, plan.tier.reason);
+    let _ = writeln!(
+        out,
+        "base     checks not adopted hold the line against {}",
+        p.change.against
+    );
     let _ = writeln!(
         out,
         "jobs     {} in parallel, {} jobs planned",

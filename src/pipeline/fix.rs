@@ -30,6 +30,8 @@ fn fix_order(checks: &[plan::PlannedCheck]) -> Vec<usize> {
 }
 
 pub fn fix(prepared: &mut Prepared, args: &CheckRequest, cancel: &AtomicBool) -> Result<(), Error> {
+    let gates = super::Gates::load(&prepared.project, false, None)?;
+    let changed = prepared.change.lines.as_ref();
     let plan = &mut prepared.plan;
     let root = &prepared.project.root;
     let work = plan::all_work(&plan.checks);
@@ -42,6 +44,24 @@ pub fn fix(prepared: &mut Prepared, args: &CheckRequest, cancel: &AtomicBool) ->
         prepared.workers,
         &prepared.durations,
     );
+    // A formatter the project has not adopted fixes only what the change
+    // touched (nothing, with no change): files the team never formatted
+    // are never rewritten whole.
+    let held: Vec<usize> = (0..plan.checks.len())
+        .filter(|&i| {
+            let c = &plan.checks[i];
+            c.check.kind == Kind::Format && c.check.holds_line && !gates.adopted(c)
+        })
+        .collect();
+    plan.jobs.retain(|j| !held.contains(&j.check));
+    for &i in &held {
+        if plan.checks[i].check.fix_range.is_some() {
+            let files = plan.checks[i].files.clone();
+            if changed.is_some() {
+                plan.jobs.extend(plan::Job::fixes(i, files, changed));
+            }
+        }
+    }
     let ctx = execute::Context {
         root,
         plan,

@@ -1,13 +1,13 @@
 //! The gates of one `rungs check`: the baseline applied to each job as it
 //! finishes, the coverage gates once all have, and `rungs baseline`'s record.
 
-use super::Selection;
+use super::Change;
 use crate::check::Kind;
 use crate::config::{CoverageConfig, DEFAULT_BASELINE};
 use crate::error::{Error, exit};
 use crate::gate::{self, Baseline, BaselineSummary, ChangedLines, Changes, Gate};
 use crate::plan::{Plan, PlannedCheck};
-use crate::project::{Project, git};
+use crate::project::Project;
 use crate::report::Summary;
 use crate::results::{CheckResult, JobReport};
 use std::path::Path;
@@ -75,7 +75,7 @@ impl Gates {
     pub fn judge_job(&self, root: &Path, plan: &Plan, report: &JobReport) -> JobReport {
         let mut judged = gate::judge_job(root, self.baseline.as_ref(), report);
         let planned = &plan.checks[report.check];
-        if !self.recording && !self.adopted(planned) {
+        if !self.recording && planned.check.holds_line && !self.adopted(planned) {
             let formatter = planned.check.kind == Kind::Format;
             gate::hold_line(&mut judged, formatter, self.changed.as_ref());
         }
@@ -87,29 +87,18 @@ impl Gates {
     pub fn judge_run(
         &self,
         project: &Project,
-        selection: &Selection,
+        change: &Change,
         complete: bool,
         checks: &mut [CheckResult],
     ) -> Result<Verdicts, Error> {
-        let base = match &selection.changed {
-            Some(reference) => Some(git::diff_base(
-                &project.root,
-                (!reference.is_empty()).then_some(reference.as_str()),
-            )?),
-            None => None,
-        };
-        let changes = Changes {
-            base: base.as_deref(),
-        };
+        let base = change.changed_base.as_deref();
+        let changes = Changes { base };
         let gates = gate::judge_coverage(&project.root, &self.coverage, &changes, checks)?;
         let baseline = self.baseline.as_ref().map(|b| b.summary(checks, complete));
-        // As a commit: the merge job judges against the same one, even if
-        // the branch named moved meanwhile.
-        let changed_base = base.map(|b| git::commit_of(&project.root, &b).unwrap_or(b));
         Ok(Verdicts {
             gates,
             baseline,
-            changed_base,
+            changed_base: change.changed_commit.clone(),
         })
     }
 

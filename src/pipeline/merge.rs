@@ -34,7 +34,7 @@ pub fn merge(
         .ok_or_else(|| Error::usage("rungs merge needs at least one result file"))?;
     judge_joined(cwd, &mut summary)?;
     record_durations(cwd, &summary);
-    write_reports(cwd, &summary, files.len(), reports)?;
+    write_reports(cwd, &summary, &format!("{} shards", files.len()), reports)?;
     match format {
         Format::Json => println!(
             "{}",
@@ -92,6 +92,7 @@ fn complete(files: &[PathBuf], parts: &[Summary]) -> Result<(), Error> {
             ),
         });
     }
+    partitioned(files, parts)?;
     let bases: std::collections::BTreeSet<&str> = parts
         .iter()
         .filter_map(|p| p.changed_base.as_deref())
@@ -103,6 +104,74 @@ fn complete(files: &[PathBuf], parts: &[Summary]) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// The units the shards were dealt are the run's, each exactly once: a
+/// shard that computed another split (durations recorded between shards, a
+/// retried job) would otherwise leave work unrun, or run it twice.
+fn partitioned(files: &[PathBuf], parts: &[Summary]) -> Result<(), Error> {
+    let dealt: Vec<(&PathBuf, &crate::plan::Dealt)> = files
+        .iter()
+        .zip(parts)
+        .filter_map(|(f, p)| p.split.as_ref().map(|d| (f, d)))
+        .collect();
+    if dealt.is_empty() {
+        return Ok(());
+    }
+    if dealt.len() < parts.len() {
+        return Err(Error::usage(
+            "some shard results do not say which units they ran (made by an older rungs): run every shard with the same rungs",
+        ));
+    }
+    let (first, plan) = dealt[0];
+    if let Some((other, _)) = dealt.iter().find(|(_, d)| d.all != plan.all) {
+        return Err(Error::usage(format!(
+            "{} and {} split different runs (other checks or files): merge the shards of one pipeline",
+            first.display(),
+            other.display()
+        )));
+    }
+    let mut runs: BTreeMap<&str, usize> = plan.all.iter().map(|u| (u.as_str(), 0)).collect();
+    for (_, d) in &dealt {
+        for unit in &d.mine {
+            *runs.entry(unit.as_str()).or_default() += 1;
+        }
+    }
+    let list = |n: &dyn Fn(usize) -> bool| -> Vec<&str> {
+        runs.iter()
+            .filter(|(_, c)| n(**c))
+            .map(|(u, _)| *u)
+            .collect()
+    };
+    let (twice, never) = (list(&|c| c > 1), list(&|c| c == 0));
+    if twice.is_empty() && never.is_empty() {
+        return Ok(());
+    }
+    let name = |units: &[&str]| -> String {
+        let mut text = units
+            .iter()
+            .take(10)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if units.len() > 10 {
+            text.push_str(&format!(" and {} more", units.len() - 10));
+        }
+        text
+    };
+    let mut message = String::from("the shards did not split the run alike");
+    if !twice.is_empty() {
+        message.push_str(&format!("; run on more than one shard: {}", name(&twice)));
+    }
+    if !never.is_empty() {
+        message.push_str(&format!("; run on no shard: {}", name(&never)));
+    }
+    Err(Error::Usage {
+        message,
+        hint: Some(
+            "every shard must split from the same recorded durations: run the shards of one pipeline with one rungs and one cache state, and record durations only with `rungs merge`".into(),
+        ),
+    })
 }
 
 /// Coverage the shards measured in parts, joined, gets the verdicts a single
@@ -139,7 +208,11 @@ fn record_durations(cwd: &Path, summary: &Summary) {
     let mut durations = crate::plan::Durations::of_project(&root);
     for c in summary.checks.iter().filter(|c| !c.cached) {
         let seconds = c.duration.as_secs_f64();
-        let value = if c.kind == "test" || c.kind == "coverage" || c.files == 0 {
+        let suite = c.kind == "test" || c.kind == "coverage";
+        // As `rungs check` records them: per file for a check over files,
+        // per run for one over the project (clippy, mypy's whole run).
+        let per_run = suite || c.files == 0 || c.scope == Some(crate::check::Scope::Project);
+        let value = if per_run {
             seconds
         } else {
             seconds / c.files as f64
@@ -170,10 +243,10 @@ fn record_durations(cwd: &Path, summary: &Summary) {
 
 /// The report files (JUnit, Code Quality ...) of the whole run, as a single
 /// unsharded run would have written them.
-fn write_reports(
+pub(super) fn write_reports(
     cwd: &Path,
     summary: &Summary,
-    shards: usize,
+    parts: &str,
     args: &ReportFiles,
 ) -> Result<(), Error> {
     let project = crate::project::Project::open(cwd, &crate::preset::builtin_presets()?)?;
@@ -185,7 +258,7 @@ fn write_reports(
         tier: crate::plan::TierChoice {
             name: summary.tier.clone(),
             rank: 0,
-            reason: format!("merged from {shards} shards"),
+            reason: format!("merged from {parts}"),
             size_class: None,
         },
         checks: Vec::new(),

@@ -1,7 +1,7 @@
 //! The first steps every command shares: open the project, then plan
 //! (tier, checks, files) with the durations recorded for it.
 
-use super::Selection;
+use super::{Change, Selection};
 use crate::check::{Check, CheckId, Stage};
 use crate::error::Error;
 use crate::plan::{self, Durations, Ladder, Plan, Request};
@@ -19,6 +19,10 @@ pub struct Prepared {
     pub plan: Plan,
     pub workers: usize,
     pub durations: Durations,
+    /// What the line is held against, resolved once.
+    pub change: Change,
+    /// Every file is checked (no `--files`, `--changed` or staged subset).
+    pub whole: bool,
 }
 
 fn workers(selection: &Selection, project: &Project) -> usize {
@@ -33,9 +37,10 @@ fn workers(selection: &Selection, project: &Project) -> usize {
 pub fn prepare(cwd: &Path, selection: &Selection, stage: Stage) -> Result<Prepared, Error> {
     let presets = builtin_presets()?;
     let project = Project::open(cwd, &presets)?;
-    let files = selected_files(cwd, &project, selection)?;
+    let change = Change::of_checkout(&project.root, selection.changed.as_deref())?;
+    let files = selected_files(cwd, &project, selection, &change)?;
     let tool_root = project.root.clone();
-    plan_for(project, tool_root, selection, stage, files)
+    plan_for(project, tool_root, selection, stage, files, change)
 }
 
 /// The plan for an opened project, restricted to `files` when given.
@@ -45,6 +50,7 @@ pub fn plan_for(
     selection: &Selection,
     stage: Stage,
     files: Option<Vec<String>>,
+    change: Change,
 ) -> Result<Prepared, Error> {
     let registry: BTreeMap<CheckId, Check> = crate::config::build_checks(&project.config)?;
     // Relative to the project in the working tree (the hook's project root
@@ -74,6 +80,7 @@ pub fn plan_for(
     }
     let ladder = Ladder::of(&project.config)?;
     let tier = plan::choose_tier(&project, &ladder, selection.tier.as_deref())?;
+    let whole = files.is_none();
     let request = Request {
         stage: Some(stage),
         only: selection.only.clone(),
@@ -100,6 +107,8 @@ pub fn plan_for(
         tool_root,
         workers,
         durations,
+        change,
+        whole,
     })
 }
 
@@ -135,6 +144,7 @@ fn selected_files(
     cwd: &Path,
     project: &Project,
     selection: &Selection,
+    change: &Change,
 ) -> Result<Option<Vec<String>>, Error> {
     let mut out: Option<Vec<String>> = None;
     if !selection.files.is_empty() {
@@ -169,10 +179,8 @@ fn selected_files(
         }
         out = Some(files);
     }
-    if let Some(reference) = &selection.changed {
-        let reference = (!reference.is_empty()).then_some(reference.as_str());
-        let base = git::diff_base(&project.root, reference)?;
-        let changed = git::changed_files(&project.root, &base)?;
+    if let Some(base) = &change.changed_base {
+        let changed = git::changed_files(&project.root, base)?;
         out = Some(match out {
             Some(files) => files.into_iter().filter(|f| changed.contains(f)).collect(),
             None => changed,

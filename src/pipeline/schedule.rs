@@ -11,6 +11,8 @@ use crate::tool::{self, Tool};
 pub struct Scheduled {
     pub tools: Vec<Tool>,
     pub lookups: Vec<Lookup>,
+    /// What a shard was dealt of the plan.
+    pub split: Option<plan::Dealt>,
 }
 
 /// Shard, find tools, look up the cache, and make the jobs that are left.
@@ -21,7 +23,7 @@ pub fn schedule(
     install: bool,
 ) -> Result<Scheduled, Error> {
     let plan = &mut prepared.plan;
-    let mut work = plan::split(&plan.checks, &prepared.durations, shard);
+    let (mut work, split) = plan::split(&plan.checks, &prepared.durations, shard);
     if shard.total > 1 {
         let mut kept = Vec::new();
         let mut kept_work = Vec::new();
@@ -116,6 +118,7 @@ pub fn schedule(
         .enumerate()
         .filter_map(|(i, l)| {
             l.hit.take().map(|hit| Job {
+                lines: None,
                 check: i,
                 files: Vec::new(),
                 predicted: std::time::Duration::ZERO,
@@ -152,7 +155,11 @@ pub fn schedule(
     }
     plan.predicted = plan::predict_wall(&jobs, &plan.checks, prepared.workers);
     plan.jobs = jobs;
-    Ok(Scheduled { tools, lookups })
+    Ok(Scheduled {
+        tools,
+        lookups,
+        split,
+    })
 }
 
 /// Each check's program. A hook whose program can't be found or installed

@@ -34,6 +34,50 @@ pub struct Job {
     /// A test run that selects the test files a change affects, under the
     /// record of this key (see `crate::affected`).
     pub select_tests: Option<String>,
+    /// A fix of these lines (first, last) of its one file only.
+    pub lines: Option<(u32, u32)>,
+}
+
+impl Job {
+    /// A fix of `files`: whole (`changed` is `None`), or only the changed
+    /// lines of each, one job per run of lines, the last run first so the
+    /// line numbers of the runs still to fix stay true.
+    pub fn fixes(
+        check: usize,
+        files: Vec<String>,
+        changed: Option<&crate::project::git::Lines>,
+    ) -> Vec<Job> {
+        let job = |files: Vec<String>, lines| Job {
+            check,
+            files,
+            predicted: Duration::ZERO,
+            cached: None,
+            select_tests: None,
+            lines,
+        };
+        let Some(changed) = changed else {
+            return vec![job(files, None)];
+        };
+        let mut jobs = Vec::new();
+        for file in files {
+            let Some(lines) = changed.get(&file) else {
+                continue;
+            };
+            let mut runs: Vec<(u32, u32)> = Vec::new();
+            for &line in lines {
+                match runs.last_mut() {
+                    Some((_, end)) if *end + 1 == line => *end = line,
+                    _ => runs.push((line, line)),
+                }
+            }
+            jobs.extend(
+                runs.into_iter()
+                    .rev()
+                    .map(|r| job(vec![file.clone()], Some(r))),
+            );
+        }
+        jobs
+    }
 }
 
 /// Fixed cost of starting a tool, when nothing was recorded.
@@ -95,6 +139,7 @@ pub fn build_jobs(
             Work::None => continue,
             Work::Project(files) => {
                 jobs.push(Job {
+                    lines: None,
                     check: index,
                     files: files.clone(),
                     predicted: Duration::from_secs_f64(per_run(durations, planned)),
@@ -132,6 +177,7 @@ pub fn build_jobs(
             let mut push = |batch: Vec<String>, weight: f64| {
                 let predicted = Duration::from_secs_f64(START_SECS + each * weight);
                 jobs.push(Job {
+                    lines: None,
                     check: index,
                     files: batch,
                     predicted,

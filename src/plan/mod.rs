@@ -10,7 +10,7 @@ mod tier;
 pub use durations::Durations;
 pub use jobs::{Job, Work, build_jobs, predict_wall};
 pub use select::{PlannedCheck, select_checks};
-pub use shard::{Shard, all_work, split};
+pub use shard::{Dealt, Shard, all_work, split};
 pub use tier::{Ladder, TierChoice, choose_tier, thousands};
 
 use crate::check::Stage;

@@ -60,6 +60,24 @@ struct Unit {
     seconds: f64,
 }
 
+/// The units a shard was dealt, and every unit of the plan it split, so
+/// that `rungs merge` can check that its shards partition the run.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Dealt {
+    /// `check` or `check::file`, sorted.
+    pub mine: Vec<String>,
+    /// Every unit of the plan, sorted: the same on every shard of a run.
+    pub all: Vec<String>,
+}
+
+fn unit_name(checks: &[PlannedCheck], unit: &Unit) -> String {
+    let id = checks[unit.check].check.id.as_str();
+    match &unit.file {
+        Some(file) => format!("{id}::{file}"),
+        None => id.to_string(),
+    }
+}
+
 /// The work of every check, all of it (no sharding).
 pub fn all_work(checks: &[PlannedCheck]) -> Vec<Work> {
     checks
@@ -71,10 +89,14 @@ pub fn all_work(checks: &[PlannedCheck]) -> Vec<Work> {
         .collect()
 }
 
-/// The work of shard `shard` of every check.
-pub fn split(checks: &[PlannedCheck], durations: &Durations, shard: Shard) -> Vec<Work> {
+/// The work of shard `shard` of every check, and the units it was dealt.
+pub fn split(
+    checks: &[PlannedCheck],
+    durations: &Durations,
+    shard: Shard,
+) -> (Vec<Work>, Option<Dealt>) {
     if shard.total == 1 {
-        return all_work(checks);
+        return (all_work(checks), None);
     }
     let mut units = Vec::new();
     for (i, c) in checks.iter().enumerate() {
@@ -137,11 +159,17 @@ pub fn split(checks: &[PlannedCheck], durations: &Durations, shard: Shard) -> Ve
     });
     let mut load = vec![0.0f64; shard.total];
     let mut mine: Vec<Option<Vec<String>>> = vec![None; checks.len()];
+    let mut dealt = Dealt::default();
     for unit in units {
+        let name = unit_name(checks, &unit);
         let target = (0..shard.total)
             .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)))
             .expect("at least one shard");
         load[target] += unit.seconds;
+        if target + 1 == shard.index {
+            dealt.mine.push(name.clone());
+        }
+        dealt.all.push(name);
         if target + 1 == shard.index {
             let entry = mine[unit.check].get_or_insert_with(Vec::new);
             match (unit.file, checks[unit.check].check.scope) {
@@ -152,7 +180,9 @@ pub fn split(checks: &[PlannedCheck], durations: &Durations, shard: Shard) -> Ve
             }
         }
     }
-    checks
+    dealt.mine.sort();
+    dealt.all.sort();
+    let work = checks
         .iter()
         .zip(mine)
         .map(|(c, files)| match (files, c.check.scope) {
@@ -160,5 +190,6 @@ pub fn split(checks: &[PlannedCheck], durations: &Durations, shard: Shard) -> Ve
             (Some(files), Scope::Files) => Work::Files(files),
             (Some(files), Scope::Project) => Work::Project(files),
         })
-        .collect()
+        .collect();
+    (work, Some(dealt))
 }

@@ -387,6 +387,7 @@ fn to_check(
     }
     let mut check = hook_check(id, hook.name.clone());
     check.kind = kind;
+    check.holds_line = like.map_or(kind.may_hold_line(), |b| b.holds_line);
     check.scope = if hook.pass_filenames {
         Scope::Files
     } else {

@@ -42,7 +42,18 @@ pub fn diff_base(root: &Path, reference: Option<&str>) -> Result<String, Error> 
     {
         return Ok(sha);
     }
-    let default_branch = git(
+    let default_branch = default_branch(root).ok_or_else(|| Error::Git {
+        message: "no default branch found to compare with; pass --changed REF".into(),
+    })?;
+    Ok(git(root, &["merge-base", "HEAD", &default_branch])?
+        .trim()
+        .to_string())
+}
+
+/// The default branch as this checkout knows it: `origin/HEAD`, else the
+/// first of `origin/main`, `origin/master`, `main`, `master` that exists.
+pub fn default_branch(root: &Path) -> Option<String> {
+    git(
         root,
         &[
             "symbolic-ref",
@@ -60,12 +71,6 @@ pub fn diff_base(root: &Path, reference: Option<&str>) -> Result<String, Error> 
             .find(|b| git(root, &["rev-parse", "--verify", "--quiet", b]).is_ok())
             .map(|b| b.to_string())
     })
-    .ok_or_else(|| Error::Git {
-        message: "no default branch found to compare with; pass --changed REF".into(),
-    })?;
-    Ok(git(root, &["merge-base", "HEAD", &default_branch])?
-        .trim()
-        .to_string())
 }
 
 /// Files changed between `base` and the working tree (committed, staged,

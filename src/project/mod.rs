@@ -52,21 +52,25 @@ impl Project {
 
     /// The project at `root` whose files are a git index's: `blobs` maps each
     /// project-relative path to its blob id (no walk, and sizes keyed by content).
+    /// Its rungs config is the working tree's, at `config_root`, as
+    /// pre-commit reads its config: the hook and `rungs check` judge alike.
     pub fn open_index(
         root: &Path,
         presets: &[Preset],
         blobs: &HashMap<String, String>,
+        config_root: &Path,
     ) -> Result<Project, Error> {
-        Project::build(root, presets, Some(blobs))
+        Project::build(root, presets, Some((blobs, config_root)))
     }
 
     fn build(
         root: &Path,
         presets: &[Preset],
-        blobs: Option<&HashMap<String, String>>,
+        index: Option<(&HashMap<String, String>, &Path)>,
     ) -> Result<Project, Error> {
         let root = root.to_path_buf();
-        let mut config = Config::load(&root)?;
+        let blobs = index.map(|(b, _)| b);
+        let mut config = Config::load(index.map_or(root.as_path(), |(_, c)| c))?;
         let markers = Markers::new(&root);
         let stacks = detect_stacks(&config, presets, &markers)?;
         let files = match blobs {
@@ -99,26 +103,50 @@ impl Project {
     }
 }
 
-/// The nearest folder at or above `start` with rungs config, else with a project
-/// manifest, else the git work tree's top, else `start` itself. The config is
-/// not looked for above the repository `start` is in: a project unpacked or
-/// cloned inside another repository is its own.
+/// The nearest folder at or above `start` that is a project: with rungs
+/// config or a project manifest of its own, else the top of the git work
+/// tree, else `start` itself. A folder with its own manifest is its own
+/// project: a config in a folder above does not reach into it (the
+/// bundled example inside rungs's repository is a Django project, not rungs).
 pub fn find_root(start: &Path) -> PathBuf {
     let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
-    for dir in start.ancestors() {
-        if dir.join("rungs.toml").is_file() || has_tool_rungs(&dir.join("pyproject.toml")) {
-            return dir.to_path_buf();
-        }
-        if dir.join(".git").exists() {
-            break;
-        }
-    }
     for dir in start.ancestors() {
         if ROOT_MARKERS.iter().any(|m| dir.join(m).is_file()) || dir.join(".git").exists() {
             return dir.to_path_buf();
         }
     }
     start
+}
+
+/// The projects below `root` when `root` is none itself (no manifest, no
+/// rungs config): a repository of projects (`services/api`, `services/web`),
+/// each the outermost folder with a manifest, so a project's own fixtures
+/// stay part of it. Empty when `root` is a project.
+pub fn members(root: &Path) -> Vec<PathBuf> {
+    if ROOT_MARKERS.iter().any(|m| root.join(m).is_file()) {
+        return Vec::new();
+    }
+    let Ok(files) = list_files(root, &Config::default()) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.rsplit_once('/'))
+        .filter(|(_, name)| ROOT_MARKERS.contains(name))
+        .map(|(dir, _)| dir)
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut outermost: Vec<&str> = Vec::new();
+    for dir in dirs {
+        if !outermost.iter().any(|o| {
+            dir.strip_prefix(o)
+                .is_some_and(|rest| rest.starts_with('/'))
+        }) {
+            outermost.push(dir);
+        }
+    }
+    outermost.into_iter().map(|d| root.join(d)).collect()
 }
 
 /// The project a file in folder `start` of a repository (or a copy of one,
@@ -157,7 +185,7 @@ mod tests {
     use super::find_root;
 
     #[test]
-    fn the_config_is_looked_for_up_to_the_repository_and_no_further() {
+    fn the_project_is_the_nearest_folder_with_a_manifest_or_config() {
         let outer = tempfile::tempdir().unwrap();
         let o = outer.path().canonicalize().unwrap();
         std::fs::write(
@@ -169,6 +197,18 @@ mod tests {
         // A folder of the repository: the top's config is its.
         std::fs::create_dir_all(o.join("sub/pkg")).unwrap();
         assert_eq!(find_root(&o.join("sub/pkg")), o);
+        // A folder with a manifest of its own is its own project, whatever
+        // the config above says.
+        let example = o.join("examples/shop");
+        std::fs::create_dir_all(&example).unwrap();
+        std::fs::write(example.join("manage.py"), "").unwrap();
+        std::fs::write(
+            example.join("pyproject.toml"),
+            "[project]\nname = \"shop\"\n",
+        )
+        .unwrap();
+        assert_eq!(find_root(&example.join("catalog")), example);
+        assert_eq!(find_root(&example), example);
         // A repository of its own inside it (an unpacked sdist, a clone): its own.
         let inner = o.join("vendor/other");
         std::fs::create_dir_all(inner.join(".git")).unwrap();

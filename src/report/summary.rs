@@ -32,6 +32,10 @@ pub struct Summary {
     /// missing shard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<[usize; 2]>,
+    /// The units a shard was dealt and every unit of the run it split, so
+    /// `rungs merge` can check that its shards ran each unit exactly once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<crate::plan::Dealt>,
     /// The commit `--changed` compared against, so `rungs merge` can judge
     /// the joined coverage's changed lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +48,7 @@ impl Summary {
         let mut parts = parts.into_iter();
         let mut out = parts.next()?;
         out.shard = None;
+        out.split = None;
         for part in parts {
             out.wall = out.wall.max(part.wall);
             out.exit_code = merge_exit(out.exit_code, part.exit_code);

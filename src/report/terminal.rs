@@ -126,6 +126,12 @@ impl TerminalReporter {
 
 impl TerminalReporter {
     /// A whole run's report at once (for `rungs merge`).
+    /// The closing lines alone (slowest, verdict), for a run whose checks
+    /// were shown as they finished.
+    pub fn print_totals(&self, summary: &super::Summary) {
+        self.print(&totals(self, summary));
+    }
+
     pub fn print_summary(&self, summary: &super::Summary) {
         let mut text: String = summary.checks.iter().map(|c| self.block(c)).collect();
         text.push_str(&totals(self, summary));

@@ -12,6 +12,9 @@ use std::time::Duration;
 pub struct CheckResult {
     pub check: String,
     pub kind: String,
+    /// Over files or over the project: how `rungs merge` records its time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<crate::check::Scope>,
     pub outcome: Outcome,
     pub files: usize,
     /// Every result replayed from the cache (durations are the original runs').
@@ -38,6 +41,7 @@ impl CheckResult {
         let mut result = CheckResult {
             check: check.id.0.clone(),
             kind: check.kind.as_str().to_string(),
+            scope: Some(check.scope),
             outcome: Outcome::Passed,
             files,
             cached: !reports.is_empty() && reports.iter().all(|r| r.cached),
