@@ -6,6 +6,11 @@ use super::Settings;
 use crate::cache::CacheKey;
 use std::time::Duration;
 
+/// Requests in flight at once, each on a connection of its own kept open
+/// for the next: a look-up of many keys costs about their number divided
+/// by this, times the server's round trip.
+pub const PARALLEL: usize = 8;
+
 /// Connecting takes at most this long (a dead host, a dropped SYN).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// One whole request (connect, send, headers, body) at most this long.
@@ -71,8 +76,8 @@ impl Client {
             .timeout_global(Some(REQUEST_TIMEOUT))
             .http_status_as_error(false)
             // One kept-alive connection per request in flight.
-            .max_idle_connections(super::run::PARALLEL)
-            .max_idle_connections_per_host(super::run::PARALLEL)
+            .max_idle_connections(PARALLEL)
+            .max_idle_connections_per_host(PARALLEL)
             .user_agent(concat!("rungs/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();

@@ -3,7 +3,7 @@
 //! and at the end wait a bounded time for the uploads and count it all.
 
 use super::Settings;
-use super::client::Client;
+use super::client::{Client, PARALLEL};
 use super::envelope;
 use super::health::Health;
 use super::tally::Tally;
@@ -13,11 +13,6 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-
-/// Requests in flight at once, each on a connection of its own kept open
-/// for the next: a look-up of many keys costs about their number divided
-/// by this, times the server's round trip.
-pub const PARALLEL: usize = 8;
 
 pub struct Remote {
     settings: Settings,

@@ -2,9 +2,8 @@
 //! once; the end of the run waits for them a bounded time, then leaves what
 //! is left (a result not uploaded is only a miss for someone else).
 
-use super::client::{Client, Stored};
+use super::client::{Client, PARALLEL, Stored};
 use super::health::Health;
-use super::run::PARALLEL;
 use super::tally::Tally;
 use crate::cache::CacheKey;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
