@@ -337,3 +337,114 @@ fn a_run_that_plans_no_check_says_so_and_exits_2() {
         run.stderr
     );
 }
+
+/// `check -> (outcome, sorted blocking findings)` of a JSON run.
+fn verdicts(run: &serde_json::Value) -> std::collections::BTreeMap<String, (String, Vec<String>)> {
+    run["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let mut blocking: Vec<String> = findings(c)
+                .into_iter()
+                .zip(c["findings"].as_array().unwrap())
+                .filter(|(_, f)| f["to_adopt"] != true && f["baselined"] != true)
+                .map(|(s, _)| s)
+                .collect();
+            blocking.sort();
+            let id = c["check"].as_str().unwrap().to_string();
+            (id, (c["outcome"].as_str().unwrap().to_string(), blocking))
+        })
+        .collect()
+}
+
+#[test]
+fn check_the_hook_and_shards_give_one_verdict_on_the_same_change() {
+    if !require(&["ruff", "pytest"]) {
+        return;
+    }
+    let dir = fixture("python-ruff");
+    let root = dir.path();
+    write(root, "rungs.toml", "[hook]\nfix = false\n");
+    init_main(root);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    // The change: an unused variable in new code (the fixture's old
+    // findings stay to adopt), and a red test.
+    let util = std::fs::read_to_string(root.join("inventory/util.py")).unwrap();
+    write(
+        root,
+        "inventory/util.py",
+        &format!("{util}\n\ndef more():\n    unused = 1\n"),
+    );
+    write(
+        root,
+        "tests/test_more.py",
+        "def test_more():\n    assert 1 + 1 == 3\n",
+    );
+    git(root, &["add", "-A"]);
+
+    let check = rungs(root, &["check", "--format", "json"]);
+    assert_eq!(check.code, 1, "{}\n{}", check.stdout, check.stderr);
+    let whole = verdicts(&check.json());
+    assert_eq!(whole["pytest"].0, "failed");
+    assert_eq!(whole["ruff"].1.len(), 1, "{:?}", whole["ruff"]);
+
+    // Shards, merged: the same verdict, findings and tests.
+    let out = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("RUNGS_CACHE_DIR", cache.path().to_str().unwrap())];
+    let mut files = Vec::new();
+    for i in 1..=2 {
+        let run = rungs_env(
+            root,
+            &["check", "--shard", &format!("{i}/2"), "--format", "json"],
+            &env,
+        );
+        let path = out.path().join(format!("{i}.json"));
+        std::fs::write(&path, &run.stdout).unwrap();
+        files.push(path.to_str().unwrap().to_string());
+    }
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let merged = rungs_env(root, &args, &env);
+    assert_eq!(merged.code, check.code, "{}", merged.stderr);
+    assert_eq!(verdicts(&merged.json()), whole);
+    assert_eq!(
+        merged.check("pytest")["tests"]["total"],
+        check.check("pytest")["tests"]["total"]
+    );
+
+    // The hook with everything staged: the same outcome and blocking
+    // findings for every check it runs (the fast ones).
+    let hook = rungs(root, &["hook", "run"]);
+    assert_eq!(hook.code, 1, "{}\n{}", hook.stdout, hook.stderr);
+    let mut ran = 0;
+    for line in hook.stdout.lines() {
+        let mut words = line.split_whitespace();
+        let (Some(mark), Some(id), Some(outcome)) = (words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        if mark != "✔" && mark != "✘" {
+            continue;
+        }
+        ran += 1;
+        let (expected, blocking) = &whole[id];
+        assert_eq!(outcome, expected, "{id}: {}", hook.stdout);
+        for f in blocking {
+            let shown = check.check(id)["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| findings(&serde_json::json!({"findings": [x]}))[0] == *f)
+                .map(|x| x["message"].as_str().unwrap().to_string())
+                .unwrap();
+            assert!(hook.stdout.contains(&shown), "{id}: {f}\n{}", hook.stdout);
+        }
+    }
+    assert_eq!(
+        ran, 3,
+        "the hook runs ruff-imports, ruff-format and ruff: {}",
+        hook.stdout
+    );
+}
