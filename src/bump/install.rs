@@ -44,9 +44,12 @@ pub fn install_commands(dir: &Path, project: &crate::project::Project) -> Vec<Ve
             names
         })
         .unwrap_or_default();
-    let python_project = !requirements.is_empty()
+    // A package is installed itself too, as tox and nox install it before
+    // its tests: its requirements files name only what it needs beside it.
+    let package = has("setup.py")
         || std::fs::read_to_string(dir.join("pyproject.toml"))
             .is_ok_and(|t| t.contains("[project]"));
+    let python_project = !requirements.is_empty() || package;
     if python_project {
         if !has(".venv/bin/python") {
             cmds.push(vec![
@@ -71,7 +74,7 @@ pub fn install_commands(dir: &Path, project: &crate::project::Project) -> Vec<Ve
         for r in &requirements {
             cmds.push(pip(&["-r", r]));
         }
-        if requirements.is_empty() {
+        if package {
             cmds.push(pip(&["-e", "."]));
         }
     }
