@@ -175,3 +175,28 @@ fn identical_findings_in_one_file_have_different_fingerprints() {
     assert_eq!(prints.len(), 2, "{}", run.stdout);
     assert_ne!(prints[0], prints[1]);
 }
+
+#[test]
+fn a_baseline_git_ignores_is_said_so_once_recorded() {
+    if !require(&["flake8"]) {
+        return;
+    }
+    let dir = fixture("django-dirty");
+    let root = dir.path();
+    // A project that ignores dotfiles (tabulate's `.*`).
+    write(root, ".gitignore", ".*\n");
+    git(root, &["init", "-q", "-b", "main"]);
+    let recorded = rungs(root, &["baseline", "--only", "flake8"]);
+    assert_eq!(recorded.code, 0, "{}", recorded.stderr);
+    assert!(
+        recorded.stderr.contains(
+            "warning: git ignores .rungs-baseline.json (.gitignore:1: .*): it will not be committed"
+        ),
+        "{}",
+        recorded.stderr
+    );
+    // Tracked anyway: nothing to say.
+    git(root, &["add", "-f", ".rungs-baseline.json"]);
+    let again = rungs(root, &["baseline", "--only", "flake8"]);
+    assert!(!again.stderr.contains("git ignores"), "{}", again.stderr);
+}

@@ -117,6 +117,12 @@ impl Gates {
             r.added,
             r.dropped
         );
+        if let Some(rule) = crate::project::git::ignored_by(&project.root, &self.baseline_file) {
+            eprintln!(
+                "rungs: warning: git ignores {} ({rule}): it will not be committed, so CI and `rungs bump` will not see it; `git add -f {}` it, or name another file with `baseline = \"...\"`",
+                self.baseline_file, self.baseline_file
+            );
+        }
         if !r.kept.is_empty() {
             eprintln!(
                 "rungs: kept the earlier entries of checks that did not finish: {}",

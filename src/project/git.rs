@@ -185,6 +185,18 @@ pub fn on_default_branch(root: &Path) -> Option<String> {
     (current == default).then_some(default)
 }
 
+/// The ignore rule (`.gitignore:11: .*`) that makes git ignore `rel`, a
+/// path relative to `root` that git does not track; `None` when it is
+/// tracked or not ignored, or outside git.
+pub fn ignored_by(root: &Path, rel: &str) -> Option<String> {
+    let out = git(root, &["check-ignore", "--verbose", "--", rel]).ok()?;
+    let line = out.lines().next()?;
+    let (rule, _) = line.split_once('\t')?;
+    let mut parts = rule.splitn(3, ':');
+    let (file, number, pattern) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(format!("{file}:{number}: {pattern}"))
+}
+
 /// The checked-out commit, when there is one.
 pub fn head(root: &Path) -> Option<String> {
     git(root, &["rev-parse", "HEAD"])
