@@ -14,8 +14,8 @@ pub struct Change {
     /// to compare against (outside git, nothing changed), so every finding
     /// of a check the project has not adopted is advisory.
     pub lines: Option<ChangedLines>,
-    /// For `rungs plan` and the JSON report: "origin/main at abc1234, plus
-    /// uncommitted changes".
+    /// For `rungs plan`: "checks not adopted hold the line against
+    /// origin/main at abc1234, plus uncommitted changes".
     pub against: String,
     /// What `--changed` compared against, as named (`main`): diff
     /// coverage's base.
@@ -37,7 +37,7 @@ impl Change {
             let lines = git::changed_lines(root, &base)?;
             let commit = git::commit_of(root, &base).unwrap_or_else(|| base.clone());
             return Ok(Change {
-                against: against(reference.unwrap_or(&base), &commit),
+                against: holding(&against(reference.unwrap_or(&base), &commit)),
                 lines: Some(lines),
                 changed_base: Some(base),
                 changed_commit: Some(commit),
@@ -62,14 +62,14 @@ impl Change {
             false => git::default_branch(root).unwrap_or_else(|| "the default branch".into()),
         };
         if lines.is_empty() {
+            let short: String = commit.chars().take(10).collect();
             return Ok(Change::advisory(&format!(
-                "nothing changed against {}",
-                against(&name, &commit)
+                "nothing changed against {name} at {short}"
             )));
         }
         Ok(Change {
             lines: Some(lines),
-            against: against(&name, &commit),
+            against: holding(&against(&name, &commit)),
             ..Change::default()
         })
     }
@@ -78,7 +78,7 @@ impl Change {
     pub fn staged(lines: ChangedLines, against: &str) -> Change {
         Change {
             lines: Some(lines),
-            against: against.to_string(),
+            against: holding(against),
             ..Change::default()
         }
     }
@@ -90,6 +90,10 @@ impl Change {
             ..Change::default()
         }
     }
+}
+
+fn holding(against: &str) -> String {
+    format!("checks not adopted hold the line against {against}")
 }
 
 fn against(name: &str, commit: &str) -> String {

@@ -120,11 +120,7 @@ pub fn explain(cwd: &Path, selection: &Selection) -> Result<i32, Error> {
         .unwrap_or("-");
     let _ = writeln!(out, "class    {class}");
     let _ = writeln!(out, "tier     {} — {}", plan.tier.name, plan.tier.reason);
-    let _ = writeln!(
-        out,
-        "base     checks not adopted hold the line against {}",
-        p.change.against
-    );
+    let _ = writeln!(out, "base     {}", p.change.against);
     let _ = writeln!(
         out,
         "jobs     {} in parallel, {} jobs planned",
