@@ -9,7 +9,7 @@ use crate::cache::Cache;
 use crate::check::Stage;
 use crate::error::Error;
 use crate::manifest;
-use crate::pipeline::{Format, Install, Judging, RunOptions, Selection, prepare, run};
+use crate::pipeline::{Install, Judging, RunOptions, Selection, prepare, run};
 use crate::plan::Shard;
 use crate::results::CheckResult;
 use std::collections::BTreeMap;
@@ -98,14 +98,7 @@ impl Bumper<'_> {
         let cfg = &self.project.config.raw.bump;
         let selection = Selection {
             tier: cfg.tier.clone(),
-            only: Vec::new(),
-            skip: Vec::new(),
-            files: Vec::new(),
-            changed: None,
-            jobs: None,
-            format: Format::Text,
-            hook_stage: None,
-            all_tests: false,
+            ..Selection::default()
         };
         let mut prepared = prepare(self.wt.path(), &selection, Stage::Bump)?;
         // A check that can't run fails before and after any bump alike: it

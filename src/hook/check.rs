@@ -8,7 +8,7 @@ use super::{HookStage, shadow};
 use crate::cache::Cache;
 use crate::check::Stage;
 use crate::error::{Error, exit};
-use crate::pipeline::{Change, Format, Install, Judging, RunOptions, Selection, plan_for};
+use crate::pipeline::{Change, Install, Judging, RunOptions, Selection, plan_for};
 use crate::plan::Shard;
 use crate::preset::builtin_presets;
 use crate::project::Project;
@@ -45,84 +45,26 @@ pub fn check_project(
     unknown_skips: &mut BTreeMap<String, usize>,
 ) -> Result<i32, Error> {
     let prefix = run.prefix.as_str();
-    let project_root = if prefix.is_empty() {
-        shadow.dir.clone()
-    } else {
-        shadow.dir.join(prefix)
+    let project_root = match prefix {
+        "" => shadow.dir.clone(),
+        _ => shadow.dir.join(prefix),
     };
-    let under = |path: &str| -> Option<String> {
-        if prefix.is_empty() {
-            Some(path.to_string())
-        } else {
-            path.strip_prefix(&format!("{prefix}/")).map(str::to_string)
-        }
-    };
-    let blobs: std::collections::HashMap<String, String> = shadow
-        .entries
-        .iter()
-        .filter_map(|e| under(&e.path).map(|p| (p, e.blob.clone())))
-        .collect();
-    let project = Project::open_index(&project_root, &builtin_presets()?, &blobs, &run.real_root)?;
-    unstaged_config(&project, &project_root);
-    // pre-commit's own SKIP is honoured too: a team's habit keeps working.
-    let hook_ids = crate::precommit::hook_ids(&project.root);
-    let skip: Vec<String> = ["RUNGS_SKIP", "SKIP"]
-        .iter()
-        .map(|name| std::env::var(name).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join(",")
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .filter(|id| {
-            let known = crate::check::is_builtin(id)
-                || project.config.raw.checks.contains_key(id)
-                || hook_ids.contains(id);
-            if !known {
-                *unknown_skips.entry(id.clone()).or_default() += 1;
-            }
-            known
-        })
-        .collect();
+    let project = open_staged(run, shadow, &project_root)?;
     let selection = Selection {
-        tier: None,
-        only: Vec::new(),
-        skip,
-        files: Vec::new(),
-        changed: None,
-        jobs: None,
-        format: Format::Text,
+        skip: skips(&project, unknown_skips),
         hook_stage: Some(run.stage.name()),
-        all_tests: false,
+        ..Selection::default()
     };
     let fix_enabled =
         project.config.raw.hook.fix.unwrap_or(true) && run.stage == HookStage::PreCommit;
     crate::timing::mark("hook: project opened");
-    // The baseline holds as in `rungs check`; a check the project has not
-    // adopted fails only on the lines this commit brings.
-    let change = match run.stage {
-        HookStage::PreCommit => Change::staged(
-            crate::project::git::staged_lines(&run.real_root)?,
-            "the staged changes",
-        ),
-        // The pushed commits' files, whole.
-        HookStage::PrePush => Change::staged(
-            run.files
-                .iter()
-                .map(|f| (f.clone(), Default::default()))
-                .collect(),
-            "the pushed commits' files",
-        ),
-    };
     let mut prepared = plan_for(
         project,
         run.real_root.clone(),
         &selection,
         Stage::Commit,
         Some(run.files.clone()),
-        change,
+        staged_change(run)?,
     )?;
     unchecked_code(run, &prepared.project)?;
     if prepared.plan.checks.is_empty() && run.several {
@@ -153,8 +95,7 @@ pub fn check_project(
         return Err(Error::Interrupted);
     }
     let exit_code = finished.summary.exit_code;
-    let failed = exit_code != exit::PASSED;
-    if failed && fix_enabled && !index_moved()? {
+    if exit_code != exit::PASSED && fix_enabled && !index_moved()? {
         let fixed = fix_staged(run.repo, shadow, prefix, &mut prepared, &finished, cancel)?;
         if cancel.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
@@ -164,4 +105,73 @@ pub fn check_project(
         }
     }
     Ok(exit_code)
+}
+
+/// The project as staged: its files are the index's (under the shadow copy
+/// at `project_root`), its rungs config the working tree's.
+fn open_staged(
+    run: &Staged,
+    shadow: &shadow::Shadow,
+    project_root: &std::path::Path,
+) -> Result<Project, Error> {
+    let prefix = run.prefix.as_str();
+    let under = |path: &str| -> Option<String> {
+        match prefix {
+            "" => Some(path.to_string()),
+            _ => path.strip_prefix(&format!("{prefix}/")).map(str::to_string),
+        }
+    };
+    let blobs: std::collections::HashMap<String, String> = shadow
+        .entries
+        .iter()
+        .filter_map(|e| under(&e.path).map(|p| (p, e.blob.clone())))
+        .collect();
+    let project = Project::open_index(project_root, &builtin_presets()?, &blobs, &run.real_root)?;
+    unstaged_config(&project, project_root);
+    Ok(project)
+}
+
+/// The checks RUNGS_SKIP names, and pre-commit's SKIP too (a team's habit
+/// keeps working); ids this project has no check of are counted instead.
+fn skips(project: &Project, unknown_skips: &mut BTreeMap<String, usize>) -> Vec<String> {
+    let hook_ids = crate::precommit::hook_ids(&project.root);
+    ["RUNGS_SKIP", "SKIP"]
+        .iter()
+        .map(|name| std::env::var(name).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(",")
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|id| {
+            let known = crate::check::is_builtin(id)
+                || project.config.raw.checks.contains_key(id)
+                || hook_ids.contains(id);
+            if !known {
+                *unknown_skips.entry(id.clone()).or_default() += 1;
+            }
+            known
+        })
+        .collect()
+}
+
+/// What the hook holds the line against: the lines the commit brings, or
+/// for a push, the pushed commits' files whole. The baseline holds as in
+/// `rungs check`.
+fn staged_change(run: &Staged) -> Result<Change, Error> {
+    Ok(match run.stage {
+        HookStage::PreCommit => Change::staged(
+            crate::project::git::staged_lines(&run.real_root)?,
+            "the staged changes",
+        ),
+        HookStage::PrePush => Change::staged(
+            run.files
+                .iter()
+                .map(|f| (f.clone(), Default::default()))
+                .collect(),
+            "the pushed commits' files",
+        ),
+    })
 }

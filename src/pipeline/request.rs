@@ -5,14 +5,16 @@ use super::ReportFiles;
 use std::path::PathBuf;
 
 /// How the run is shown on standard output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
+    #[default]
     Text,
     Json,
 }
 
-/// Which checks, on which files.
-#[derive(Clone, Debug)]
+/// Which checks, on which files. The default: every check of the tier, on
+/// every file, as text.
+#[derive(Clone, Debug, Default)]
 pub struct Selection {
     /// This tier instead of the one the size or config picks.
     pub tier: Option<String>,
