@@ -13,30 +13,23 @@ use crate::plan::Job;
 use crate::results::JobReport;
 use std::collections::BTreeMap;
 
-/// Run the failing fixable checks' fixers on the shadow copy, then carry each
-/// change over to the working tree: as is where the file has no unstaged
-/// changes, merged three-way where it has, and not at all on a conflict.
-pub fn fix_staged(
-    repo: &Repo,
-    shadow: &mut shadow::Shadow,
-    prefix: &str,
-    prepared: &mut Prepared,
-    finished: &Finished,
-    cancel: &std::sync::atomic::AtomicBool,
-) -> Result<Vec<String>, Error> {
-    let (tools, checks) = (&finished.tools, &finished.summary.checks);
+/// The fixes of the failing fixable checks, import sorters first: of the
+/// files whose findings fail the commit (what is only "to adopt" is not
+/// fixed). A formatter the project has not adopted fixes the staged lines
+/// only, and with no way to, nothing: a file the team never formatted is
+/// never rewritten whole.
+fn fix_jobs(prepared: &Prepared, finished: &Finished) -> Vec<Job> {
+    let checks = &finished.summary.checks;
     let changed = prepared.change.lines.as_ref();
-    let plan = &mut prepared.plan;
     let mut jobs = Vec::new();
     for kind in [Kind::Imports, Kind::Format] {
-        for (i, planned) in plan.checks.iter().enumerate() {
+        for (i, planned) in prepared.plan.checks.iter().enumerate() {
             if planned.check.kind != kind
                 || planned.check.fix.is_none()
                 || checks[i].outcome != Outcome::Failed
             {
                 continue;
             }
-            // What fails the commit is fixed; what is only "to adopt" is not.
             let mut files: Vec<String> = checks[i]
                 .findings
                 .iter()
@@ -48,9 +41,6 @@ pub fn fix_staged(
             if files.is_empty() {
                 continue;
             }
-            // A formatter the project has not adopted fixes the staged lines
-            // only, and with no way to, nothing: a file the team never
-            // formatted is never rewritten whole.
             let held = planned.check.holds_line && !finished.gates.adopted(planned);
             match (held && kind == Kind::Format, &planned.check.fix_range) {
                 (false, _) => jobs.extend(Job::fixes(i, files, None)),
@@ -59,6 +49,23 @@ pub fn fix_staged(
             }
         }
     }
+    jobs
+}
+
+/// Run the failing fixable checks' fixers on the shadow copy, then carry each
+/// change over to the working tree: as is where the file has no unstaged
+/// changes, merged three-way where it has, and not at all on a conflict.
+pub fn fix_staged(
+    repo: &Repo,
+    shadow: &mut shadow::Shadow,
+    prefix: &str,
+    prepared: &mut Prepared,
+    finished: &Finished,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Vec<String>, Error> {
+    let jobs = fix_jobs(prepared, finished);
+    let tools = &finished.tools;
+    let plan = &mut prepared.plan;
     if jobs.is_empty() {
         return Ok(Vec::new());
     }
