@@ -6,21 +6,6 @@ use crate::git::Repo;
 use crate::hook::{self, HookStage, install, journal};
 use std::path::Path;
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StageArg {
-    PreCommit,
-    PrePush,
-}
-
-impl From<StageArg> for HookStage {
-    fn from(stage: StageArg) -> HookStage {
-        match stage {
-            StageArg::PreCommit => HookStage::PreCommit,
-            StageArg::PrePush => HookStage::PrePush,
-        }
-    }
-}
-
 #[derive(clap::Subcommand, Debug)]
 pub enum HookCommand {
     /// Write the git hook (respects core.hooksPath, worktrees and submodules).
@@ -28,7 +13,7 @@ pub enum HookCommand {
         /// The git hook (default: those the `.pre-commit-config.yaml` names in
         /// `default_install_hook_types`, else pre-commit).
         #[arg(long, value_enum)]
-        stage: Option<StageArg>,
+        stage: Option<HookStage>,
         /// Keep an existing hook and run it after rungs.
         #[arg(long, conflicts_with = "replace")]
         chain: bool,
@@ -38,13 +23,13 @@ pub enum HookCommand {
     },
     /// Remove rungs's hook (a chained or replaced hook is put back).
     Uninstall {
-        #[arg(long, value_enum, default_value_t = StageArg::PreCommit)]
-        stage: StageArg,
+        #[arg(long, value_enum, default_value_t = HookStage::PreCommit)]
+        stage: HookStage,
     },
     /// What the installed hook runs: check the staged content (or the pushed commits).
     Run {
-        #[arg(long, value_enum, default_value_t = StageArg::PreCommit)]
-        stage: StageArg,
+        #[arg(long, value_enum, default_value_t = HookStage::PreCommit)]
+        stage: HookStage,
         /// Arguments git passes to the hook.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
         args: Vec<String>,
@@ -67,7 +52,7 @@ pub fn run(cwd: &Path, command: &HookCommand) -> Result<i32, Error> {
                 _ => install::Existing::Refuse,
             };
             let stages: Vec<&str> = match stage {
-                Some(s) => vec![HookStage::from(*s).name()],
+                Some(s) => vec![s.name()],
                 None => install_types(&repo),
             };
             for stage in stages {
@@ -87,9 +72,9 @@ pub fn run(cwd: &Path, command: &HookCommand) -> Result<i32, Error> {
             Ok(exit::PASSED)
         }
         HookCommand::Uninstall { stage } => {
-            match install::uninstall(&repo, HookStage::from(*stage).name())? {
+            match install::uninstall(&repo, stage.name())? {
                 Some(path) => println!("removed {}", path.display()),
-                None => println!("no rungs {} hook installed", HookStage::from(*stage).name()),
+                None => println!("no rungs {} hook installed", stage.name()),
             }
             Ok(exit::PASSED)
         }
@@ -100,7 +85,7 @@ pub fn run(cwd: &Path, command: &HookCommand) -> Result<i32, Error> {
             }
             Ok(exit::PASSED)
         }
-        HookCommand::Run { stage, .. } => hook::run(&repo, (*stage).into()),
+        HookCommand::Run { stage, .. } => hook::run(&repo, *stage),
     }
 }
 
