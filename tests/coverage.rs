@@ -336,3 +336,72 @@ fn cobertura_and_total_match_coverage_pys_own_reports_from_one_report_asked() {
     assert!(!a.is_empty());
     assert_eq!(a, b, "the same lines, hit or not, in every file");
 }
+
+#[test]
+fn rungs_never_measures_its_own_files_where_the_project_names_no_source() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Coverage configured (branches), but no `source`: coverage.py measures
+    // every file that runs outside the installed packages.
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n[tool.coverage.run]\nbranch = true\n",
+    );
+    write(root, "calc/__init__.py", "");
+    write(
+        root,
+        "calc/core.py",
+        "def add(a, b):\n    return a + b\n\n\ndef sign(a):\n    if a < 0:\n        return -1\n    return 1\n",
+    );
+    write(root, "tests/__init__.py", "");
+    write(
+        root,
+        "tests/test_core.py",
+        "from calc.core import add, sign\n\n\ndef test_add():\n    assert add(1, 2) == 3\n    assert sign(2) == 1\n",
+    );
+    let run = rungs(
+        root,
+        &[
+            "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+        ],
+    );
+    let coverage = run.check("coverage")["coverage"].clone();
+    let paths: Vec<&str> = coverage["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "calc/__init__.py",
+            "calc/core.py",
+            "tests/__init__.py",
+            "tests/test_core.py"
+        ],
+        "{}",
+        run.stdout
+    );
+    // The project's own command says the same total.
+    let report = root.join("own.json");
+    let own = std::process::Command::new("pytest")
+        .args(["-q", "-p", "no:cacheprovider", "--cov"])
+        .arg(format!("--cov-report=json:{}", report.display()))
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(own.status.success(), "{own:?}");
+    let own: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let expected = own["totals"]["percent_covered"].as_f64().unwrap();
+    let got = coverage["percent"].as_f64().unwrap();
+    assert!(
+        (got - expected).abs() < 0.005,
+        "rungs {got}% vs pytest --cov {expected}%"
+    );
+}

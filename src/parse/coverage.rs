@@ -72,27 +72,61 @@ struct CoveragePyTotals {
     covered_lines: u64,
     num_statements: u64,
     percent_covered: f64,
+    #[serde(default)]
+    num_branches: u64,
+    #[serde(default)]
+    covered_branches: u64,
 }
 
 /// coverage.py's `coverage json`: paths are relative to where it ran (the root).
+/// rungs's own files (its pytest plug-in in the cache folder, measured when
+/// the project's config names no `source`) are never the project's coverage:
+/// they are left out, and the totals counted again without them.
 pub fn coverage_py(text: &str, root: &Path) -> Result<Coverage, String> {
     let report: CoveragePy = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let files = report
-        .files
-        .into_iter()
-        .map(|(path, f)| FileCoverage {
+    let own = crate::dirs::root().ok().and_then(|d| d.canonicalize().ok());
+    let is_own = |path: &str| {
+        own.as_ref().is_some_and(|own| {
+            root.join(path)
+                .canonicalize()
+                .is_ok_and(|p| p.starts_with(own))
+        })
+    };
+    let mut totals = report.totals;
+    let mut files = Vec::new();
+    let mut dropped = false;
+    for (path, f) in report.files {
+        if is_own(&path) {
+            dropped = true;
+            totals.covered_lines -= (f.executed_lines.len() as u64).min(totals.covered_lines);
+            let lines = (f.executed_lines.len() + f.missing_lines.len()) as u64;
+            totals.num_statements -= lines.min(totals.num_statements);
+            let branches = (f.executed_branches.len() + f.missing_branches.len()) as u64;
+            totals.num_branches -= branches.min(totals.num_branches);
+            let taken = f.executed_branches.len() as u64;
+            totals.covered_branches -= taken.min(totals.covered_branches);
+            continue;
+        }
+        files.push(FileCoverage {
             path: relative(root, &path),
             covered: f.executed_lines,
             missed: f.missing_lines,
             covered_branches: f.executed_branches,
             missed_branches: f.missing_branches,
-        })
-        .collect();
+        });
+    }
+    if dropped {
+        let whole = totals.num_statements + totals.num_branches;
+        totals.percent_covered = match whole {
+            0 => 100.0,
+            _ => 100.0 * (totals.covered_lines + totals.covered_branches) as f64 / whole as f64,
+        };
+    }
     Ok(Coverage {
-        percent: report.totals.percent_covered,
+        percent: totals.percent_covered,
         floor: None,
-        covered_lines: report.totals.covered_lines,
-        statements: report.totals.num_statements,
+        covered_lines: totals.covered_lines,
+        statements: totals.num_statements,
         files: sorted(files),
         partial: false,
     })
