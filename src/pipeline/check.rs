@@ -30,7 +30,7 @@ pub fn check_project(cwd: &Path, args: &CheckRequest, show: Show) -> Result<Summ
     let mut prepared = prepare(cwd, &args.selection, Stage::Ci)?;
     crate::timing::mark("check: planned");
     if prepared.plan.checks.is_empty() && prepared.whole {
-        return Err(nothing_planned(&prepared));
+        return Err(nothing_planned(&prepared, &args.selection));
     }
     let shard = match &args.shard {
         Some(text) => Shard::parse(text)?,
@@ -86,8 +86,28 @@ pub fn check_project(cwd: &Path, args: &CheckRequest, show: Show) -> Result<Summ
 }
 
 /// A run that would check nothing is never a pass: say what was found.
-fn nothing_planned(prepared: &super::Prepared) -> Error {
+fn nothing_planned(prepared: &super::Prepared, selection: &super::Selection) -> Error {
     let project = &prepared.project;
+    let plan = &prepared.plan;
+    if !selection.only.is_empty() {
+        let why: Vec<String> = plan
+            .left_out
+            .iter()
+            .filter(|(id, _)| selection.only.contains(id))
+            .map(|(id, why)| format!("`{id}` {why}"))
+            .collect();
+        return Error::Usage {
+            message: format!(
+                "no check planned: --only {} names no check of this run{}",
+                selection.only.join(","),
+                match why.is_empty() {
+                    true => String::new(),
+                    false => format!(" ({})", why.join("; ")),
+                }
+            ),
+            hint: Some("`--tier` picks a higher tier; `rungs plan` shows each check's".into()),
+        };
+    }
     let stacks: Vec<&str> = project
         .stacks
         .iter()
