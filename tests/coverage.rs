@@ -405,3 +405,76 @@ fn rungs_never_measures_its_own_files_where_the_project_names_no_source() {
         "rungs {got}% vs pytest --cov {expected}%"
     );
 }
+
+#[test]
+fn a_projects_own_pytest_without_pytest_cov_gets_it_beside_never_inside() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let wheels = repo().join(".tools/wheels");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n",
+    );
+    write(root, "calc/__init__.py", "");
+    write(root, "calc/core.py", "def add(a, b):\n    return a + b\n");
+    write(root, "tests/__init__.py", "");
+    write(
+        root,
+        "tests/test_core.py",
+        "from calc.core import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+    );
+    // The team's environment: pytest, no pytest-cov (tabulate's tox deps).
+    let venv = std::process::Command::new("python3")
+        .args(["-m", "venv", ".venv"])
+        .current_dir(root)
+        .status()
+        .unwrap();
+    assert!(venv.success());
+    let pip = std::process::Command::new(root.join(".venv/bin/python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+        ])
+        .arg(&wheels)
+        .arg("pytest==9.2.0")
+        .status()
+        .unwrap();
+    assert!(pip.success());
+    let wheels = wheels.to_str().unwrap();
+    let run = rungs_env(
+        root,
+        &[
+            "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+        ],
+        &[("PIP_NO_INDEX", "1"), ("PIP_FIND_LINKS", wheels)],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let coverage = run.check("coverage");
+    assert_eq!(coverage["tests"]["total"], 1, "{coverage:#}");
+    assert_eq!(coverage["coverage"]["percent"], 100.0, "{coverage:#}");
+    assert!(
+        run.stderr
+            .contains("the project's environment lacks pytest-cov==7.1.0 coverage==7.17.4"),
+        "{}",
+        run.stderr
+    );
+    let site = std::fs::read_dir(root.join(".venv/lib"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("site-packages");
+    assert!(
+        !site.join("pytest_cov").exists(),
+        "the project's .venv was changed"
+    );
+}

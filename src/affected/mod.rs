@@ -36,6 +36,9 @@ pub struct Decision {
 /// helper are, and what was decided.
 pub struct Run {
     python: PathBuf,
+    /// What rungs put beside the project's pytest (coverage.py), which the
+    /// helper imports too.
+    beside: Option<PathBuf>,
     helper_dir: PathBuf,
     record: PathBuf,
     root: PathBuf,
@@ -169,6 +172,7 @@ impl Run {
     ) -> Result<Run, String> {
         let mut run = Run {
             python: python_of(tool),
+            beside: tool.beside.clone(),
             helper_dir: helper_dir()?,
             record: record_path(root, check_id)?,
             root: root.to_path_buf(),
@@ -345,7 +349,19 @@ impl Run {
         if let (Some(a), Some(m)) = (args.as_object_mut(), more.as_object()) {
             a.extend(m.clone());
         }
-        let mut child = Command::new(&self.python)
+        let mut cmd = Command::new(&self.python);
+        if let Some(dir) = &self.beside {
+            let path = std::env::var("PYTHONPATH").unwrap_or_default();
+            let dir = dir.display().to_string();
+            cmd.env(
+                "PYTHONPATH",
+                match path.is_empty() {
+                    true => dir,
+                    false => format!("{path}:{dir}"),
+                },
+            );
+        }
+        let mut child = cmd
             .arg(self.helper_dir.join(format!("{MODULE}.py")))
             .arg(command)
             .current_dir(&self.root)

@@ -75,6 +75,13 @@ pub struct Install {
     /// shareable config) are installed with the tool at the project's pins.
     #[serde(default, rename = "config-imports")]
     pub config_imports: Vec<String>,
+    /// Packages the tool needs importable beside it (pytest-cov for the
+    /// coverage check): when the tool is the project's own and its
+    /// environment lacks one, rungs installs it with the project's
+    /// interpreter into a folder of its cache put on `PYTHONPATH`, never
+    /// into the project's environment.
+    #[serde(default)]
+    pub beside: Vec<String>,
 }
 
 impl Install {

@@ -116,10 +116,13 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
         cwd: scratch
             .as_ref()
             .map_or_else(|| root.to_path_buf(), |s| s.dir.clone()),
-        env: child_env(tool)
-            .into_iter()
-            .chain(selecting.iter().flat_map(|r| r.env()))
-            .collect(),
+        env: beside(
+            tool,
+            child_env(tool)
+                .into_iter()
+                .chain(selecting.iter().flat_map(|r| r.env()))
+                .collect(),
+        ),
         timeout: check.timeout,
     };
     let done = match &selecting {
@@ -358,6 +361,26 @@ fn join_output(stdout: &str, stderr: &str) -> String {
     }
 }
 
+/// `env` with what rungs put beside the tool last on `PYTHONPATH` (after
+/// rungs's plug-in, before the environment's own packages).
+fn beside(tool: &Tool, mut env: Vec<(String, String)>) -> Vec<(String, String)> {
+    let Some(dir) = &tool.beside else {
+        return env;
+    };
+    let dir = dir.display().to_string();
+    let last = env.iter().rposition(|(k, _)| k == "PYTHONPATH");
+    let value = match last {
+        Some(i) => env[i].1.clone(),
+        None => std::env::var("PYTHONPATH").unwrap_or_default(),
+    };
+    let value = match value.is_empty() {
+        true => dir,
+        false => format!("{value}:{dir}"),
+    };
+    env.push(("PYTHONPATH".into(), value));
+    env
+}
+
 /// The child's environment: the tool's own environment first on PATH.
 fn child_env(tool: &Tool) -> Vec<(String, String)> {
     let mut env = Vec::new();
@@ -475,6 +498,7 @@ mod tests {
             program: env.join("node_modules/.bin/eslint"),
             origin: String::new(),
             bin_dir: Some(env.join("node_modules/.bin")),
+            beside: None,
         };
         let node = |config: &str| {
             std::process::Command::new("node")

@@ -106,6 +106,7 @@ fn tool_in(check: &Check, kind: Ecosystem, dir: &Path) -> Option<Tool> {
         program,
         origin: format!("installed by rungs ({})", requirements(check)),
         bin_dir: Some(bin),
+        beside: None,
     })
 }
 
@@ -172,6 +173,65 @@ pub fn install(tools: &Path, check: &Check) -> Result<Tool, Error> {
             bin_dir(kind, &dir).display()
         ))
     })
+}
+
+/// `packages` installed with `python` (a project's interpreter) into a
+/// folder of `tools`, once per interpreter and set, without their
+/// dependencies (the project's environment has the rest): what a project's
+/// own tool needs beside it, put on its `PYTHONPATH`.
+pub fn beside(tools: &Path, python: &Path, packages: &[String]) -> Result<PathBuf, String> {
+    let version = Command::new(python)
+        .args(["-c", "import sys; print(sys.version)"])
+        .output()
+        .map_err(|e| format!("could not run {}: {e}", python.display()))?;
+    let mut key = blake3::Hasher::new();
+    key.update(&version.stdout);
+    for p in packages {
+        key.update(p.as_bytes());
+        key.update(b"\0");
+    }
+    let dir = tools.join(format!("beside-{}", &key.finalize().to_hex()[..16]));
+    std::fs::create_dir_all(tools).map_err(|e| e.to_string())?;
+    let lock_path = dir.with_extension("lock");
+    let lock = std::fs::File::create(&lock_path).map_err(|e| e.to_string())?;
+    lock.lock().map_err(|e| e.to_string())?;
+    if dir.join(READY).exists() {
+        return Ok(dir);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!(
+        "rungs: the project's environment lacks {}: installing it beside it, into {} (once; the project's environment is not changed)",
+        packages.join(" "),
+        dir.display()
+    );
+    let target = |cmd: &mut Command| {
+        cmd.arg("--target").arg(&dir).args(packages);
+    };
+    let result = match super::find(Path::new("/"), "uv") {
+        Some(uv) => {
+            let mut cmd = Command::new(&uv.program);
+            cmd.args(["pip", "install", "--quiet", "--no-deps", "--python"])
+                .arg(python);
+            target(&mut cmd);
+            run(&mut cmd)
+        }
+        None => {
+            let mut cmd = Command::new(python);
+            cmd.args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+            ]);
+            target(&mut cmd);
+            run(&mut cmd)
+        }
+    };
+    result?;
+    std::fs::write(dir.join(READY), packages.join(" ")).map_err(|e| e.to_string())?;
+    Ok(dir)
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {

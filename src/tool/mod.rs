@@ -20,6 +20,9 @@ pub struct Tool {
     pub origin: String,
     /// Folder to put first on the child's PATH (the tool's environment).
     pub bin_dir: Option<PathBuf>,
+    /// Packages rungs put beside a project's tool (see `Install::beside`):
+    /// a folder for the child's `PYTHONPATH`.
+    pub beside: Option<PathBuf>,
 }
 
 /// Project folders that hold executables, in lookup order.
@@ -55,6 +58,7 @@ fn find_in_project(root: &Path, name: &str) -> Option<Tool> {
             program: path,
             origin: "project".into(),
             bin_dir: None,
+            beside: None,
         });
     }
     project_bin_dirs(root)
@@ -65,6 +69,7 @@ fn find_in_project(root: &Path, name: &str) -> Option<Tool> {
                 program: path,
                 origin,
                 bin_dir: Some(dir),
+                beside: None,
             })
         })
 }
@@ -78,6 +83,7 @@ fn find_on_path(name: &str) -> Option<Tool> {
             program,
             origin: "PATH".into(),
             bin_dir: None,
+            beside: None,
         })
 }
 
@@ -93,6 +99,7 @@ impl Tool {
             program: PathBuf::new(),
             origin: "not run".into(),
             bin_dir: None,
+            beside: None,
         }
     }
 }
@@ -146,7 +153,10 @@ pub fn locate(root: &Path, check: &Check) -> Result<Option<Tool>, Error> {
 /// the project's pinned version, else rungs's own.
 pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, Error> {
     let name = check.program();
-    if let Some(tool) = locate(root, check)? {
+    if let Some(mut tool) = locate(root, check)? {
+        if allow_install {
+            tool.beside = beside(&tool, check)?;
+        }
         return Ok(tool);
     }
     if allow_install && let Some(pinned) = as_pinned(check) {
@@ -195,6 +205,47 @@ pub fn resolve(root: &Path, check: &Check, allow_install: bool) -> Result<Tool, 
         detail: " in .venv, venv, $VIRTUAL_ENV, node_modules/.bin or PATH".into(),
         hint: Some(missing_hint(check)),
     })
+}
+
+/// What `check.install.beside` names that the project's environment of
+/// `tool` lacks, installed beside it; `None` when nothing is missing or the
+/// tool is not a Python environment's.
+fn beside(tool: &Tool, check: &Check) -> Result<Option<PathBuf>, Error> {
+    let Some(bin) = &tool.bin_dir else {
+        return Ok(None);
+    };
+    let python = bin.join("python");
+    if check.install.beside.is_empty() || !python.exists() || tool.origin.starts_with("installed") {
+        return Ok(None);
+    }
+    let have = environment(tool);
+    let normal = |s: &str| s.to_ascii_lowercase().replace(['-', '.'], "_");
+    let missing: Vec<String> = check
+        .install
+        .beside
+        .iter()
+        .filter(|req| {
+            let name = normal(
+                req.split(['=', '<', '>', '~', '!', '['])
+                    .next()
+                    .unwrap_or(req),
+            );
+            !have
+                .lines()
+                .any(|dist| normal(dist).starts_with(&format!("{name}_")))
+        })
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    install::beside(&tools_dir()?, &python, &missing)
+        .map(Some)
+        .map_err(|message| Error::Install {
+            check: check.id.0.clone(),
+            what: missing.join(" "),
+            message,
+        })
 }
 
 fn missing_hint(check: &Check) -> String {
@@ -266,6 +317,25 @@ fn node_packages(modules: &Path) -> String {
 }
 
 pub fn environment(tool: &Tool) -> String {
+    let mut env = project_environment(tool);
+    // What rungs put beside it is part of what the tool runs with.
+    if let Some(dir) = &tool.beside {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".dist-info"))
+            .collect();
+        names.sort();
+        for n in names {
+            env.push_str(&format!("\nbeside {n}"));
+        }
+    }
+    env
+}
+
+fn project_environment(tool: &Tool) -> String {
     let Some(prefix) = tool.program.parent().and_then(Path::parent) else {
         return String::new();
     };
@@ -343,6 +413,7 @@ mod tests {
             program: path.to_path_buf(),
             origin: String::new(),
             bin_dir: None,
+            beside: None,
         }
     }
 
