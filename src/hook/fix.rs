@@ -12,6 +12,7 @@ use crate::pipeline::{Finished, Prepared};
 use crate::plan::Job;
 use crate::results::JobReport;
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 
 /// The fixes of the failing fixable checks, import sorters first: of the
 /// files whose findings fail the commit (what is only "to adopt" is not
@@ -92,9 +93,22 @@ pub fn fix_staged(
         workers: prepared.workers,
         cancel,
     };
+    // Fault injection for the tests: Ctrl-C as the Nth fixer starts.
+    let failpoint = std::env::var("RUNGS_FAILPOINT_FIX_JOBS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok());
     // One fixer at a time, imports before formatting.
     for j in 0..ctx.plan.jobs.len() {
+        if failpoint == Some(j) {
+            cancel.store(true, Ordering::SeqCst);
+        }
         let _: Vec<JobReport> = execute::run_jobs(&ctx, &[j], Mode::Fix, &mut |_| {});
+    }
+    // Interrupted while the fixers ran, some files are fixed in the shadow
+    // copy and some not: carrying those over would leave a tree that is
+    // neither the one before the commit nor the one a finished hook leaves.
+    if cancel.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
     }
     // The base of each fix is the staged content that was checked.
     let blobs: BTreeMap<String, String> = shadow
