@@ -315,3 +315,55 @@ fn files_are_split_across_workers_only_when_it_pays_and_then_by_size() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(batches(unknown.path()).len(), 2);
 }
+
+#[test]
+fn a_pin_that_cannot_be_installed_is_said_again_at_once_not_retried_every_run() {
+    // A check pinned to a version the index does not have (tox-ini-fmt
+    // 1.10.2 in a real project's hooks): offline, an empty index.
+    let empty_index = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let dir = project(
+        r#"[checks.fmt]
+kind = "format"
+command = ["tox-ini-fmt"]
+files = ["**/*.ini"]
+install = { pypi = ["tox-ini-fmt==1.10.2"] }
+"#,
+        "",
+    );
+    write(dir.path(), "tox.ini", "[tox]\n");
+    let env = [
+        ("RUNGS_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("PIP_NO_INDEX", "1"),
+        ("PIP_FIND_LINKS", empty_index.path().to_str().unwrap()),
+    ];
+    let first = rungs_env(dir.path(), &["check", "--only", "fmt"], &env);
+    assert_eq!(first.code, 2, "{}\n{}", first.stdout, first.stderr);
+    assert!(
+        first.stderr.contains("installing tox-ini-fmt==1.10.2"),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first.stderr.contains("No matching distribution"),
+        "{}",
+        first.stderr
+    );
+    let again = rungs_env(dir.path(), &["check", "--only", "fmt"], &env);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(
+        !again.stderr.contains("installing"),
+        "tried again: {}",
+        again.stderr
+    );
+    assert!(
+        again.stderr.contains("it failed") && again.stderr.contains("No matching distribution"),
+        "the reason is said again: {}",
+        again.stderr
+    );
+    // `rungs cache clear` forgets it: the next run tries again.
+    let clear = rungs_env(dir.path(), &["cache", "clear"], &env);
+    assert_eq!(clear.code, 0, "{}", clear.stderr);
+    let after = rungs_env(dir.path(), &["check", "--only", "fmt"], &env);
+    assert!(after.stderr.contains("installing"), "{}", after.stderr);
+}

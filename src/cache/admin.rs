@@ -103,6 +103,16 @@ pub fn clear(tools: bool) -> Result<Cleared, Error> {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
     }
+    // Failed installs are remembered, not kept: a clear tries them again.
+    for entry in std::fs::read_dir(root.join("tools"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|e| e == "failed") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
     let _ = std::fs::remove_file(root.join("versions.json"));
     let _ = std::fs::remove_file(root.join("remote.json"));
     Ok(Cleared { root, removed })

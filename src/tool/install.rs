@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const READY: &str = ".rungs-ready";
+/// How long a failed install stands before it is tried again.
+const RETRY_FAILED_AFTER_SECS: u64 = 24 * 60 * 60;
 
 /// Which package manager installs a check's requirements.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -145,6 +147,23 @@ pub fn install(tools: &Path, check: &Check) -> Result<Tool, Error> {
     lock.lock().map_err(|e| Error::io(&lock_path, e))?;
     if let Some(tool) = tool_in(check, kind, &dir) {
         return Ok(tool);
+    }
+    // A pin that failed to install fails the same way the next time (a
+    // version the index does not have): said again at once, not tried on
+    // every run; a day later, or after `rungs cache clear`, it is tried again.
+    let failed = dir.with_extension("failed");
+    if let Some(age) = std::fs::metadata(&failed)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .filter(|age| age.as_secs() < RETRY_FAILED_AFTER_SECS)
+    {
+        let reason = std::fs::read_to_string(&failed).unwrap_or_default();
+        return Err(fail(format!(
+            "it failed {} ago, and is tried again a day after (or after `rungs cache clear`): {}",
+            crate::report::format_duration(age),
+            reason.trim()
+        )));
     }
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
