@@ -168,18 +168,18 @@ pub fn load(
         let verdict = (hook.repo == "meta")
             .then(|| super::meta::judge(&hook.id, &config, &all, tracked, &tag_of));
 
-        let made = to_check(
+        let input = HookInput {
             root,
-            &exe,
+            exe: &exe,
             hook,
-            code.as_ref(),
-            *order,
+            fetched: code.as_ref(),
+            order: *order,
             tracked,
-            &tag_of,
+            tags: &tag_of,
             builtin,
-            &mut ids,
-            verdict,
-        );
+            meta_verdict: verdict,
+        };
+        let made = to_check(input, &mut ids);
         match made {
             Ok(check) => loaded.checks.push(check),
             Err(message) => loaded.checks.push(broken_check(
@@ -218,162 +218,53 @@ impl<'r> Tags<'r> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn to_check(
-    root: &Path,
-    exe: &Path,
-    hook: &Hook,
-    fetched: Option<&repos::Fetched>,
+/// What turning one hook into a check reads: a struct in place of a long
+/// parameter list, so each call names what it passes.
+struct HookInput<'a> {
+    /// The project's root, where a local script hook's entry is found.
+    root: &'a Path,
+    /// rungs itself, which runs the pygrep, fail and meta hooks.
+    exe: &'a Path,
+    hook: &'a Hook,
+    /// Where the hook's code comes from (none for local and meta hooks).
+    fetched: Option<&'a repos::Fetched>,
+    /// The hook's position in the config.
     order: usize,
-    tracked: &[String],
-    tags: &dyn Fn(&str) -> Option<identify::Tags>,
-    builtin: &BTreeMap<CheckId, Check>,
-    ids: &mut HashMap<String, usize>,
+    /// The files pre-commit would consider, project-relative.
+    tracked: &'a [String],
+    tags: &'a dyn Fn(&str) -> Option<identify::Tags>,
+    builtin: &'a BTreeMap<CheckId, Check>,
+    /// A meta hook's verdict on the other hooks (`None` for other hooks).
     meta_verdict: Option<Option<String>>,
-) -> Result<Check, String> {
+}
+
+/// A hook as a check; `ids` counts the hooks seen so far by id, so a hook
+/// listed twice gets a check id of its own.
+fn to_check(input: HookInput<'_>, ids: &mut HashMap<String, usize>) -> Result<Check, String> {
+    let hook = input.hook;
     let entry = shell_words::split(&hook.entry)
         .map_err(|e| format!("hook `{}`: `entry` is not a command line: {e}", hook.id))?;
     if entry.is_empty() && !matches!(hook.language, Language::Pygrep | Language::Fail) {
         return Err(format!("hook `{}` has an empty `entry`", hook.id));
     }
-    let exe = exe.to_string_lossy().into_owned();
-    let deps = hook.additional_dependencies.clone();
-    let (code, how) = match fetched {
+    let exe = input.exe.to_string_lossy().into_owned();
+    let (code, how) = match input.fetched {
         Some(f) => (f.code.clone(), f.how.clone()),
         None => (Code::None, String::new()),
     };
-    let mut install = Install::default();
-    let mut isolated = false;
-    let mut command: Vec<String> = match hook.language {
-        Language::System => entry.clone(),
-        Language::Script => {
-            let base = match &code {
-                Code::Clone(dir) => dir.clone(),
-                _ => root.to_path_buf(),
-            };
-            let mut c = entry.clone();
-            c[0] = base.join(&entry[0]).to_string_lossy().into_owned();
-            c
-        }
-        Language::Python => {
-            // `.[all]` among the dependencies is the repo itself with extras.
-            let extras: String = deps
-                .iter()
-                .filter_map(|d| d.strip_prefix('.'))
-                .filter(|e| e.starts_with('['))
-                .collect::<Vec<_>>()
-                .concat()
-                .replace("][", ",");
-            match &code {
-                Code::Clone(dir) => install.pypi.push(format!("{}{extras}", dir.display())),
-                Code::Pypi { name, version } => {
-                    install.pypi.push(format!("{name}{extras}=={version}"))
-                }
-                Code::Npm { .. } => {
-                    return Err(format!(
-                        "hook `{}` is a python hook from an npm package",
-                        hook.id
-                    ));
-                }
-                Code::None => {}
-            }
-            install
-                .pypi
-                .extend(deps.iter().filter(|d| !d.starts_with('.')).cloned());
-            isolated = !install.pypi.is_empty();
-            entry.clone()
-        }
-        Language::Node => {
-            match &code {
-                Code::Clone(dir) => install.npm.push(dir.to_string_lossy().into_owned()),
-                // Mirrors pin their own package among the dependencies.
-                Code::Npm { name, version } => {
-                    if !deps
-                        .iter()
-                        .any(|d| d == name || d.starts_with(&format!("{name}@")))
-                    {
-                        install.npm.push(format!("{name}@{version}"));
-                    }
-                }
-                Code::Pypi { .. } => {
-                    return Err(format!(
-                        "hook `{}` is a node hook from a PyPI package",
-                        hook.id
-                    ));
-                }
-                Code::None => {}
-            }
-            install.npm.extend(deps.iter().cloned());
-            isolated = !install.npm.is_empty();
-            entry.clone()
-        }
-        Language::Rust => {
-            // pre-commit's `cli:` dependencies are crates to install; the
-            // others are library dependencies of the repo, which its own
-            // manifest already names.
-            match &code {
-                Code::Clone(dir) => install.cargo.push(dir.to_string_lossy().into_owned()),
-                Code::None => {}
-                _ => {
-                    return Err(format!(
-                        "hook `{}` is a rust hook from a package index",
-                        hook.id
-                    ));
-                }
-            }
-            for dep in &deps {
-                if let Some(cli) = dep.strip_prefix("cli:") {
-                    install.cargo.push(match cli.split_once(':') {
-                        Some((name, version)) => format!("{name}@{version}"),
-                        None => cli.to_string(),
-                    });
-                }
-            }
-            isolated = !install.cargo.is_empty();
-            entry.clone()
-        }
-        Language::Pygrep => vec![exe.clone(), "__pygrep".into()],
-        Language::Fail => vec![exe.clone(), "__fail".into(), hook.entry.clone()],
-    };
-    match hook.language {
-        Language::Pygrep => {
-            command.extend(hook.args.iter().cloned());
-            command.push("--".into());
-            command.push(hook.entry.clone());
-        }
-        Language::Fail => {}
-        _ if hook.repo == "meta" => {
-            command = match meta_verdict.flatten() {
-                _ if hook.id == "identity" => vec![exe.clone(), "__identity".into()],
-                Some(report) => vec![exe.clone(), "__fail".into(), report],
-                None => vec![exe.clone(), "__identity".into()],
-            };
-        }
-        _ => command.extend(hook.args.iter().cloned()),
-    }
-    let mut selected: Vec<String> = hook.select(tracked, tags).into_iter().cloned().collect();
+    let base = base_command(hook, &entry, &exe, &code, input.root)?;
+    let command = with_args(hook, &exe, base.command, input.meta_verdict);
+    let mut selected: Vec<String> = hook
+        .select(input.tracked, input.tags)
+        .into_iter()
+        .cloned()
+        .collect();
     selected.sort();
     let stands_for = stands_for(&entry);
-    let like = stands_for.iter().find_map(|id| builtin.get(id));
-    let (parser, pattern) = match (hook.language, like) {
-        (Language::Pygrep, _) => (
-            ParserKind::Regex,
-            regex::Regex::new(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<message>.*)$").ok(),
-        ),
-        (_, Some(b)) if b.parser == ParserKind::Regex => (ParserKind::Regex, b.pattern.clone()),
-        _ => (ParserKind::ExitCode, None),
-    };
+    let like = stands_for.iter().find_map(|id| input.builtin.get(id));
+    let (parser, pattern) = parser_of(hook.language, like);
     let kind = like.map_or(Kind::Custom, |b| b.kind);
-    let n = ids.entry(hook.id.clone()).or_insert(0);
-    *n += 1;
-    let mut id = if *n == 1 {
-        hook.id.clone()
-    } else {
-        format!("{}-{n}", hook.id)
-    };
-    if builtin.contains_key(&CheckId(id.clone())) && !stands_for.contains(&CheckId(id.clone())) {
-        id.push_str("-hook");
-    }
+    let id = check_id(hook, input.builtin, &stands_for, ids);
     let definition = format!(
         "{}\0{:?}\0{:?}\0{}",
         hook.repo, hook.options, hook.additional_dependencies, hook.language_version
@@ -397,24 +288,224 @@ fn to_check(
     check.command = command;
     check.parser = parser;
     check.pattern = pattern;
-    check.install = install;
+    check.install = base.install;
     check.serial = hook.require_serial;
     check.origin = Some(Arc::new(Origin {
         label,
-        order,
+        order: input.order,
         stands_for,
         definition,
         always_run: hook.always_run,
         language_version: (hook.language_version != "default")
             .then(|| hook.language_version.clone()),
-        package: fetched.and_then(|f| f.package.clone()),
+        package: input.fetched.and_then(|f| f.package.clone()),
         alias: hook.alias.clone(),
         verbose: hook.verbose,
     }));
     check.scratch = hook.repo != "meta";
     check.inputs = Some(Arc::new(selected));
-    check.isolated = isolated;
+    check.isolated = base.isolated;
     Ok(check)
+}
+
+/// A hook's command before its args, and what its language installs.
+struct Base {
+    command: Vec<String>,
+    install: Install,
+    /// Whether the hook runs in an environment of its own (it installs something).
+    isolated: bool,
+}
+
+/// The command a hook's language runs, and what it installs: one arm per
+/// language, the installing ones each in a function of its own.
+fn base_command(
+    hook: &Hook,
+    entry: &[String],
+    exe: &str,
+    code: &Code,
+    root: &Path,
+) -> Result<Base, String> {
+    let mut install = Install::default();
+    let mut isolated = false;
+    let command: Vec<String> = match hook.language {
+        Language::System => entry.to_vec(),
+        Language::Script => {
+            let base = match code {
+                Code::Clone(dir) => dir.clone(),
+                _ => root.to_path_buf(),
+            };
+            let mut c = entry.to_vec();
+            c[0] = base.join(&entry[0]).to_string_lossy().into_owned();
+            c
+        }
+        Language::Python => {
+            install.pypi = python_install(hook, code)?;
+            isolated = !install.pypi.is_empty();
+            entry.to_vec()
+        }
+        Language::Node => {
+            install.npm = node_install(hook, code)?;
+            isolated = !install.npm.is_empty();
+            entry.to_vec()
+        }
+        Language::Rust => {
+            install.cargo = rust_install(hook, code)?;
+            isolated = !install.cargo.is_empty();
+            entry.to_vec()
+        }
+        Language::Pygrep => vec![exe.to_string(), "__pygrep".into()],
+        Language::Fail => vec![exe.to_string(), "__fail".into(), hook.entry.clone()],
+    };
+    Ok(Base {
+        command,
+        install,
+        isolated,
+    })
+}
+
+/// The PyPI packages a python hook installs: its repo (with the extras a
+/// `.[extra]` dependency names) and its other dependencies.
+fn python_install(hook: &Hook, code: &Code) -> Result<Vec<String>, String> {
+    let deps = &hook.additional_dependencies;
+    let mut pypi = Vec::new();
+    // `.[all]` among the dependencies is the repo itself with extras.
+    let extras: String = deps
+        .iter()
+        .filter_map(|d| d.strip_prefix('.'))
+        .filter(|e| e.starts_with('['))
+        .collect::<Vec<_>>()
+        .concat()
+        .replace("][", ",");
+    match code {
+        Code::Clone(dir) => pypi.push(format!("{}{extras}", dir.display())),
+        Code::Pypi { name, version } => pypi.push(format!("{name}{extras}=={version}")),
+        Code::Npm { .. } => {
+            return Err(format!(
+                "hook `{}` is a python hook from an npm package",
+                hook.id
+            ));
+        }
+        Code::None => {}
+    }
+    pypi.extend(deps.iter().filter(|d| !d.starts_with('.')).cloned());
+    Ok(pypi)
+}
+
+/// The npm packages a node hook installs: its repo or package, and its
+/// dependencies.
+fn node_install(hook: &Hook, code: &Code) -> Result<Vec<String>, String> {
+    let deps = &hook.additional_dependencies;
+    let mut npm = Vec::new();
+    match code {
+        Code::Clone(dir) => npm.push(dir.to_string_lossy().into_owned()),
+        // Mirrors pin their own package among the dependencies.
+        Code::Npm { name, version } => {
+            if !deps
+                .iter()
+                .any(|d| d == name || d.starts_with(&format!("{name}@")))
+            {
+                npm.push(format!("{name}@{version}"));
+            }
+        }
+        Code::Pypi { .. } => {
+            return Err(format!(
+                "hook `{}` is a node hook from a PyPI package",
+                hook.id
+            ));
+        }
+        Code::None => {}
+    }
+    npm.extend(deps.iter().cloned());
+    Ok(npm)
+}
+
+/// The crates a rust hook installs: its repo and its `cli:` dependencies.
+fn rust_install(hook: &Hook, code: &Code) -> Result<Vec<String>, String> {
+    let mut cargo = Vec::new();
+    // pre-commit's `cli:` dependencies are crates to install; the
+    // others are library dependencies of the repo, which its own
+    // manifest already names.
+    match code {
+        Code::Clone(dir) => cargo.push(dir.to_string_lossy().into_owned()),
+        Code::None => {}
+        _ => {
+            return Err(format!(
+                "hook `{}` is a rust hook from a package index",
+                hook.id
+            ));
+        }
+    }
+    for dep in &hook.additional_dependencies {
+        if let Some(cli) = dep.strip_prefix("cli:") {
+            cargo.push(match cli.split_once(':') {
+                Some((name, version)) => format!("{name}@{version}"),
+                None => cli.to_string(),
+            });
+        }
+    }
+    Ok(cargo)
+}
+
+/// `command` with the hook's args: after the entry for most hooks, before
+/// the pattern for pygrep; a meta hook runs rungs with its verdict.
+fn with_args(
+    hook: &Hook,
+    exe: &str,
+    mut command: Vec<String>,
+    meta_verdict: Option<Option<String>>,
+) -> Vec<String> {
+    match hook.language {
+        Language::Pygrep => {
+            command.extend(hook.args.iter().cloned());
+            command.push("--".into());
+            command.push(hook.entry.clone());
+        }
+        Language::Fail => {}
+        _ if hook.repo == "meta" => {
+            command = match meta_verdict.flatten() {
+                _ if hook.id == "identity" => vec![exe.to_string(), "__identity".into()],
+                Some(report) => vec![exe.to_string(), "__fail".into(), report],
+                None => vec![exe.to_string(), "__identity".into()],
+            };
+        }
+        _ => command.extend(hook.args.iter().cloned()),
+    }
+    command
+}
+
+/// How a hook's output is read: pygrep's `path:line:message`, else the
+/// pattern of the built-in check it stands for, else its exit code alone.
+fn parser_of(language: Language, like: Option<&Check>) -> (ParserKind, Option<regex::Regex>) {
+    match (language, like) {
+        (Language::Pygrep, _) => (
+            ParserKind::Regex,
+            regex::Regex::new(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<message>.*)$").ok(),
+        ),
+        (_, Some(b)) if b.parser == ParserKind::Regex => (ParserKind::Regex, b.pattern.clone()),
+        _ => (ParserKind::ExitCode, None),
+    }
+}
+
+/// The hook's check id: its own, numbered from its second listing, and
+/// with `-hook` where it would take a built-in check's id it does not
+/// stand for.
+fn check_id(
+    hook: &Hook,
+    builtin: &BTreeMap<CheckId, Check>,
+    stands_for: &[CheckId],
+    ids: &mut HashMap<String, usize>,
+) -> String {
+    let n = ids.entry(hook.id.clone()).or_insert(0);
+    *n += 1;
+    let mut id = if *n == 1 {
+        hook.id.clone()
+    } else {
+        format!("{}-{n}", hook.id)
+    };
+    if builtin.contains_key(&CheckId(id.clone())) && !stands_for.contains(&CheckId(id.clone())) {
+        id.push_str("-hook");
+    }
+    id
 }
 
 /// A hook's check with pre-commit's defaults: any exit code but 0 fails it.
