@@ -3,7 +3,7 @@
 //! copy of its files (so check mode never writes), keyed in the cache by its
 //! repo, rev, resolved definition and dependencies.
 
-use super::config::{CONFIG_FILE, Config, RepoSource};
+use super::config::{CONFIG_FILE, Config, HookOptions, RepoSource};
 use super::hook::{Hook, HookError, Language};
 use super::identify;
 use super::repos::{self, Code};
@@ -86,74 +86,7 @@ pub fn load(
     let tags = Tags::new(root);
     let tag_of = |f: &str| tags.of(f);
     // Every hook resolved first: the meta hooks judge all of them.
-    let mut resolved: Vec<Resolved> = Vec::new();
-    let mut order = 0;
-    for repo in &config.repos {
-        let (label, fetched) = match &repo.source {
-            RepoSource::Local => ("local".to_string(), Ok(None)),
-            RepoSource::Meta => ("meta".to_string(), Ok(None)),
-            RepoSource::Remote { url, rev, frozen } => (
-                match frozen {
-                    Some(version) => format!("{url}@{rev} (frozen: {version})"),
-                    None => format!("{url}@{rev}"),
-                },
-                repos::fetch(cache_root, url, rev, frozen.as_deref()).map(Some),
-            ),
-        };
-        for entry in &repo.hooks {
-            order += 1;
-            let broken = |message: String| {
-                broken_check(
-                    &entry.id,
-                    order,
-                    format!("{CONFIG_FILE}:{}: {message}", entry.pos.line),
-                )
-            };
-            let fetched = match &fetched {
-                Ok(f) => f,
-                Err(e) => {
-                    loaded.checks.push(broken(e.clone()));
-                    continue;
-                }
-            };
-            let definition = match (&repo.source, fetched) {
-                (RepoSource::Meta, _) => match super::meta::definition(&entry.id) {
-                    Some(d) => Some(d),
-                    None => {
-                        loaded.checks.push(broken(format!(
-                            "`{}` is no meta hook (expected check-hooks-apply, check-useless-excludes or identity)",
-                            entry.id
-                        )));
-                        continue;
-                    }
-                },
-                (_, Some(f)) => match f.definitions.iter().find(|d| d.id == entry.id) {
-                    Some(d) => Some(d.options.clone()),
-                    None => {
-                        let known: Vec<&str> =
-                            f.definitions.iter().map(|d| d.id.as_str()).collect();
-                        loaded.checks.push(broken(format!(
-                            "{label} defines no hook `{}` (it has: {})",
-                            entry.id,
-                            known.join(", ")
-                        )));
-                        continue;
-                    }
-                },
-                _ => None,
-            };
-            match Hook::resolve(&config, &repo.source, &label, definition.as_ref(), entry) {
-                Ok(hook) => {
-                    resolved.push((hook, fetched.clone(), order));
-                }
-                Err(HookError { line, message, .. }) => loaded.checks.push(broken_check(
-                    &entry.id,
-                    order,
-                    format!("{CONFIG_FILE}:{line}: {message}"),
-                )),
-            }
-        }
-    }
+    let resolved = resolve_all(&config, cache_root, &mut loaded.checks);
     let all: Vec<&Hook> = resolved.iter().map(|(h, _, _)| h).collect();
     let mut ids: HashMap<String, usize> = HashMap::new();
     for (hook, code, order) in &resolved {
@@ -194,6 +127,96 @@ pub fn load(
 
 /// A hook, where its code comes from and how it was found, its config position.
 type Resolved = (Hook, Option<repos::Fetched>, usize);
+
+/// Every hook of the config resolved, with its code and its position; a
+/// hook that can't be (its repo not fetched, its definition missing or
+/// wrong) goes in `checks` as a broken check saying why.
+fn resolve_all(config: &Config, cache_root: &Path, checks: &mut Vec<Check>) -> Vec<Resolved> {
+    let mut resolved: Vec<Resolved> = Vec::new();
+    let mut order = 0;
+    for repo in &config.repos {
+        let (label, fetched) = fetch_repo(cache_root, &repo.source);
+        for entry in &repo.hooks {
+            order += 1;
+            let found = match &fetched {
+                Ok(f) => definition(&repo.source, f.as_ref(), &label, &entry.id).map(|d| (f, d)),
+                Err(e) => Err(e.clone()),
+            };
+            let (fetched, definition) = match found {
+                Ok(found) => found,
+                Err(message) => {
+                    checks.push(broken_check(
+                        &entry.id,
+                        order,
+                        format!("{CONFIG_FILE}:{}: {message}", entry.pos.line),
+                    ));
+                    continue;
+                }
+            };
+            match Hook::resolve(config, &repo.source, &label, definition.as_ref(), entry) {
+                Ok(hook) => {
+                    resolved.push((hook, fetched.clone(), order));
+                }
+                Err(HookError { line, message, .. }) => checks.push(broken_check(
+                    &entry.id,
+                    order,
+                    format!("{CONFIG_FILE}:{line}: {message}"),
+                )),
+            }
+        }
+    }
+    resolved
+}
+
+/// A repo's label for messages (`local`, `meta`, `URL@REV`) and, for a
+/// remote repo, its fetched definitions and code, or why they could not
+/// be fetched.
+fn fetch_repo(
+    cache_root: &Path,
+    source: &RepoSource,
+) -> (String, Result<Option<repos::Fetched>, String>) {
+    match source {
+        RepoSource::Local => ("local".to_string(), Ok(None)),
+        RepoSource::Meta => ("meta".to_string(), Ok(None)),
+        RepoSource::Remote { url, rev, frozen } => (
+            match frozen {
+                Some(version) => format!("{url}@{rev} (frozen: {version})"),
+                None => format!("{url}@{rev}"),
+            },
+            repos::fetch(cache_root, url, rev, frozen.as_deref()).map(Some),
+        ),
+    }
+}
+
+/// The repo's own definition of hook `id` (none for a local hook, whose
+/// config entry is its whole definition); an error when a meta or remote
+/// repo has no such hook.
+fn definition(
+    source: &RepoSource,
+    fetched: Option<&repos::Fetched>,
+    label: &str,
+    id: &str,
+) -> Result<Option<HookOptions>, String> {
+    match (source, fetched) {
+        (RepoSource::Meta, _) => match super::meta::definition(id) {
+            Some(d) => Ok(Some(d)),
+            None => Err(format!(
+                "`{id}` is no meta hook (expected check-hooks-apply, check-useless-excludes or identity)"
+            )),
+        },
+        (_, Some(f)) => match f.definitions.iter().find(|d| d.id == id) {
+            Some(d) => Ok(Some(d.options.clone())),
+            None => {
+                let known: Vec<&str> = f.definitions.iter().map(|d| d.id.as_str()).collect();
+                Err(format!(
+                    "{label} defines no hook `{id}` (it has: {})",
+                    known.join(", ")
+                ))
+            }
+        },
+        _ => Ok(None),
+    }
+}
 
 /// File tags, read once per file however many hooks ask.
 struct Tags<'r> {
