@@ -144,101 +144,23 @@ impl Hook {
         definition: Option<&HookOptions>,
         entry: &HookEntry,
     ) -> Result<Hook, HookError> {
-        let fail = |line: usize, message: String| HookError { line, message };
         let line = entry.pos.line;
         let o = match definition {
             Some(def) => def.patched(&entry.options),
             None => entry.options.clone(),
         };
-        let need = |value: &Option<String>, key: &str| {
-            value.clone().ok_or_else(|| {
-                let whose = match source {
-                    RepoSource::Local => "a `local` hook must say".to_string(),
-                    _ => format!("hook `{}` of {repo_label} must say", entry.id),
-                };
-                fail(line, format!("{whose} `{key}:`"))
-            })
-        };
         let name = o.name.clone().unwrap_or_else(|| entry.id.clone());
-        let entry_text = need(&o.entry, "entry")?;
-        let language_at = o
-            .language
-            .clone()
-            .ok_or_else(|| fail(line, format!("hook `{}` has no `language:`", entry.id)))?;
-        let language = Language::parse(&language_at.value).ok_or_else(|| {
-            fail(
-                language_at.pos.line,
-                format!(
-                    "hook `{}` is written in `{}`, which rungs can't run (it runs system, script, python, node, rust, pygrep and fail hooks)",
-                    entry.id, language_at.value
-                ),
-            )
+        let entry_text = o.entry.clone().ok_or_else(|| {
+            let whose = match source {
+                RepoSource::Local => "a `local` hook must say".to_string(),
+                _ => format!("hook `{}` of {repo_label} must say", entry.id),
+            };
+            HookError::at(line, format!("{whose} `entry:`"))
         })?;
-        let pattern = |p: &Option<At<String>>, what: &str| -> Result<Option<Pattern>, HookError> {
-            match p {
-                None => Ok(None),
-                Some(at) => Pattern::new(&at.value)
-                    .map(Some)
-                    .map_err(|e| fail(at.pos.line, format!("hook `{}`: `{what}`: {e}", entry.id))),
-            }
-        };
-        let top = |p: &Option<At<String>>, what: &str| -> Result<Option<Pattern>, HookError> {
-            match p {
-                None => Ok(None),
-                Some(at) => Pattern::new(&at.value)
-                    .map(Some)
-                    .map_err(|e| fail(at.pos.line, format!("the config's `{what}`: {e}"))),
-            }
-        };
-        // A tag the config names must exist (a typo would select nothing);
-        // a repo's own definition may name tags newer than rungs's table.
-        for (t, what) in [
-            (&entry.options.types, "types"),
-            (&entry.options.types_or, "types_or"),
-            (&entry.options.exclude_types, "exclude_types"),
-        ] {
-            if let Some(at) = t
-                && let Some(bad) = at.value.iter().find(|tag| !identify::known(tag))
-            {
-                return Err(fail(
-                    at.pos.line,
-                    format!(
-                        "hook `{}`: `{what}` names `{bad}`, which is no type tag",
-                        entry.id
-                    ),
-                ));
-            }
-        }
-        let tags = |t: &Option<At<Vec<String>>>,
-                    _: &str,
-                    default: &[&str]|
-         -> Result<Vec<String>, HookError> {
-            Ok(t.as_ref()
-                .map(|at| at.value.clone())
-                .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect()))
-        };
-        let filter = Filter {
-            top_files: top(&config.files, "files")?,
-            top_exclude: top(&config.exclude, "exclude")?,
-            files: pattern(&o.files, "files")?,
-            exclude: pattern(&o.exclude, "exclude")?,
-            types: tags(&o.types, "types", &["file"])?,
-            types_or: tags(&o.types_or, "types_or", &[])?,
-            exclude_types: tags(&o.exclude_types, "exclude_types", &[])?,
-        };
-        let stages_at = o.stages.clone().or_else(|| config.default_stages.clone());
-        let mut stages = Vec::new();
-        if let Some(at) = &stages_at {
-            for s in &at.value {
-                let known = stage_name(s).ok_or_else(|| {
-                    fail(
-                        at.pos.line,
-                        format!("hook `{}`: `{s}` is no stage", entry.id),
-                    )
-                })?;
-                stages.push(known.to_string());
-            }
-        }
+        let language = language_of(&o, entry)?;
+        known_tags(entry)?;
+        let filter = file_filter(config, &o, &entry.id)?;
+        let stages = stages_of(config, &o, &entry.id)?;
         let language_version = o
             .language_version
             .clone()
@@ -290,6 +212,108 @@ impl Hook {
             .filter(|f| tags(f).is_some_and(|t| self.filter.by_tags(&t)))
             .collect()
     }
+}
+
+impl HookError {
+    /// The error for `line`: one short constructor for the many places a
+    /// hook's resolution can fail.
+    fn at(line: usize, message: String) -> HookError {
+        HookError { line, message }
+    }
+}
+
+/// The hook's language, which it must name and rungs must be able to run.
+fn language_of(o: &HookOptions, entry: &HookEntry) -> Result<Language, HookError> {
+    let language_at = o.language.clone().ok_or_else(|| {
+        HookError::at(
+            entry.pos.line,
+            format!("hook `{}` has no `language:`", entry.id),
+        )
+    })?;
+    Language::parse(&language_at.value).ok_or_else(|| {
+        HookError::at(
+            language_at.pos.line,
+            format!(
+                "hook `{}` is written in `{}`, which rungs can't run (it runs system, script, python, node, rust, pygrep and fail hooks)",
+                entry.id, language_at.value
+            ),
+        )
+    })
+}
+
+/// A tag the config names must exist (a typo would select nothing); a
+/// repo's own definition may name tags newer than rungs's table, so only
+/// the config's entry is checked.
+fn known_tags(entry: &HookEntry) -> Result<(), HookError> {
+    for (t, what) in [
+        (&entry.options.types, "types"),
+        (&entry.options.types_or, "types_or"),
+        (&entry.options.exclude_types, "exclude_types"),
+    ] {
+        if let Some(at) = t
+            && let Some(bad) = at.value.iter().find(|tag| !identify::known(tag))
+        {
+            return Err(HookError::at(
+                at.pos.line,
+                format!(
+                    "hook `{}`: `{what}` names `{bad}`, which is no type tag",
+                    entry.id
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The hook's file filter: the config's patterns, then the hook's, then its
+/// type tags (`file` unless it says otherwise).
+fn file_filter(config: &Config, o: &HookOptions, id: &str) -> Result<Filter, HookError> {
+    let pattern = |p: &Option<At<String>>, what: &str| -> Result<Option<Pattern>, HookError> {
+        match p {
+            None => Ok(None),
+            Some(at) => Pattern::new(&at.value)
+                .map(Some)
+                .map_err(|e| HookError::at(at.pos.line, format!("hook `{id}`: `{what}`: {e}"))),
+        }
+    };
+    let top = |p: &Option<At<String>>, what: &str| -> Result<Option<Pattern>, HookError> {
+        match p {
+            None => Ok(None),
+            Some(at) => Pattern::new(&at.value)
+                .map(Some)
+                .map_err(|e| HookError::at(at.pos.line, format!("the config's `{what}`: {e}"))),
+        }
+    };
+    let tags = |t: &Option<At<Vec<String>>>, default: &[&str]| -> Vec<String> {
+        t.as_ref()
+            .map(|at| at.value.clone())
+            .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect())
+    };
+    Ok(Filter {
+        top_files: top(&config.files, "files")?,
+        top_exclude: top(&config.exclude, "exclude")?,
+        files: pattern(&o.files, "files")?,
+        exclude: pattern(&o.exclude, "exclude")?,
+        types: tags(&o.types, &["file"]),
+        types_or: tags(&o.types_or, &[]),
+        exclude_types: tags(&o.exclude_types, &[]),
+    })
+}
+
+/// The stages the hook runs at (its own, else the config's default), by
+/// their current names; an unknown stage is an error.
+fn stages_of(config: &Config, o: &HookOptions, id: &str) -> Result<Vec<String>, HookError> {
+    let stages_at = o.stages.clone().or_else(|| config.default_stages.clone());
+    let mut stages = Vec::new();
+    if let Some(at) = &stages_at {
+        for s in &at.value {
+            let known = stage_name(s).ok_or_else(|| {
+                HookError::at(at.pos.line, format!("hook `{id}`: `{s}` is no stage"))
+            })?;
+            stages.push(known.to_string());
+        }
+    }
+    Ok(stages)
 }
 
 #[cfg(test)]
