@@ -151,44 +151,133 @@ fn decide_with<S: Scheme>(
             S::RULES
         )
     })?;
-    let in_prerelease = S::is_prerelease(&current);
+    let newer = newer::<S>(package, &current, &mut decision.notes);
+    let rules = Rules::<S> {
+        dep,
+        policy,
+        now,
+        fits,
+        in_prerelease: S::is_prerelease(&current),
+        current,
+    };
+    let mut notes = Notes {
+        notes: &mut decision.notes,
+        said: std::collections::BTreeSet::new(),
+    };
+    let mut candidate = None;
+    for (version, release) in newer {
+        match rules.step(&version, release, &mut notes) {
+            Step::Next => {}
+            Step::Stop => break,
+            Step::Take {
+                kind,
+                new_requirement,
+            } => {
+                candidate = Some(Candidate {
+                    dependency: dep.clone(),
+                    from: Some(current_text.to_string()),
+                    to: release.version.clone(),
+                    kind,
+                    new_requirement,
+                    published: release.published,
+                    changelog: package.changelog.clone(),
+                    also: Vec::new(),
+                    advisories: Vec::new(),
+                    past_policy: None,
+                });
+                break;
+            }
+        }
+    }
+    decision.candidate = candidate;
+    Ok(decision)
+}
+
+/// The releases newer than `current`, newest first; a note in `notes` names
+/// those the ecosystem's rules can't read.
+fn newer<'p, S: Scheme>(
+    package: &'p Package,
+    current: &S::Version,
+    notes: &mut Vec<String>,
+) -> Vec<(S::Version, &'p Release)> {
     let mut newer: Vec<(S::Version, &Release)> = Vec::new();
     let mut unreadable = Vec::new();
     for release in &package.releases {
         match S::parse(&release.version) {
-            Some(v) if v > current => newer.push((v, release)),
+            Some(v) if v > *current => newer.push((v, release)),
             Some(_) => {}
             None => unreadable.push(release.version.as_str()),
         }
     }
     if !unreadable.is_empty() {
-        decision.notes.push(format!(
+        notes.push(format!(
             "skipped releases that are not {} versions: {}",
             S::RULES,
             unreadable.join(", ")
         ));
     }
     newer.sort_by(|a, b| b.0.cmp(&a.0));
-    let mut said = std::collections::BTreeSet::new();
-    let mut note = |decision: &mut Decision, key: &'static str, text: String| {
-        if said.insert(key) {
-            decision.notes.push(text);
+    newer
+}
+
+/// A decision's notes, each kind said once: for the newest release it
+/// applies to, so ten releases held back give one line, not ten.
+struct Notes<'a> {
+    notes: &'a mut Vec<String>,
+    said: std::collections::BTreeSet<&'static str>,
+}
+
+impl Notes<'_> {
+    /// Adds `text` unless a note of kind `key` was already said.
+    fn once(&mut self, key: &'static str, text: String) {
+        if self.said.insert(key) {
+            self.notes.push(text);
         }
-    };
-    for (version, release) in newer {
+    }
+}
+
+/// What one release does to the decision.
+enum Step {
+    /// Left out: look at the next older release.
+    Next,
+    /// Taken, with the requirement rewritten for it.
+    Take {
+        kind: UpdateKind,
+        new_requirement: String,
+    },
+    /// No release is taken: the requirement is of a kind rungs can't rewrite.
+    Stop,
+}
+
+/// What each release is held against: gathered so one release's step is a
+/// function of its own rather than the body of `decide_with`'s loop.
+struct Rules<'a, S: Scheme> {
+    dep: &'a Dependency,
+    policy: &'a Policy,
+    now: i64,
+    fits: &'a dyn Fn(&Release) -> Option<String>,
+    current: S::Version,
+    in_prerelease: bool,
+}
+
+impl<S: Scheme> Rules<'_, S> {
+    /// Whether `release` (`version`, read) is taken, and notes on why not:
+    /// yanked and pre-releases, the project's Python, the cooldown, the
+    /// update kind the policy allows and the requirement, in that order.
+    fn step(&self, version: &S::Version, release: &Release, notes: &mut Notes) -> Step {
+        let (dep, policy, now) = (self.dep, self.policy, self.now);
         let name = &release.version;
-        if release.yanked || (S::is_prerelease(&version) && !in_prerelease) {
-            continue;
+        if release.yanked || (S::is_prerelease(version) && !self.in_prerelease) {
+            return Step::Next;
         }
-        if let Some(why) = fits(release) {
-            note(&mut decision, "python", format!("{name} skipped: {why}"));
-            continue;
+        if let Some(why) = (self.fits)(release) {
+            notes.once("python", format!("{name} skipped: {why}"));
+            return Step::Next;
         }
         if let Some(published) = release.published
             && now - published < policy.cooldown_secs
         {
-            note(
-                &mut decision,
+            notes.once(
                 "cooldown",
                 format!(
                     "{name} skipped: released {} ago, the cooldown is {}",
@@ -196,12 +285,11 @@ fn decide_with<S: Scheme>(
                     age(policy.cooldown_secs)
                 ),
             );
-            continue;
+            return Step::Next;
         }
-        let kind = S::kind(&current, &version);
+        let kind = S::kind(&self.current, version);
         if kind > policy.allow {
-            note(
-                &mut decision,
+            notes.once(
                 "kind",
                 format!(
                     "{name} held back: a {} update, and the policy allows {}",
@@ -209,61 +297,45 @@ fn decide_with<S: Scheme>(
                     kind_name(policy.allow)
                 ),
             );
-            continue;
+            return Step::Next;
         }
         let new_requirement = match S::rewrite(
             &dep.requirement,
-            &version,
+            version,
             name,
             policy.allow == UpdateKind::Major,
         ) {
             Rewrite::To(text) => text,
             Rewrite::Beyond => {
-                note(
-                    &mut decision,
+                notes.once(
                     "beyond",
                     format!(
                         "{name} held back: outside `{}`, whose upper bound moves only when major updates are allowed",
                         dep.requirement
                     ),
                 );
-                continue;
+                return Step::Next;
             }
             Rewrite::Excluded(why) => {
-                note(&mut decision, "excluded", format!("{name} skipped: {why}"));
-                continue;
+                notes.once("excluded", format!("{name} skipped: {why}"));
+                return Step::Next;
             }
             Rewrite::Unsupported(why) => {
-                note(
-                    &mut decision,
-                    "unsupported",
-                    format!("{name} not taken: {why}"),
-                );
-                return Ok(decision);
+                notes.once("unsupported", format!("{name} not taken: {why}"));
+                return Step::Stop;
             }
         };
         if release.published.is_none() {
-            note(
-                &mut decision,
+            notes.once(
                 "date",
                 format!("release date of {name} unknown: no cooldown applied"),
             );
         }
-        decision.candidate = Some(Candidate {
-            dependency: dep.clone(),
-            from: Some(current_text.to_string()),
-            to: name.clone(),
+        Step::Take {
             kind,
             new_requirement,
-            published: release.published,
-            changelog: package.changelog.clone(),
-            also: Vec::new(),
-            advisories: Vec::new(),
-            past_policy: None,
-        });
-        break;
+        }
     }
-    Ok(decision)
 }
 
 fn kind_name(kind: UpdateKind) -> &'static str {
