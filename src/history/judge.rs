@@ -75,6 +75,26 @@ fn judge(
     base: &str,
     head: &str,
 ) -> Result<Vec<String>, crate::error::Error> {
+    let commits = commits(root, base, head)?;
+    let short_base = &base[..base.len().min(12)];
+    println!(
+        "history: {} commit(s) between {short_base} and HEAD",
+        commits.len()
+    );
+    let judge = Judge::new(rules)?;
+    let mut findings = Vec::new();
+    let total = commits.len();
+    for (i, c) in commits.iter().enumerate() {
+        judge.message_findings(c, i, total, &mut findings);
+        if !judge.kinds.is_empty() && c.parents <= 1 {
+            findings.extend(judge.mixed_kinds(root, c)?);
+        }
+    }
+    Ok(findings)
+}
+
+/// The commits `base..head`, oldest first, as `git log` gives them.
+fn commits(root: &Path, base: &str, head: &str) -> Result<Vec<Commit>, crate::error::Error> {
     let range = format!("{base}..{head}");
     let log = git(
         root,
@@ -85,7 +105,7 @@ fn judge(
             &range,
         ],
     )?;
-    let commits: Vec<Commit> = log
+    Ok(log
         .split('\x1e')
         .map(|r| r.trim_start_matches('\n'))
         .filter(|r| !r.is_empty())
@@ -102,23 +122,41 @@ fn judge(
                 full,
             })
         })
-        .collect();
-    let short_base = &base[..base.len().min(12)];
-    println!(
-        "history: {} commit(s) between {short_base} and HEAD",
-        commits.len()
-    );
-    let pattern = match &rules.subject_pattern {
-        Some(p) => {
-            Some(regex::Regex::new(p).map_err(|e| crate::error::Error::usage(e.to_string()))?)
-        }
-        None => None,
-    };
-    let wip = regex::Regex::new(r"(?i)\bwip\b").expect("a valid pattern");
-    let kinds = kind_sets(rules)?;
-    let mut findings = Vec::new();
-    let total = commits.len();
-    for (i, c) in commits.iter().enumerate() {
+        .collect())
+}
+
+/// The rules with their patterns compiled once, rather than per commit.
+struct Judge<'r> {
+    rules: &'r HistoryRules,
+    pattern: Option<regex::Regex>,
+    wip: regex::Regex,
+    kinds: Vec<(&'r str, GlobSet)>,
+}
+
+impl<'r> Judge<'r> {
+    /// Compiles the subject pattern and the kinds' globs: an error when the
+    /// config's are not valid.
+    fn new(rules: &'r HistoryRules) -> Result<Judge<'r>, crate::error::Error> {
+        let pattern = match &rules.subject_pattern {
+            Some(p) => {
+                Some(regex::Regex::new(p).map_err(|e| crate::error::Error::usage(e.to_string()))?)
+            }
+            None => None,
+        };
+        let wip = regex::Regex::new(r"(?i)\bwip\b").expect("a valid pattern");
+        let kinds = kind_sets(rules)?;
+        Ok(Judge {
+            rules,
+            pattern,
+            wip,
+            kinds,
+        })
+    }
+
+    /// The findings on commit `c` (number `i` of `total`) that its place
+    /// and its message give: the count, merges, the subject.
+    fn message_findings(&self, c: &Commit, i: usize, total: usize, findings: &mut Vec<String>) {
+        let rules = self.rules;
         if i >= rules.max_commits {
             findings.push(c.finding(
                 "max-commits",
@@ -150,10 +188,10 @@ fn judge(
                 "leftover",
                 &format!("a `{prefix}` commit left in; fold it (git rebase -i --autosquash)"),
             ));
-        } else if wip.is_match(&c.subject) {
+        } else if self.wip.is_match(&c.subject) {
             findings.push(c.finding("wip", "work in progress left in the subject"));
         }
-        if let Some(p) = &pattern
+        if let Some(p) = &self.pattern
             && !p.is_match(&c.subject)
         {
             findings.push(c.finding(
@@ -161,40 +199,43 @@ fn judge(
                 &format!("subject does not match `{}`", p.as_str()),
             ));
         }
-        if !kinds.is_empty() && c.parents <= 1 {
-            let files = crate::git::split_z(&crate::git::run_in(
-                root,
-                &[
-                    "diff-tree",
-                    "--no-commit-id",
-                    "--root",
-                    "-r",
-                    "-z",
-                    "--name-only",
-                    &c.full,
-                ],
-                None,
-                &[],
-            )?);
-            let mut seen: Vec<(&str, &str)> = Vec::new();
-            for (name, set) in &kinds {
-                if let Some(file) = files.iter().find(|f| set.is_match(f.as_str())) {
-                    seen.push((name, file));
-                }
-            }
-            if seen.len() > 1 {
-                let list: Vec<String> = seen.iter().map(|(k, f)| format!("{k} ({f})")).collect();
-                findings.push(c.finding(
-                    "mixed-kinds",
-                    &format!(
-                        "mixes {}; one kind of change per commit",
-                        list.join(" and ")
-                    ),
-                ));
+    }
+
+    /// The finding on commit `c` when its files are of more than one kind;
+    /// its files are read from git, so only for a commit that is no merge.
+    fn mixed_kinds(&self, root: &Path, c: &Commit) -> Result<Option<String>, crate::error::Error> {
+        let files = crate::git::split_z(&crate::git::run_in(
+            root,
+            &[
+                "diff-tree",
+                "--no-commit-id",
+                "--root",
+                "-r",
+                "-z",
+                "--name-only",
+                &c.full,
+            ],
+            None,
+            &[],
+        )?);
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for (name, set) in &self.kinds {
+            if let Some(file) = files.iter().find(|f| set.is_match(f.as_str())) {
+                seen.push((name, file));
             }
         }
+        if seen.len() <= 1 {
+            return Ok(None);
+        }
+        let list: Vec<String> = seen.iter().map(|(k, f)| format!("{k} ({f})")).collect();
+        Ok(Some(c.finding(
+            "mixed-kinds",
+            &format!(
+                "mixes {}; one kind of change per commit",
+                list.join(" and ")
+            ),
+        )))
     }
-    Ok(findings)
 }
 
 fn kind_sets(rules: &HistoryRules) -> Result<Vec<(&str, GlobSet)>, crate::error::Error> {
