@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::preset::builtin_presets;
-use crate::project::Project;
+use crate::project::{Project, Stack};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -36,6 +36,18 @@ fn render(project: &Project) -> String {
         .iter()
         .map(|s| s.preset.name.as_str())
         .collect();
+    heading(&mut out, project, &stacks);
+    top_level(&mut out, &stacks);
+    if let Some(stack) = project.stacks.first() {
+        size_classes(&mut out, project, stack);
+    }
+    commented_sections(&mut out);
+    out
+}
+
+/// What rungs found in the project: the stacks and the size that chose the
+/// defaults below.
+fn heading(out: &mut String, project: &Project, stacks: &[&str]) {
     let _ = writeln!(
         out,
         "# rungs config. Every value below is the default; change what you need."
@@ -54,6 +66,10 @@ fn render(project: &Project) -> String {
         "# Measured size: {} code lines.\n",
         project.size.code_lines
     );
+}
+
+/// The top-level keys: stacks, tier, tiers, exclude and jobs.
+fn top_level(out: &mut String, stacks: &[&str]) {
     let _ = writeln!(out, "# Stacks to use instead of detecting them.");
     let _ = writeln!(
         out,
@@ -78,45 +94,53 @@ fn render(project: &Project) -> String {
     let _ = writeln!(out, "exclude = []\n");
     let _ = writeln!(out, "# Parallel jobs (default: the number of cores).");
     let _ = writeln!(out, "# jobs = 4\n");
-    if let Some(stack) = project.stacks.first() {
-        let _ = writeln!(
-            out,
-            "# Code lines below `below` get `tier`; the last class has no bound."
-        );
-        let _ = writeln!(out, "size-classes = [");
-        for c in &stack.preset.size_classes {
-            match c.below {
-                Some(b) => {
-                    let _ = writeln!(
-                        out,
-                        "  {{ name = {:?}, below = {b}, tier = {:?} }},",
-                        c.name, c.tier
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "  {{ name = {:?}, tier = {:?} }},", c.name, c.tier);
-                }
+}
+
+/// The size classes of the first stack and every stack's coverage floors:
+/// the defaults a team most often wants to change.
+fn size_classes(out: &mut String, project: &Project, stack: &Stack) {
+    let _ = writeln!(
+        out,
+        "# Code lines below `below` get `tier`; the last class has no bound."
+    );
+    let _ = writeln!(out, "size-classes = [");
+    for c in &stack.preset.size_classes {
+        match c.below {
+            Some(b) => {
+                let _ = writeln!(
+                    out,
+                    "  {{ name = {:?}, below = {b}, tier = {:?} }},",
+                    c.name, c.tier
+                );
             }
-        }
-        let _ = writeln!(out, "]\n");
-        let mut thresholds: Vec<_> = project
-            .stacks
-            .iter()
-            .flat_map(|s| s.preset.thresholds.iter())
-            .collect();
-        thresholds.dedup_by_key(|(k, _)| k.as_str());
-        if !thresholds.is_empty() {
-            let _ = writeln!(
-                out,
-                "# Per-tier thresholds: total line coverage floor in percent."
-            );
-            for (tier, t) in thresholds {
-                if let Some(c) = t.coverage {
-                    let _ = writeln!(out, "[thresholds.{tier}]\ncoverage = {c:.1}\n");
-                }
+            None => {
+                let _ = writeln!(out, "  {{ name = {:?}, tier = {:?} }},", c.name, c.tier);
             }
         }
     }
+    let _ = writeln!(out, "]\n");
+    let mut thresholds: Vec<_> = project
+        .stacks
+        .iter()
+        .flat_map(|s| s.preset.thresholds.iter())
+        .collect();
+    thresholds.dedup_by_key(|(k, _)| k.as_str());
+    if !thresholds.is_empty() {
+        let _ = writeln!(
+            out,
+            "# Per-tier thresholds: total line coverage floor in percent."
+        );
+        for (tier, t) in thresholds {
+            if let Some(c) = t.coverage {
+                let _ = writeln!(out, "[thresholds.{tier}]\ncoverage = {c:.1}\n");
+            }
+        }
+    }
+}
+
+/// The sections left commented out: the hook's checks, the history rules
+/// and a check of one's own, as examples to enable.
+fn commented_sections(out: &mut String) {
     let _ = writeln!(
         out,
         "# Which checks the pre-commit hook runs (default: fast file-level ones)."
@@ -148,5 +172,4 @@ fn render(project: &Project) -> String {
         out,
         "#\n# [checks.sql-lint]\n# kind = \"lint\"\n# command = [\"sqlfluff\", \"lint\"]\n# files = [\"**/*.sql\"]\n# tier = \"standard\""
     );
-    out
 }
