@@ -52,29 +52,10 @@ pub fn bump_in(
     report: &mut Report,
 ) -> Result<i32, Error> {
     // A bump whose manifest edit is not possible is reported, not tried.
-    let mut editable = |c: &Candidate| {
-        let mut ok = true;
-        for (dep, requirement) in c.edits() {
-            let path = wt.path().join(&dep.manifest);
-            let edit = std::fs::read_to_string(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|t| {
-                    manifest::edit(&t, dep, requirement)
-                        .map(|_| ())
-                        .map_err(|e| format!("line {}: {}", e.line, e.message))
-                });
-            if let Err(message) = edit {
-                report.errors.push(DependencyError {
-                    name: dep.name.clone(),
-                    manifest: dep.manifest.clone(),
-                    message,
-                });
-                ok = false;
-            }
-        }
-        ok
-    };
-    let mut next: Vec<Candidate> = candidates.into_iter().filter(|c| editable(c)).collect();
+    let next: Vec<Candidate> = candidates
+        .into_iter()
+        .filter(|c| editable(wt, c, &mut report.errors))
+        .collect();
     let mut bumper = Bumper {
         wt,
         project,
@@ -92,10 +73,71 @@ pub fn bump_in(
         report.baseline_failure = Some(format!("{check}:\n{tail}"));
         return Ok(exit::FAILED);
     }
+    let rounds = rounds(&mut bumper, next, fallback, &mut report.errors)?;
+    // Commit, one per bump (or pair), in a linear history.
+    wt.reset()?;
+    commit_groups(&bumper, &rounds.groups, report)?;
+    for (i, (check, tail)) in rounds.failures {
+        report.bumps.push(Bump {
+            candidate: bumper.candidates[i].clone(),
+            outcome: Outcome::Failed { check, tail },
+        });
+    }
+    report.bumps.sort_by(|a, b| {
+        let key = |c: &Candidate| (c.advisories.is_empty(), c.dependency.name.to_lowercase());
+        (key(&a.candidate), &a.candidate.to).cmp(&(key(&b.candidate), &b.candidate.to))
+    });
+    Ok(exit::PASSED)
+}
+
+/// Whether every manifest edit `c` needs can be made in `wt`; the ones
+/// that can't go in `errors`, so such a bump is reported, not tried.
+fn editable(wt: &Worktree, c: &Candidate, errors: &mut Vec<DependencyError>) -> bool {
+    let mut ok = true;
+    for (dep, requirement) in c.edits() {
+        let path = wt.path().join(&dep.manifest);
+        let edit = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                manifest::edit(&t, dep, requirement)
+                    .map(|_| ())
+                    .map_err(|e| format!("line {}: {}", e.line, e.message))
+            });
+        if let Err(message) = edit {
+            errors.push(DependencyError {
+                name: dep.name.clone(),
+                manifest: dep.manifest.clone(),
+                message,
+            });
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// What the rounds of verification found, by index into the bumper's
+/// candidates.
+struct Rounds {
+    /// Bumps to commit: one per group, a group of one or a pair that only
+    /// passes together.
+    groups: Vec<Vec<usize>>,
+    /// Bumps that failed, and the check that failed them with its output.
+    failures: Vec<(usize, (String, String))>,
+}
+
+/// Up to three rounds of verification, starting from `next`: a bump that
+/// fails is retried one update kind smaller (2.0 fails: try 1.1), as
+/// `fallback` gives it.
+fn rounds(
+    bumper: &mut Bumper,
+    mut next: Vec<Candidate>,
+    fallback: &dyn Fn(&Candidate) -> Option<Candidate>,
+    errors: &mut Vec<DependencyError>,
+) -> Result<Rounds, Error> {
+    let wt = bumper.wt;
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut base: Vec<usize> = Vec::new();
     let mut failures: Vec<(usize, (String, String))> = Vec::new();
-    // A bump that fails is retried one update kind smaller (2.0 fails: try 1.1).
     for _ in 0..3 {
         if next.is_empty() {
             break;
@@ -122,20 +164,24 @@ pub fn bump_in(
             // Edits are checked against the base, not a trial's state.
             wt.reset()?;
             if let Some(smaller) = fallback(&bumper.candidates[i])
-                && editable(&smaller)
+                && editable(wt, &smaller, errors)
             {
                 next.push(smaller);
             }
         }
     }
-    // Commit, one per bump (or pair), in a linear history.
-    wt.reset()?;
-    for group in &groups {
+    Ok(Rounds { groups, failures })
+}
+
+/// One commit per group on the reset worktree, each bump reported as
+/// committed alone or moved together with the others of its group.
+fn commit_groups(bumper: &Bumper, groups: &[Vec<usize>], report: &mut Report) -> Result<(), Error> {
+    for group in groups {
         for &i in group {
             bumper.apply(i)?;
         }
         let cands: Vec<&Candidate> = group.iter().map(|&i| &bumper.candidates[i]).collect();
-        let commit = wt.commit(&message(&cands))?;
+        let commit = bumper.wt.commit(&message(&cands))?;
         for &i in group {
             let outcome = if group.len() == 1 {
                 Outcome::Committed {
@@ -157,15 +203,5 @@ pub fn bump_in(
             });
         }
     }
-    for (i, (check, tail)) in failures {
-        report.bumps.push(Bump {
-            candidate: bumper.candidates[i].clone(),
-            outcome: Outcome::Failed { check, tail },
-        });
-    }
-    report.bumps.sort_by(|a, b| {
-        let key = |c: &Candidate| (c.advisories.is_empty(), c.dependency.name.to_lowercase());
-        (key(&a.candidate), &a.candidate.to).cmp(&(key(&b.candidate), &b.candidate.to))
-    });
-    Ok(exit::PASSED)
+    Ok(())
 }
