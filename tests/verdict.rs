@@ -359,13 +359,18 @@ fn verdicts(run: &serde_json::Value) -> std::collections::BTreeMap<String, (Stri
 }
 
 #[test]
-fn check_the_hook_and_shards_give_one_verdict_on_the_same_change() {
+fn check_the_hook_shards_and_bump_give_one_verdict_on_the_same_change() {
     if !require(&["ruff", "pytest"]) {
         return;
     }
     let dir = fixture("python-ruff");
     let root = dir.path();
-    write(root, "rungs.toml", "[hook]\nfix = false\n");
+    // The environment is the machine's own: a bump's worktree installs nothing.
+    write(
+        root,
+        "rungs.toml",
+        "[hook]\nfix = false\n[bump]\ninstall = [\"true\"]\n",
+    );
     init_main(root);
     git(root, &["checkout", "-q", "-b", "feature"]);
     // The change: an unused variable in new code (the fixture's old
@@ -382,6 +387,9 @@ fn check_the_hook_and_shards_give_one_verdict_on_the_same_change() {
         "def test_more():\n    assert 1 + 1 == 3\n",
     );
     git(root, &["add", "-A"]);
+    // The hook with everything staged, before the commit.
+    let hook = rungs(root, &["hook", "run"]);
+    git(root, &["commit", "-qm", "the change"]);
 
     let check = rungs(root, &["check", "--format", "json"]);
     assert_eq!(check.code, 1, "{}\n{}", check.stdout, check.stderr);
@@ -414,9 +422,19 @@ fn check_the_hook_and_shards_give_one_verdict_on_the_same_change() {
         check.check("pytest")["tests"]["total"]
     );
 
+    // Bump's verification before any bump, in its worktree: the same.
+    let report = out.path().join("bump.json");
+    let bump = rungs(
+        root,
+        &["bump", "--verify-only", "--json", report.to_str().unwrap()],
+    );
+    assert_eq!(bump.code, check.code, "{}\n{}", bump.stdout, bump.stderr);
+    let bumped: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(verdicts(&bumped["verification"]), whole);
+
     // The hook with everything staged: the same outcome and blocking
     // findings for every check it runs (the fast ones).
-    let hook = rungs(root, &["hook", "run"]);
     assert_eq!(hook.code, 1, "{}\n{}", hook.stdout, hook.stderr);
     let mut ran = 0;
     for line in hook.stdout.lines() {

@@ -62,6 +62,7 @@ pub fn bump_in(
         candidates: Vec::new(),
         verified: BTreeMap::new(),
         cannot_run: BTreeMap::new(),
+        last: None,
     };
     let baseline = bumper.verify(&[])?;
     for (check, why) in &bumper.cannot_run {

@@ -42,6 +42,10 @@ pub struct Report {
     /// Look-ups that could not be made at all (a git host out of reach).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// `--verify-only`: the whole run of the project's checks before any
+    /// bump, as `rungs check --format json` writes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::report::Summary>,
 }
 
 fn kind(k: UpdateKind) -> &'static str {
@@ -90,6 +94,14 @@ pub fn markdown(report: &Report, now: i64) -> String {
             out,
             "Branch `{branch}`: one commit per bump that passed the project's checks.\n"
         );
+    }
+    if let Some(run) = &report.verification {
+        let _ = writeln!(
+            out,
+            "The project's checks pass as they are ({} checks, verified as every bump starts); nothing was bumped.",
+            run.checks.len()
+        );
+        return out;
     }
     if report.bumps.is_empty() {
         out.push_str("Every dependency is up to date (within the project's policy).\n");

@@ -36,6 +36,8 @@ pub struct BumpRequest {
     pub remote: String,
     /// Only security bumps: versions in use with a known vulnerability.
     pub security_only: bool,
+    /// Only verify the project as it is, as before any bump; bump nothing.
+    pub verify_only: bool,
 }
 
 /// `rungs bump`: the exit code (0 done, 1 the checks fail before any bump).
@@ -52,6 +54,9 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
         date: today(),
         ..Report::default()
     };
+    if args.verify_only {
+        return verify_only(&user, &project, args, report);
+    }
     let deps = dependencies(&root, args, &policy, &mut report);
     let registries =
         crate::registry::Lookup::from_config(&root, &project.config.raw.bump.registries);
@@ -130,6 +135,43 @@ pub fn run(cwd: &Path, args: &BumpRequest) -> Result<i32, Error> {
         push(&user, args, &branch, &report, now)?;
     }
     finish(&report, args, now, code)
+}
+
+/// `--verify-only`: the verification every bump starts with, of HEAD in a
+/// worktree with the environment a bump makes there, and nothing bumped.
+fn verify_only(
+    user: &Repo,
+    project: &crate::project::Project,
+    args: &BumpRequest,
+    mut report: Report,
+) -> Result<i32, Error> {
+    let top = user
+        .top
+        .canonicalize()
+        .map_err(|e| Error::io(&user.top, e))?;
+    let prefix = project.root.strip_prefix(&top).unwrap_or(Path::new(""));
+    let branch = format!("rungs/verify-{}", std::process::id());
+    let wt = Worktree::create(user, &branch, prefix)?;
+    let mut bumper = super::verify::Bumper {
+        wt: &wt,
+        project,
+        candidates: Vec::new(),
+        verified: Default::default(),
+        cannot_run: Default::default(),
+        last: None,
+    };
+    let verdict = bumper.verify(&[]);
+    let last = bumper.last.take();
+    wt.finish(false)?;
+    let code = match verdict? {
+        Some((check, tail)) => {
+            report.baseline_failure = Some(format!("{check}:\n{tail}"));
+            exit::FAILED
+        }
+        None => exit::PASSED,
+    };
+    report.verification = last;
+    finish(&report, args, now(), code)
 }
 
 /// Refuses a working tree with uncommitted changes: the bump branch starts

@@ -25,6 +25,8 @@ pub struct Bumper<'a> {
     /// Checks left out of every verification because they can't run at all
     /// (a hook whose repo can't be fetched): check id -> why.
     pub cannot_run: BTreeMap<String, String>,
+    /// The last run of the checks, as judged.
+    pub last: Option<crate::report::Summary>,
 }
 
 impl Bumper<'_> {
@@ -127,9 +129,11 @@ impl Bumper<'_> {
         if cancel.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Error::Interrupted);
         }
-        Ok(finished
+        let verdict = finished
             .first_failure()
-            .map(|result| (result.check.clone(), tail_of(result))))
+            .map(|result| (result.check.clone(), tail_of(result)));
+        self.last = Some(finished.summary);
+        Ok(verdict)
     }
 
     /// `base` (bumps already accepted) plus `set`, in index order.

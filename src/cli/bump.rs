@@ -30,6 +30,10 @@ pub struct BumpArgs {
     /// (PyPI's and npm's advisories), moved to a release that fixes them.
     #[arg(long)]
     pub security_only: bool,
+    /// Only verify the project as every bump run starts: its checks, in a
+    /// worktree with the environment a bump makes; bump nothing.
+    #[arg(long, conflicts_with_all = ["dry_run", "push", "security_only"])]
+    pub verify_only: bool,
 }
 
 impl BumpArgs {
@@ -43,6 +47,7 @@ impl BumpArgs {
             json: self.json.clone(),
             remote: self.remote.clone(),
             security_only: self.security_only,
+            verify_only: self.verify_only,
         }
     }
 }
