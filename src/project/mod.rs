@@ -2,6 +2,7 @@
 //! files git would see, and how big it is.
 
 mod detect;
+pub mod environment;
 mod files;
 pub mod git;
 mod pins;

@@ -34,6 +34,10 @@ fn project_bin_dirs(root: &Path) -> Vec<(PathBuf, String)> {
     if let Some(v) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
         dirs.push((PathBuf::from(v).join("bin"), "$VIRTUAL_ENV".to_string()));
     }
+    // Where pipenv or Poetry keep it, outside the project.
+    if let Some(env) = crate::project::environment::managed(root) {
+        dirs.push((env.dir.join("bin"), env.origin));
+    }
     dirs.push((root.join("node_modules/.bin"), "node_modules".to_string()));
     dirs
 }
