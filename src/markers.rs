@@ -66,6 +66,8 @@ impl Markers {
             }
             return Some(match node.get(key) {
                 Some(toml::Value::String(s)) => vec![s.clone()],
+                Some(toml::Value::Integer(n)) => vec![n.to_string()],
+                Some(toml::Value::Float(n)) => vec![n.to_string()],
                 Some(toml::Value::Array(a)) => a
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_string))

@@ -478,3 +478,56 @@ fn a_projects_own_pytest_without_pytest_cov_gets_it_beside_never_inside() {
         "the project's .venv was changed"
     );
 }
+
+#[test]
+fn the_projects_own_fail_under_is_the_floor_and_says_so_on_the_checks_line() {
+    if !require(&["pytest"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let pyproject = |fail_under: u32| {
+        format!(
+            "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n[tool.coverage.run]\nsource = [\"calc\"]\n[tool.coverage.report]\nfail_under = {fail_under}\n"
+        )
+    };
+    write(root, "pyproject.toml", &pyproject(100));
+    write(root, "calc/__init__.py", "");
+    write(
+        root,
+        "calc/core.py",
+        "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n",
+    );
+    write(root, "tests/__init__.py", "");
+    write(
+        root,
+        "tests/test_core.py",
+        "from calc.core import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+    );
+    let args = [
+        "check", "--only", "coverage", "--tier", "standard", "--format", "json",
+    ];
+    // 75 % under the project's 100: a finding that says so, not a bare failure.
+    let red = rungs(root, &args);
+    assert_eq!(red.code, 1, "{}", red.stdout);
+    assert_eq!(
+        findings(&red.check("coverage")),
+        ["- coverage-floor"],
+        "{}",
+        red.stdout
+    );
+    assert_eq!(red.check("coverage")["coverage"]["floor"], 100.0);
+    let plan = rungs(root, &["plan", "--tier", "standard"]);
+    assert!(
+        plan.stdout.contains(
+            "floor 100% from the project's pyproject.toml [tool.coverage.report] fail_under"
+        ),
+        "{}",
+        plan.stdout
+    );
+    // Its 70 is the floor, not the tier's 80.
+    write(root, "pyproject.toml", &pyproject(70));
+    let green = rungs(root, &args);
+    assert_eq!(green.code, 0, "{}", green.stdout);
+    assert_eq!(green.check("coverage")["coverage"]["floor"], 70.0);
+}

@@ -381,11 +381,17 @@ pub fn select_checks(
                 || project.config.raw.thresholds.is_some();
             // A project that measures its coverage has adopted the check.
             c.adopted |= measures;
-            match (thresholds, measures) {
-                (Some(floor), false) => c.reason.push_str(&format!(
+            match (project_fail_under(&markers), thresholds, measures) {
+                // The project's own floor comes first, unless rungs's config sets one.
+                (Some((floor, from)), _, _) if project.config.raw.thresholds.is_none() => {
+                    c.coverage_floor = Some(floor);
+                    c.reason
+                        .push_str(&format!("; floor {floor}% from the project's {from}"));
+                }
+                (_, Some(floor), false) => c.reason.push_str(&format!(
                     "; the tier's {floor}% floor applies once the project measures coverage (.coveragerc, [tool.coverage])"
                 )),
-                (floor, _) => c.coverage_floor = floor,
+                (_, floor, _) => c.coverage_floor = floor,
             }
         }
         // The commit rules read commits, not files.
@@ -406,6 +412,25 @@ pub fn select_checks(
         checks: chosen,
         left_out,
         unchecked,
+    })
+}
+
+/// The project's own coverage floor, coverage.py's `fail_under`, read where
+/// coverage.py reads it (the first of its config files that sets it).
+fn project_fail_under(markers: &Markers) -> Option<(f64, String)> {
+    [
+        ".coveragerc:report:fail_under",
+        "setup.cfg:coverage:report:fail_under",
+        "tox.ini:coverage:report:fail_under",
+        "pyproject.toml:tool.coverage.report:fail_under",
+    ]
+    .iter()
+    .find_map(|marker| {
+        let value = markers.setting(marker)?.into_iter().next()?;
+        let floor: f64 = value.trim().parse().ok()?;
+        let (file, rest) = marker.split_once(':')?;
+        let section = rest.rsplit_once(':')?.0;
+        Some((floor, format!("{file} [{section}] fail_under")))
     })
 }
 
