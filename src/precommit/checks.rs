@@ -4,10 +4,11 @@
 //! repo, rev, resolved definition and dependencies.
 
 use super::config::{CONFIG_FILE, Config, HookOptions, RepoSource};
-use super::hook::{Hook, HookError, Language};
+use super::hook::{Hook, HookError};
 use super::identify;
+use super::languages;
 use super::repos::{self, Code};
-use crate::check::{Check, CheckId, Install, Kind, Origin, ParserKind, Scope};
+use crate::check::{Check, CheckId, Kind, Origin, Scope};
 use crate::error::Error;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -265,9 +266,10 @@ struct HookInput<'a> {
 /// listed twice gets a check id of its own.
 fn to_check(input: HookInput<'_>, ids: &mut HashMap<String, usize>) -> Result<Check, String> {
     let hook = input.hook;
+    let language = languages::of(hook.language);
     let entry = shell_words::split(&hook.entry)
         .map_err(|e| format!("hook `{}`: `entry` is not a command line: {e}", hook.id))?;
-    if entry.is_empty() && !matches!(hook.language, Language::Pygrep | Language::Fail) {
+    if entry.is_empty() && language.needs_entry() {
         return Err(format!("hook `{}` has an empty `entry`", hook.id));
     }
     let exe = input.exe.to_string_lossy().into_owned();
@@ -275,8 +277,15 @@ fn to_check(input: HookInput<'_>, ids: &mut HashMap<String, usize>) -> Result<Ch
         Some(f) => (f.code.clone(), f.how.clone()),
         None => (Code::None, String::new()),
     };
-    let base = base_command(hook, &entry, &exe, &code, input.root)?;
-    let command = with_args(hook, &exe, base.command, input.meta_verdict);
+    let language_input = languages::Input {
+        hook,
+        entry: &entry,
+        code: &code,
+        exe: &exe,
+        root: input.root,
+    };
+    let base = language.command(&language_input)?;
+    let command = language.finish_args(&language_input, base.command, input.meta_verdict);
     let mut selected: Vec<String> = hook
         .select(input.tracked, input.tags)
         .into_iter()
@@ -285,7 +294,7 @@ fn to_check(input: HookInput<'_>, ids: &mut HashMap<String, usize>) -> Result<Ch
     selected.sort();
     let stands_for = stands_for(&entry);
     let like = stands_for.iter().find_map(|id| input.builtin.get(id));
-    let (parser, pattern) = parser_of(hook.language, like);
+    let (parser, pattern) = language.parser(like);
     let kind = like.map_or(Kind::Custom, |b| b.kind);
     let id = check_id(hook, input.builtin, &stands_for, ids);
     let definition = format!(
@@ -329,184 +338,6 @@ fn to_check(input: HookInput<'_>, ids: &mut HashMap<String, usize>) -> Result<Ch
     check.inputs = Some(Arc::new(selected));
     check.isolated = base.isolated;
     Ok(check)
-}
-
-/// A hook's command before its args, and what its language installs.
-struct Base {
-    command: Vec<String>,
-    install: Install,
-    /// Whether the hook runs in an environment of its own (it installs something).
-    isolated: bool,
-}
-
-/// The command a hook's language runs, and what it installs: one arm per
-/// language, the installing ones each in a function of its own.
-fn base_command(
-    hook: &Hook,
-    entry: &[String],
-    exe: &str,
-    code: &Code,
-    root: &Path,
-) -> Result<Base, String> {
-    let mut install = Install::default();
-    let mut isolated = false;
-    let command: Vec<String> = match hook.language {
-        Language::System => entry.to_vec(),
-        Language::Script => {
-            let base = match code {
-                Code::Clone(dir) => dir.clone(),
-                _ => root.to_path_buf(),
-            };
-            let mut c = entry.to_vec();
-            c[0] = base.join(&entry[0]).to_string_lossy().into_owned();
-            c
-        }
-        Language::Python => {
-            install.pypi = python_install(hook, code)?;
-            isolated = !install.pypi.is_empty();
-            entry.to_vec()
-        }
-        Language::Node => {
-            install.npm = node_install(hook, code)?;
-            isolated = !install.npm.is_empty();
-            entry.to_vec()
-        }
-        Language::Rust => {
-            install.cargo = rust_install(hook, code)?;
-            isolated = !install.cargo.is_empty();
-            entry.to_vec()
-        }
-        Language::Pygrep => vec![exe.to_string(), "__pygrep".into()],
-        Language::Fail => vec![exe.to_string(), "__fail".into(), hook.entry.clone()],
-    };
-    Ok(Base {
-        command,
-        install,
-        isolated,
-    })
-}
-
-/// The PyPI packages a python hook installs: its repo (with the extras a
-/// `.[extra]` dependency names) and its other dependencies.
-fn python_install(hook: &Hook, code: &Code) -> Result<Vec<String>, String> {
-    let deps = &hook.additional_dependencies;
-    let mut pypi = Vec::new();
-    // `.[all]` among the dependencies is the repo itself with extras.
-    let extras: String = deps
-        .iter()
-        .filter_map(|d| d.strip_prefix('.'))
-        .filter(|e| e.starts_with('['))
-        .collect::<Vec<_>>()
-        .concat()
-        .replace("][", ",");
-    match code {
-        Code::Clone(dir) => pypi.push(format!("{}{extras}", dir.display())),
-        Code::Pypi { name, version } => pypi.push(format!("{name}{extras}=={version}")),
-        Code::Npm { .. } => {
-            return Err(format!(
-                "hook `{}` is a python hook from an npm package",
-                hook.id
-            ));
-        }
-        Code::None => {}
-    }
-    pypi.extend(deps.iter().filter(|d| !d.starts_with('.')).cloned());
-    Ok(pypi)
-}
-
-/// The npm packages a node hook installs: its repo or package, and its
-/// dependencies.
-fn node_install(hook: &Hook, code: &Code) -> Result<Vec<String>, String> {
-    let deps = &hook.additional_dependencies;
-    let mut npm = Vec::new();
-    match code {
-        Code::Clone(dir) => npm.push(dir.to_string_lossy().into_owned()),
-        // Mirrors pin their own package among the dependencies.
-        Code::Npm { name, version } => {
-            if !deps
-                .iter()
-                .any(|d| d == name || d.starts_with(&format!("{name}@")))
-            {
-                npm.push(format!("{name}@{version}"));
-            }
-        }
-        Code::Pypi { .. } => {
-            return Err(format!(
-                "hook `{}` is a node hook from a PyPI package",
-                hook.id
-            ));
-        }
-        Code::None => {}
-    }
-    npm.extend(deps.iter().cloned());
-    Ok(npm)
-}
-
-/// The crates a rust hook installs: its repo and its `cli:` dependencies.
-fn rust_install(hook: &Hook, code: &Code) -> Result<Vec<String>, String> {
-    let mut cargo = Vec::new();
-    // pre-commit's `cli:` dependencies are crates to install; the
-    // others are library dependencies of the repo, which its own
-    // manifest already names.
-    match code {
-        Code::Clone(dir) => cargo.push(dir.to_string_lossy().into_owned()),
-        Code::None => {}
-        _ => {
-            return Err(format!(
-                "hook `{}` is a rust hook from a package index",
-                hook.id
-            ));
-        }
-    }
-    for dep in &hook.additional_dependencies {
-        if let Some(cli) = dep.strip_prefix("cli:") {
-            cargo.push(match cli.split_once(':') {
-                Some((name, version)) => format!("{name}@{version}"),
-                None => cli.to_string(),
-            });
-        }
-    }
-    Ok(cargo)
-}
-
-/// `command` with the hook's args: after the entry for most hooks, before
-/// the pattern for pygrep; a meta hook runs rungs with its verdict.
-fn with_args(
-    hook: &Hook,
-    exe: &str,
-    mut command: Vec<String>,
-    meta_verdict: Option<Option<String>>,
-) -> Vec<String> {
-    match hook.language {
-        Language::Pygrep => {
-            command.extend(hook.args.iter().cloned());
-            command.push("--".into());
-            command.push(hook.entry.clone());
-        }
-        Language::Fail => {}
-        _ if hook.repo == "meta" => {
-            command = match meta_verdict.flatten() {
-                _ if hook.id == "identity" => vec![exe.to_string(), "__identity".into()],
-                Some(report) => vec![exe.to_string(), "__fail".into(), report],
-                None => vec![exe.to_string(), "__identity".into()],
-            };
-        }
-        _ => command.extend(hook.args.iter().cloned()),
-    }
-    command
-}
-
-/// How a hook's output is read: pygrep's `path:line:message`, else the
-/// pattern of the built-in check it stands for, else its exit code alone.
-fn parser_of(language: Language, like: Option<&Check>) -> (ParserKind, Option<regex::Regex>) {
-    match (language, like) {
-        (Language::Pygrep, _) => (
-            ParserKind::Regex,
-            regex::Regex::new(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<message>.*)$").ok(),
-        ),
-        (_, Some(b)) if b.parser == ParserKind::Regex => (ParserKind::Regex, b.pattern.clone()),
-        _ => (ParserKind::ExitCode, None),
-    }
 }
 
 /// The hook's check id: its own, numbered from its second listing, and

@@ -9,6 +9,7 @@ pub mod config;
 pub mod hook;
 pub mod identify;
 pub mod internal;
+mod languages;
 mod meta;
 pub mod pattern;
 pub mod repos;
