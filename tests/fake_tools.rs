@@ -367,3 +367,30 @@ install = { pypi = ["tox-ini-fmt==1.10.2"] }
     let after = rungs_env(dir.path(), &["check", "--only", "fmt"], &env);
     assert!(after.stderr.contains("installing"), "{}", after.stderr);
 }
+
+#[test]
+fn a_tool_that_dies_of_an_exception_is_an_error_that_names_it() {
+    // A mypy plug-in that can't find its settings, a hook's bug: exit 1 (the
+    // findings code) with a traceback and nothing else.
+    let dir = project(
+        "",
+        "#!/bin/sh\ncat >&2 <<'TB'\nTraceback (most recent call last):\n  File \"/x/plugin.py\", line 3, in <module>\n    settings.configure()\ndjango.core.exceptions.ImproperlyConfigured: Requested setting INSTALLED_APPS, but settings are not configured.\nTB\nexit 1\n",
+    );
+    let run = rungs(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let fake = run.check("fake");
+    assert_eq!(fake["outcome"], "error", "{fake:#}");
+    let problem = fake["problems"][0].as_str().unwrap();
+    assert!(
+        problem.contains(
+            "crashed: django.core.exceptions.ImproperlyConfigured: Requested setting INSTALLED_APPS"
+        ),
+        "{problem}"
+    );
+    let text = rungs(dir.path(), &["check"]);
+    assert!(
+        text.stdout.contains("ImproperlyConfigured"),
+        "{}",
+        text.stdout
+    );
+}

@@ -257,6 +257,19 @@ pub fn run_job(ctx: &super::Context, index: usize, mode: Mode) -> JobReport {
             } else {
                 Outcome::Passed
             };
+            // A tool that died of an exception and said nothing else is an
+            // error with its reason, not a failure with no finding.
+            let said_nothing = parsed.findings.is_empty()
+                && parsed.diff.is_none()
+                && parsed.coverage.is_none()
+                && parsed.tests.is_none();
+            if report.outcome == Outcome::Failed && said_nothing {
+                let crash = parse::reason::crash(&stderr).or_else(|| parse::reason::crash(&stdout));
+                if let Some(why) = crash {
+                    report.outcome = Outcome::Error;
+                    report.problem = Some(format!("`{}` crashed: {why}", check.program()));
+                }
+            }
             report.findings = parsed.findings;
             report.diff = parsed.diff;
             report.coverage = parsed.coverage;

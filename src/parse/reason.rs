@@ -28,6 +28,14 @@ pub fn reason(output: &str) -> Option<String> {
     (!picked.is_empty()).then(|| picked.join(" · "))
 }
 
+/// The exception a Python program died of, when `output` holds its
+/// traceback: `django.core.exceptions.ImproperlyConfigured: …`.
+pub fn crash(output: &str) -> Option<String> {
+    let lines: Vec<&str> = output.lines().map(str::trim_end).collect();
+    let found = python_exception(&lines)?;
+    Some(found.iter().map(|l| cut(l)).collect::<Vec<_>>().join(" · "))
+}
+
 /// The lines after the last `Traceback (most recent call last):` that are
 /// not frames (frames are indented): the exception and its message.
 fn python_exception<'a>(lines: &[&'a str]) -> Option<Vec<&'a str>> {
