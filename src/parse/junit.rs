@@ -100,7 +100,11 @@ pub fn pytest(input: &Input) -> Result<Parsed, String> {
                 text.clear();
             }
             (_, Some(e)) if e.name().as_ref() == "skipped" => {
-                counts.skipped += 1;
+                // pytest writes an expected failure as skipped, typed so.
+                match attr(e, "type").as_deref() {
+                    Some("pytest.xfail") => counts.xfailed += 1,
+                    _ => counts.skipped += 1,
+                }
                 skipped = Some(attr(e, "message").unwrap_or_default());
             }
             (Event::Text(t), _) if failure.is_some() => text.push_str(&t.xml10_content()),
@@ -121,8 +125,29 @@ pub fn pytest(input: &Input) -> Result<Parsed, String> {
             _ => {}
         }
     }
+    // An unexpected pass is a plain pass in JUnit: pytest's own summary
+    // line counts it.
+    counts.xpassed = summary_count(input.stdout, "xpassed");
     parsed.tests = Some(counts);
     Ok(parsed)
+}
+
+/// `N word` in pytest's closing summary line (`3 passed, 1 xpassed in 0.1s`).
+fn summary_count(stdout: &str, word: &str) -> u64 {
+    let Some(line) = stdout
+        .lines()
+        .rev()
+        .find(|l| l.contains(" in ") && (l.contains("passed") || l.contains("failed")))
+    else {
+        return 0;
+    };
+    line.trim_matches(|c: char| c == '=' || c.is_whitespace())
+        .split([',', ' '])
+        .collect::<Vec<_>>()
+        .windows(2)
+        .find(|w| w[1] == word)
+        .and_then(|w| w[0].parse().ok())
+        .unwrap_or(0)
 }
 
 /// One test case read: recorded, and a finding when it failed.

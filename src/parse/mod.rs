@@ -58,7 +58,14 @@ pub struct TestCounts {
     pub total: u64,
     pub failed: u64,
     pub errors: u64,
+    /// Skipped, not counting the expected failures (pytest's `xfailed`).
     pub skipped: u64,
+    /// Failed as the test expected (`@pytest.mark.xfail`).
+    #[serde(default)]
+    pub xfailed: u64,
+    /// Marked to fail and passed (pytest's `xpassed`; counted as passed).
+    #[serde(default)]
+    pub xpassed: u64,
     /// Every test, where the runner reports them one by one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cases: Vec<TestCase>,

@@ -113,6 +113,8 @@ impl CheckResult {
                 a.failed += b.failed;
                 a.errors += b.errors;
                 a.skipped += b.skipped;
+                a.xfailed += b.xfailed;
+                a.xpassed += b.xpassed;
                 a.cases.extend(b.cases);
             }
             (None, b) => self.tests = b,

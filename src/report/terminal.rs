@@ -61,7 +61,7 @@ impl TerminalReporter {
         let baselined = r.findings.iter().filter(|f| f.baselined).count();
         let to_adopt: Vec<&Finding> = r.findings.iter().filter(|f| f.to_adopt).collect();
         let mut out = format!(
-            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}{}{}{}\n",
+            "{} {:<14} {:<11} {:>8}  {:>3} finding{}  {} file{}{}{}{}{}\n",
             style.apply_to(mark),
             r.check,
             style.apply_to(r.outcome.label()),
@@ -70,6 +70,7 @@ impl TerminalReporter {
             if failing == 1 { " " } else { "s" },
             r.files,
             if r.files == 1 { "" } else { "s" },
+            r.tests.as_ref().map(tests_line).unwrap_or_default(),
             if baselined > 0 {
                 format!("  (+{baselined} baselined)")
             } else {
@@ -257,8 +258,11 @@ fn totals(reporter: &TerminalReporter, summary: &super::Summary) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "TOTAL {:>8} {:>8} {:>9.2}%{floor}",
-                cov.statements, missed, cov.percent
+                "TOTAL {:>8} {:>8}{} {:>9.2}%{floor}",
+                cov.statements,
+                missed,
+                branch_columns(cov),
+                cov.percent
             );
         }
     }
@@ -295,6 +299,57 @@ fn totals(reporter: &TerminalReporter, summary: &super::Summary) -> String {
         format_duration(summary.budget),
     );
     out
+}
+
+/// coverage.py's `Branch` and `BrPart` columns where branches were measured,
+/// so the TOTAL line's numbers add up as its own report's do: every branch,
+/// and the lines that ran without taking all of theirs.
+fn branch_columns(cov: &crate::parse::Coverage) -> String {
+    let branches: usize = cov
+        .files
+        .iter()
+        .map(|f| f.covered_branches.len() + f.missed_branches.len())
+        .sum();
+    if branches == 0 {
+        return String::new();
+    }
+    let partial: usize = cov
+        .files
+        .iter()
+        .map(|f| {
+            let mut lines: Vec<i64> = f
+                .missed_branches
+                .iter()
+                .map(|b| b[0])
+                .filter(|l| u32::try_from(*l).is_ok_and(|l| f.covered.contains(&l)))
+                .collect();
+            lines.sort();
+            lines.dedup();
+            lines.len()
+        })
+        .sum();
+    format!(" {branches:>8} {partial:>8}")
+}
+
+/// The test counts as pytest's summary says them: `  · 12 passed, 1 failed,
+/// 2 skipped, 1 xfailed`.
+fn tests_line(t: &crate::parse::TestCounts) -> String {
+    let passed = t
+        .total
+        .saturating_sub(t.failed + t.errors + t.skipped + t.xfailed + t.xpassed);
+    let parts: Vec<String> = [
+        (passed, "passed"),
+        (t.failed, "failed"),
+        (t.errors, "errors"),
+        (t.skipped, "skipped"),
+        (t.xfailed, "xfailed"),
+        (t.xpassed, "xpassed"),
+    ]
+    .iter()
+    .filter(|(n, word)| *n > 0 || *word == "passed")
+    .map(|(n, word)| format!("{n} {word}"))
+    .collect();
+    format!("  · {}", parts.join(", "))
 }
 
 pub fn format_duration(d: Duration) -> String {

@@ -84,6 +84,8 @@ impl CheckResult {
                 acc.failed += t.failed;
                 acc.errors += t.errors;
                 acc.skipped += t.skipped;
+                acc.xfailed += t.xfailed;
+                acc.xpassed += t.xpassed;
                 acc.cases.extend(t.cases.iter().cloned());
             }
         }
