@@ -212,7 +212,7 @@ fn lcov_and_cobertura_read_like_coverage_json_and_total_is_gitlab_readable() {
     }
     let mut totals = Vec::new();
     // The regex for GitLab's `coverage:` keyword that the README gives.
-    let gitlab = regex::Regex::new(r"(?m)^TOTAL\s+\d+\s+\d+\s+(\d+\.\d+)%").unwrap();
+    let gitlab = regex::Regex::new(r"(?m)^TOTAL(?:\s+\d+)+\s+(\d+\.\d+)%").unwrap();
     for report in [
         "json:{out}/coverage.json",
         "xml:{out}/coverage.xml",
@@ -530,4 +530,59 @@ fn the_projects_own_fail_under_is_the_floor_and_says_so_on_the_checks_line() {
     let green = rungs(root, &args);
     assert_eq!(green.code, 0, "{}", green.stdout);
     assert_eq!(green.check("coverage")["coverage"]["floor"], 70.0);
+}
+
+#[test]
+fn the_total_line_has_branch_columns_that_add_up_as_coverage_reports_do() {
+    if !require(&["pytest", "coverage"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n[tool.coverage.run]\nsource = [\"calc\"]\nbranch = true\n",
+    );
+    write(root, "calc/__init__.py", "");
+    write(
+        root,
+        "calc/core.py",
+        "def sign(a):\n    if a < 0:\n        return -1\n    if a == 0:\n        return 0\n    return 1\n\n\ndef never(a):\n    if a:\n        return 1\n    return 2\n",
+    );
+    write(root, "tests/__init__.py", "");
+    write(
+        root,
+        "tests/test_core.py",
+        "from calc.core import sign\n\n\ndef test_sign():\n    assert sign(3) == 1\n",
+    );
+    let run = rungs(root, &["check", "--only", "coverage", "--tier", "standard"]);
+    let line = |text: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.starts_with("TOTAL"))
+            .unwrap_or_else(|| panic!("no TOTAL line:\n{text}"))
+            .split_whitespace()
+            .take(6)
+            .map(str::to_string)
+            .collect()
+    };
+    let mine = line(&run.stdout);
+    let pytest = std::process::Command::new("pytest")
+        .args(["-q", "-p", "no:cacheprovider", "--cov", "--cov-report="])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(pytest.status.success(), "{pytest:?}");
+    let report = std::process::Command::new("coverage")
+        .args(["report", "--precision=2"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let theirs = line(&String::from_utf8_lossy(&report.stdout));
+    assert_eq!(mine, theirs, "{}", run.stdout);
+    let gitlab = regex::Regex::new(r"(?m)^TOTAL(?:\s+\d+)+\s+(\d+\.\d+)%").unwrap();
+    assert_eq!(
+        &gitlab.captures(&run.stdout).expect("GitLab reads it")[1],
+        theirs[5].trim_end_matches('%')
+    );
 }
