@@ -5,6 +5,32 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
+/// Defines the spec and its `patched` from one list of fields, so a field
+/// added to the spec can't be left out of patching.
+macro_rules! spec_with_patch {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident: $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl $name {
+            /// This spec with every field `over` sets replaced.
+            pub fn patched(&self, over: &$name) -> $name {
+                let mut base = self.clone();
+                $( if over.$field.is_some() { base.$field = over.$field.clone(); } )*
+                base
+            }
+        }
+    };
+}
+
+spec_with_patch! {
 /// A check as written: a built-in file, or a `[checks.ID]` table of a project's
 /// config. Every field is optional so a project can patch one field of a built-in.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -84,23 +110,9 @@ pub struct CheckSpec {
     /// system check, a missing migration) never do: they fail, adopted or not.
     pub holds_line: Option<bool>,
 }
-
-macro_rules! patch_fields {
-    ($base:ident, $over:ident; $($field:ident),* $(,)?) => {
-        $( if $over.$field.is_some() { $base.$field = $over.$field.clone(); } )*
-    };
 }
 
 impl CheckSpec {
-    /// This spec with every field `over` sets replaced.
-    pub fn patched(&self, over: &CheckSpec) -> CheckSpec {
-        let mut base = self.clone();
-        patch_fields!(base, over; extends, kind, description, files, exclude, exclude_from, only_from, stubs_shadow, invoked_as, scope, command,
-            fix, fix_range, diff_command, version, config, detect, env, parser, pattern, timeout, expected_seconds, install,
-            ok_codes, fail_codes, replaces, slots, serial, cache_version, stages, tier_args, tier, enabled, holds_line);
-        base
-    }
-
     /// Whether a field besides `tier` and `enabled` is set.
     pub fn sets_more_than_tier_and_enabled(&self) -> bool {
         let rest = CheckSpec {
