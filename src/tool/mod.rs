@@ -324,19 +324,23 @@ pub fn environment(tool: &Tool) -> String {
     let mut env = project_environment(tool);
     // What rungs put beside it is part of what the tool runs with.
     if let Some(dir) = &tool.beside {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".dist-info"))
-            .collect();
-        names.sort();
-        for n in names {
+        for n in dist_infos(std::iter::once(dir.clone())) {
             env.push_str(&format!("\nbeside {n}"));
         }
     }
     env
+}
+
+/// The `*.dist-info` names in `dirs` (site-packages folders), sorted.
+fn dist_infos(dirs: impl Iterator<Item = PathBuf>) -> Vec<String> {
+    let mut names: Vec<String> = dirs
+        .flat_map(|d| std::fs::read_dir(d).into_iter().flatten())
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".dist-info"))
+        .collect();
+    names.sort();
+    names
 }
 
 fn project_environment(tool: &Tool) -> String {
@@ -358,20 +362,12 @@ fn project_environment(tool: &Tool) -> String {
         })
         .map(str::trim)
         .collect();
-    let mut names: Vec<String> = std::fs::read_dir(prefix.join("lib"))
+    let site_packages = std::fs::read_dir(prefix.join("lib"))
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok())
-        .flat_map(|python| {
-            std::fs::read_dir(python.path().join("site-packages"))
-                .into_iter()
-                .flatten()
-        })
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".dist-info"))
-        .collect();
-    names.sort();
+        .map(|python| python.path().join("site-packages"));
+    let names = dist_infos(site_packages);
     format!("\n{}\n{}", python.join("\n"), names.join("\n"))
 }
 
