@@ -342,27 +342,22 @@ fn rungs_never_measures_its_own_files_where_the_project_names_no_source() {
     if !require(&["pytest"]) {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
     // Coverage configured (branches), but no `source`: coverage.py measures
     // every file that runs outside the installed packages.
-    write(
-        root,
-        "pyproject.toml",
-        "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n[tool.coverage.run]\nbranch = true\n",
+    let dir = calc_project(
+        "[tool.coverage.run]\nbranch = true\n",
+        &[
+            (
+                "calc/core.py",
+                "def add(a, b):\n    return a + b\n\n\ndef sign(a):\n    if a < 0:\n        return -1\n    return 1\n",
+            ),
+            (
+                "tests/test_core.py",
+                "from calc.core import add, sign\n\n\ndef test_add():\n    assert add(1, 2) == 3\n    assert sign(2) == 1\n",
+            ),
+        ],
     );
-    write(root, "calc/__init__.py", "");
-    write(
-        root,
-        "calc/core.py",
-        "def add(a, b):\n    return a + b\n\n\ndef sign(a):\n    if a < 0:\n        return -1\n    return 1\n",
-    );
-    write(root, "tests/__init__.py", "");
-    write(
-        root,
-        "tests/test_core.py",
-        "from calc.core import add, sign\n\n\ndef test_add():\n    assert add(1, 2) == 3\n    assert sign(2) == 1\n",
-    );
+    let root = dir.path();
     let run = rungs(
         root,
         &[
@@ -537,25 +532,20 @@ fn the_total_line_has_branch_columns_that_add_up_as_coverage_reports_do() {
     if !require(&["pytest", "coverage"]) {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = calc_project(
+        "[tool.coverage.run]\nsource = [\"calc\"]\nbranch = true\n",
+        &[
+            (
+                "calc/core.py",
+                "def sign(a):\n    if a < 0:\n        return -1\n    if a == 0:\n        return 0\n    return 1\n\n\ndef never(a):\n    if a:\n        return 1\n    return 2\n",
+            ),
+            (
+                "tests/test_core.py",
+                "from calc.core import sign\n\n\ndef test_sign():\n    assert sign(3) == 1\n",
+            ),
+        ],
+    );
     let root = dir.path();
-    write(
-        root,
-        "pyproject.toml",
-        "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n[tool.coverage.run]\nsource = [\"calc\"]\nbranch = true\n",
-    );
-    write(root, "calc/__init__.py", "");
-    write(
-        root,
-        "calc/core.py",
-        "def sign(a):\n    if a < 0:\n        return -1\n    if a == 0:\n        return 0\n    return 1\n\n\ndef never(a):\n    if a:\n        return 1\n    return 2\n",
-    );
-    write(root, "tests/__init__.py", "");
-    write(
-        root,
-        "tests/test_core.py",
-        "from calc.core import sign\n\n\ndef test_sign():\n    assert sign(3) == 1\n",
-    );
     let run = rungs(root, &["check", "--only", "coverage", "--tier", "standard"]);
     let line = |text: &str| -> Vec<String> {
         text.lines()

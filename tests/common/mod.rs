@@ -186,3 +186,24 @@ pub fn executable(dir: &Path, rel: &str, text: &str) {
     write(dir, rel, text);
     std::fs::set_permissions(dir.join(rel), std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
+
+/// A small Python project `calc` in a fresh temp dir: `pyproject.toml` (its
+/// `[project]` table, then `config`), `calc/` and `tests/` as packages, and
+/// `files` (path, text) on top.
+pub fn calc_project(config: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("rungs-test-")
+        .tempdir()
+        .expect("temp dir");
+    write(
+        dir.path(),
+        "pyproject.toml",
+        &format!("[project]\nname = \"calc\"\nversion = \"0.1.0\"\n{config}"),
+    );
+    write(dir.path(), "calc/__init__.py", "");
+    write(dir.path(), "tests/__init__.py", "");
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
