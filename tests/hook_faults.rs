@@ -177,6 +177,9 @@ fn killing_or_interrupting_the_hook_anywhere_loses_nothing() {
         );
         assert_eq!(after_cmd.code, 0, "trial {trial}: {}", after_cmd.stderr);
         let now = snapshot(repo.path());
+        if trial > 0 && trial % 250 == 0 {
+            eprintln!("{trial} trials: {as_before} as before, {as_finished} as finished");
+        }
         if now == before {
             as_before += 1;
         } else if now == finished {
