@@ -8,28 +8,16 @@ use std::path::Path;
 
 /// A project with no tool config at all and one red test.
 fn red_test_project() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("rungs-test-")
-        .tempdir()
-        .unwrap();
-    write(
-        dir.path(),
-        "pyproject.toml",
-        "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n",
-    );
-    write(dir.path(), "app/__init__.py", "");
-    write(
-        dir.path(),
-        "app/calc.py",
-        "def add(a, b):\n    return a + b\n",
-    );
-    write(dir.path(), "tests/__init__.py", "");
-    write(
-        dir.path(),
-        "tests/test_calc.py",
-        "from app.calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 4\n",
-    );
-    dir
+    calc_project(
+        "",
+        &[
+            ("calc/core.py", "def add(a, b):\n    return a + b\n"),
+            (
+                "tests/test_calc.py",
+                "from calc.core import add\n\n\ndef test_add():\n    assert add(1, 2) == 4\n",
+            ),
+        ],
+    )
 }
 
 #[test]
@@ -69,7 +57,7 @@ fn a_failing_test_fails_in_a_project_that_configured_nothing() {
     write(
         dir.path(),
         "tests/test_calc.py",
-        "from app.calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+        "from calc.core import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
     );
     let fixed = rungs(dir.path(), &["check"]);
     assert_eq!(fixed.code, 0, "{}", fixed.stdout);
@@ -180,29 +168,25 @@ fn a_folder_with_its_own_manifest_is_its_own_project_under_a_config_above() {
 /// A suite of four test files, the last one slow: once durations are
 /// recorded, the split by duration differs from the first, even one.
 fn suite() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("rungs-test-")
-        .tempdir()
-        .unwrap();
-    write(
-        dir.path(),
-        "pyproject.toml",
-        "[project]\nname = \"suite\"\nversion = \"0.1.0\"\n",
-    );
-    write(dir.path(), "suite/__init__.py", "");
-    for (name, body) in [
+    let files: Vec<(String, String)> = [
         ("a", "pass"),
         ("b", "pass"),
         ("c", "pass"),
         ("d", "import time\n    time.sleep(0.6)"),
-    ] {
-        write(
-            dir.path(),
-            &format!("tests/test_{name}.py"),
-            &format!("def test_{name}():\n    {body}\n"),
-        );
-    }
-    dir
+    ]
+    .iter()
+    .map(|(name, body)| {
+        (
+            format!("tests/test_{name}.py"),
+            format!("def test_{name}():\n    {body}\n"),
+        )
+    })
+    .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    calc_project("", &files)
 }
 
 fn pytest_shard(root: &Path, cache: &Path, shard: &str, out: &Path) -> Run {
