@@ -407,21 +407,17 @@ fn a_projects_own_pytest_without_pytest_cov_gets_it_beside_never_inside() {
         return;
     }
     let wheels = repo().join(".tools/wheels");
-    let dir = tempfile::tempdir().unwrap();
+    let dir = calc_project(
+        "",
+        &[
+            ("calc/core.py", "def add(a, b):\n    return a + b\n"),
+            (
+                "tests/test_core.py",
+                "from calc.core import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+            ),
+        ],
+    );
     let root = dir.path();
-    write(
-        root,
-        "pyproject.toml",
-        "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n",
-    );
-    write(root, "calc/__init__.py", "");
-    write(root, "calc/core.py", "def add(a, b):\n    return a + b\n");
-    write(root, "tests/__init__.py", "");
-    write(
-        root,
-        "tests/test_core.py",
-        "from calc.core import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
-    );
     // The team's environment: pytest, no pytest-cov (tabulate's tox deps).
     let venv = std::process::Command::new("python3")
         .args(["-m", "venv", ".venv"])

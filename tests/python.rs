@@ -508,19 +508,14 @@ fn test_counts_read_as_pytest_says_them_xfail_and_xpass_included() {
     if !require(&["pytest", "ruff"]) {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = calc_project(
+        "",
+        &[(
+            "tests/test_kinds.py",
+            "import pytest\n\n\ndef test_ok():\n    assert True\n\n\n@pytest.mark.skip(reason=\"later\")\ndef test_skipped():\n    pass\n\n\n@pytest.mark.xfail(reason=\"known\")\ndef test_xfail():\n    assert False\n\n\n@pytest.mark.xfail(reason=\"fixed meanwhile\")\ndef test_xpass():\n    assert True\n",
+        )],
+    );
     let root = dir.path();
-    write(
-        root,
-        "pyproject.toml",
-        "[project]\nname = \"calc\"\nversion = \"0.1.0\"\n",
-    );
-    write(root, "tests/__init__.py", "");
-    write(
-        root,
-        "tests/test_kinds.py",
-        "import pytest\n\n\ndef test_ok():\n    assert True\n\n\n@pytest.mark.skip(reason=\"later\")\ndef test_skipped():\n    pass\n\n\n@pytest.mark.xfail(reason=\"known\")\ndef test_xfail():\n    assert False\n\n\n@pytest.mark.xfail(reason=\"fixed meanwhile\")\ndef test_xpass():\n    assert True\n",
-    );
     let run = rungs(root, &["check", "--only", "pytest", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let tests = run.check("pytest")["tests"].clone();
